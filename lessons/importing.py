@@ -1,0 +1,337 @@
+"""Read and write lessons as Markdown files with YAML front matter.
+
+A folder holds `categories.yaml` (optional) and one `*.md` file per lesson; the format is
+described in the README. Importing validates every file first and then writes all of them
+in one transaction, so a bad file changes nothing.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.db import transaction
+from django.utils.text import slugify
+
+from lessons.models import Category, Choice, Lesson, Question, Quiz
+from lessons.quiz_rules import question_problems
+from lessons.rendering import render_markdown
+
+LESSON_KEYS = {"title", "slug", "category", "position", "status", "summary", "source_url", "quiz"}
+CATEGORY_KEYS = {"slug", "name", "position", "description", "parent"}
+QUIZ_KEYS = {"pass_mark", "marks_done", "questions"}
+QUESTION_KEYS = {"kind", "prompt", "section", "explanation", "choices", "answer", "answers"}
+CHOICE_KEYS = {"text", "correct"}
+TRUE_FALSE_CHOICES = ("참", "거짓")
+
+
+class ImportFailed(Exception):
+    """Raised with every problem found; nothing has been written."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass
+class ImportResult:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+def split_front_matter(text: str) -> tuple[str, str] | None:
+    """Split '---\\nYAML\\n---\\nbody' into its two parts; None when there is none."""
+    lines = text.lstrip("\ufeff").splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        return None
+    for index, line in enumerate(lines[1:], start=1):
+        if line.strip() == "---":
+            return "".join(lines[1:index]), "".join(lines[index + 1 :])
+    return None
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def add(self, where: str, message: str) -> None:
+        self.items.append(f"{where}: {message}")
+
+
+def _unknown_keys(data: dict, allowed: set[str]) -> list[str]:
+    return sorted(str(key) for key in data if key not in allowed)
+
+
+def _read_categories(folder: Path, problems: _Problems) -> list[dict]:
+    path = folder / "categories.yaml"
+    if not path.exists():
+        return []
+    try:
+        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        problems.add(path.name, f"not valid YAML: {error}")
+        return []
+    if not isinstance(entries, list):
+        problems.add(path.name, "must be a list of categories")
+        return []
+    categories = []
+    for number, entry in enumerate(entries, start=1):
+        where = f"{path.name}, category {number}"
+        if not isinstance(entry, dict):
+            problems.add(where, "must be a mapping")
+            continue
+        for key in _unknown_keys(entry, CATEGORY_KEYS):
+            problems.add(where, f"unknown key '{key}'")
+        if not entry.get("slug") or not entry.get("name"):
+            problems.add(where, "'slug' and 'name' are required")
+            continue
+        categories.append(entry)
+    return categories
+
+
+def _read_quiz(where: str, data, toc: list[dict], problems: _Problems) -> dict | None:
+    if not isinstance(data, dict):
+        problems.add(f"{where}, field 'quiz'", "must be a mapping")
+        return None
+    for key in _unknown_keys(data, QUIZ_KEYS):
+        problems.add(f"{where}, field 'quiz'", f"unknown key '{key}'")
+    pass_mark = data.get("pass_mark", 70)
+    if not isinstance(pass_mark, int) or not 0 <= pass_mark <= 100:
+        problems.add(f"{where}, field 'quiz.pass_mark'", "must be a whole number from 0 to 100")
+    questions = data.get("questions")
+    if not isinstance(questions, list) or not questions:
+        problems.add(f"{where}, field 'quiz.questions'", "must be a non-empty list")
+        return None
+    anchors = {entry["name"]: entry["id"] for entry in toc} | {e["id"]: e["id"] for e in toc}
+    parsed = []
+    for number, question in enumerate(questions, start=1):
+        qwhere = f"{where}, question {number}"
+        if not isinstance(question, dict):
+            problems.add(qwhere, "must be a mapping")
+            continue
+        for key in _unknown_keys(question, QUESTION_KEYS):
+            problems.add(qwhere, f"unknown key '{key}'")
+        kind = question.get("kind")
+        if kind not in Question.Kind.values:
+            problems.add(qwhere, f"'kind' must be one of {', '.join(Question.Kind.values)}")
+            continue
+        if not str(question.get("prompt") or "").strip():
+            problems.add(qwhere, "'prompt' is required")
+        section = str(question.get("section") or "")
+        if section and section not in anchors:
+            problems.add(qwhere, f"'section' names no heading of the lesson: {section!r}")
+        choices: list[tuple[str, bool]] = []
+        if kind == Question.Kind.TRUE_FALSE:
+            if not isinstance(question.get("answer"), bool):
+                problems.add(qwhere, "'answer' must be true or false")
+                continue
+            choices = [
+                (TRUE_FALSE_CHOICES[0], question["answer"]),
+                (TRUE_FALSE_CHOICES[1], not question["answer"]),
+            ]
+        elif kind != Question.Kind.SHORT:
+            raw_choices = question.get("choices")
+            if not isinstance(raw_choices, list):
+                problems.add(qwhere, "'choices' must be a list")
+                continue
+            for choice in raw_choices:
+                if not isinstance(choice, dict) or not str(choice.get("text") or "").strip():
+                    problems.add(qwhere, "every choice needs a 'text'")
+                    continue
+                for key in _unknown_keys(choice, CHOICE_KEYS):
+                    problems.add(qwhere, f"unknown choice key '{key}'")
+                choices.append((str(choice["text"]), choice.get("correct") is True))
+        answers = question.get("answers") or []
+        if not isinstance(answers, list):
+            problems.add(qwhere, "'answers' must be a list")
+            answers = []
+        answers = [str(answer).strip() for answer in answers if str(answer).strip()]
+        for problem in question_problems(
+            kind, choice_count=len(choices), correct_count=sum(c for _, c in choices),
+            answer_count=len(answers),
+        ):  # fmt: skip
+            problems.add(qwhere, problem)
+        parsed.append(
+            {
+                "kind": kind,
+                "prompt": str(question.get("prompt") or ""),
+                "explanation": str(question.get("explanation") or ""),
+                "section": anchors.get(section, ""),
+                "accepted_answers": "\n".join(answers),
+                "choices": choices,
+            }
+        )
+    return {
+        "pass_mark": pass_mark,
+        "marks_done": data.get("marks_done", True) is not False,
+        "questions": parsed,
+    }
+
+
+def _read_lesson(path: Path, problems: _Problems) -> dict | None:
+    where = path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.add(where, "is not UTF-8 text")
+        return None
+    parts = split_front_matter(text)
+    if parts is None:
+        problems.add(where, "has no front matter (a YAML block between two '---' lines)")
+        return None
+    try:
+        meta = yaml.safe_load(parts[0]) or {}
+    except yaml.YAMLError as error:
+        problems.add(where, f"front matter is not valid YAML: {error}")
+        return None
+    if not isinstance(meta, dict):
+        problems.add(where, "front matter must be a mapping of keys to values")
+        return None
+    body = parts[1].strip() + "\n"
+    before = len(problems.items)
+    for key in _unknown_keys(meta, LESSON_KEYS):
+        problems.add(f"{where}, field '{key}'", "unknown front-matter key")
+    title = str(meta.get("title") or "").strip()
+    if not title:
+        problems.add(f"{where}, field 'title'", "is required")
+    if len(title) > 200:
+        problems.add(f"{where}, field 'title'", "is longer than 200 characters")
+    slug = str(meta.get("slug") or slugify(title, allow_unicode=True))
+    if slug != slugify(slug, allow_unicode=True) or not slug:
+        problems.add(f"{where}, field 'slug'", f"{slug!r} is not a valid slug")
+    if not meta.get("category"):
+        problems.add(f"{where}, field 'category'", "is required")
+    status = meta.get("status", Lesson.Status.DRAFT)
+    if status not in Lesson.Status.values:
+        problems.add(f"{where}, field 'status'", "must be 'draft' or 'published'")
+    position = meta.get("position", 0)
+    if not isinstance(position, int) or position < 0:
+        problems.add(f"{where}, field 'position'", "must be a whole number, 0 or more")
+    if not body.strip():
+        problems.add(f"{where}, body", "is empty")
+    if len(body) > settings.LESSON_BODY_MAX_CHARS:
+        problems.add(
+            f"{where}, body", f"is longer than {settings.LESSON_BODY_MAX_CHARS} characters"
+        )
+    quiz = None
+    if "quiz" in meta and len(problems.items) == before:
+        quiz = _read_quiz(where, meta["quiz"], render_markdown(body).toc, problems)
+    if len(problems.items) > before:
+        return None
+    return {
+        "file": where,
+        "title": title,
+        "slug": slug,
+        "category": str(meta["category"]),
+        "position": position,
+        "status": status,
+        "summary": str(meta.get("summary") or "").strip(),
+        "source_url": str(meta.get("source_url") or ""),
+        "body": body,
+        "quiz": quiz,
+    }
+
+
+def read_folder(folder: Path) -> tuple[list[dict], list[dict]]:
+    """Parse and validate every file in `folder`; raise ImportFailed listing all problems."""
+    problems = _Problems()
+    if not folder.is_dir():
+        raise ImportFailed([f"{folder}: no such folder"])
+    categories = _read_categories(folder, problems)
+    lessons = [
+        lesson
+        for path in sorted(folder.glob("*.md"))
+        if (lesson := _read_lesson(path, problems)) is not None
+    ]
+    seen: dict[str, str] = {}
+    for lesson in lessons:
+        if lesson["slug"] in seen:
+            problems.add(
+                f"{lesson['file']}, field 'slug'",
+                f"{lesson['slug']!r} is also used by {seen[lesson['slug']]}",
+            )
+        seen[lesson["slug"]] = lesson["file"]
+    known = {c["slug"] for c in categories} | set(
+        Category.objects.filter(slug__in={lesson["category"] for lesson in lessons}).values_list(
+            "slug", flat=True
+        )
+    )
+    for lesson in lessons:
+        if lesson["category"] not in known:
+            problems.add(
+                f"{lesson['file']}, field 'category'",
+                f"unknown category {lesson['category']!r} (add it to categories.yaml)",
+            )
+    if problems.items:
+        raise ImportFailed(problems.items)
+    return categories, lessons
+
+
+def _save_quiz(lesson: Lesson, data: dict) -> None:
+    quiz, _ = Quiz.objects.update_or_create(
+        lesson=lesson, defaults={"pass_mark": data["pass_mark"], "marks_done": data["marks_done"]}
+    )
+    # Questions are matched by position and updated in place, so that learners' answers
+    # to them survive a re-import.
+    existing = list(quiz.questions.prefetch_related("choices"))
+    for position, item in enumerate(data["questions"], start=1):
+        question = existing[position - 1] if position <= len(existing) else Question(quiz=quiz)
+        for name in ("kind", "prompt", "explanation", "section", "accepted_answers"):
+            setattr(question, name, item[name])
+        question.position = position
+        question.save()
+        choices = list(question.choices.all()) if question.pk else []
+        for index, (text, correct) in enumerate(item["choices"], start=1):
+            choice = choices[index - 1] if index <= len(choices) else Choice(question=question)
+            choice.text, choice.is_correct, choice.position = text, correct, index
+            choice.save()
+        Choice.objects.filter(pk__in=[c.pk for c in choices[len(item["choices"]) :]]).delete()
+    Question.objects.filter(pk__in=[q.pk for q in existing[len(data["questions"]) :]]).delete()
+
+
+def import_folder(folder: Path) -> ImportResult:
+    """Create or update the categories and lessons in `folder`, all or nothing."""
+    categories, lessons = read_folder(folder)
+    result = ImportResult()
+    with transaction.atomic():
+        for entry in categories:
+            Category.objects.update_or_create(
+                slug=entry["slug"],
+                defaults={
+                    "name": entry["name"],
+                    "position": entry.get("position", 0),
+                    "description": entry.get("description", ""),
+                },
+            )
+        for entry in categories:
+            if entry.get("parent"):
+                Category.objects.filter(slug=entry["slug"]).update(
+                    parent=Category.objects.get(slug=entry["parent"])
+                )
+        by_slug = {c.slug: c for c in Category.objects.all()}
+        for entry in lessons:
+            lesson = Lesson.objects.filter(slug=entry["slug"]).first()
+            values = {
+                "category": by_slug[entry["category"]],
+                "title": entry["title"],
+                "position": entry["position"],
+                "status": entry["status"],
+                "summary": entry["summary"],
+                "source_url": entry["source_url"],
+                "body": entry["body"],
+            }
+            if lesson is None:
+                lesson = Lesson(slug=entry["slug"], **values)
+                result.created.append(entry["slug"])
+            elif any(getattr(lesson, key) != value for key, value in values.items()):
+                for key, value in values.items():
+                    setattr(lesson, key, value)
+                result.updated.append(entry["slug"])
+            else:
+                result.unchanged.append(entry["slug"])
+            if entry["slug"] not in result.unchanged:
+                lesson.save()
+            if entry["quiz"] is not None:
+                _save_quiz(lesson, entry["quiz"])
+    return result

@@ -1,0 +1,28 @@
+"""What is learned (categories, lessons, quizzes) and each learner's record of it."""
+
+from lessons.models.content import Category, Lesson, LessonQuerySet
+from lessons.models.progress import Completion, ReadingPosition
+from lessons.models.quiz import (
+    AttemptAnswer,
+    Choice,
+    Question,
+    Quiz,
+    QuizAttempt,
+    Review,
+    normalize_answer,
+)
+
+__all__ = [
+    "AttemptAnswer",
+    "Category",
+    "Choice",
+    "Completion",
+    "Lesson",
+    "LessonQuerySet",
+    "Question",
+    "Quiz",
+    "QuizAttempt",
+    "ReadingPosition",
+    "Review",
+    "normalize_answer",
+]

@@ -1,0 +1,110 @@
+"""Categories and lessons: the content that study groups read."""
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from lessons.rendering import render_markdown
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("lessons:category", args=[self.slug])
+
+
+class LessonQuerySet(models.QuerySet):
+    def published(self) -> "LessonQuerySet":
+        return self.filter(status=Lesson.Status.PUBLISHED)
+
+    def visible_to(self, user) -> "LessonQuerySet":
+        """Staff see drafts too; everyone else only published lessons."""
+        return self if user.is_staff else self.published()
+
+    def in_learning_order(self) -> "LessonQuerySet":
+        return self.order_by("category__position", "category__name", "position", "id")
+
+
+class Lesson(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="lessons"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=True)
+    summary = models.TextField(_("summary"), blank=True)
+    body = models.TextField(
+        _("body (Markdown)"),
+        validators=[MaxLengthValidator(settings.LESSON_BODY_MAX_CHARS)],
+    )
+    body_html = models.TextField(editable=False, default="")
+    toc = models.JSONField(editable=False, default=list)
+    reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    source_url = models.URLField(_("source URL"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = LessonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["category__position", "position", "id"]
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+        indexes = [models.Index(fields=["category", "status", "position"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("lessons:lesson", args=[self.slug])
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    def section_at(self, index: int) -> dict | None:
+        """The table-of-contents entry at `index`, when it is past the first."""
+        return self.toc[index] if 0 < index < len(self.toc) else None
+
+    def render(self) -> None:
+        """Render the body once, here, so that pages never re-render Markdown."""
+        rendered = render_markdown(self.body)
+        self.body_html = rendered.html
+        self.toc = rendered.toc
+        self.reading_minutes = rendered.reading_minutes
+
+    def save(self, *args, **kwargs) -> None:
+        self.render()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html", "toc", "reading_minutes"}
+        super().save(*args, **kwargs)

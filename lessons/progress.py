@@ -1,0 +1,133 @@
+"""Rules of a learner's progress: completions, reading position, and what comes next.
+
+Every function takes the learner as `user`; no request ever names another user's id.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from lessons.models import Category, Completion, Lesson, ReadingPosition
+
+
+@dataclass(frozen=True)
+class Bar:
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def completed_lesson_ids(user) -> set[int]:
+    """The ids of every lesson the learner has marked done, in one query."""
+    if not user.is_authenticated:
+        return set()
+    return set(Completion.objects.filter(user=user).values_list("lesson_id", flat=True))
+
+
+def is_completed(user, lesson: Lesson) -> bool:
+    return user.is_authenticated and Completion.objects.filter(user=user, lesson=lesson).exists()
+
+
+def record_completion(user, lesson: Lesson) -> None:
+    """Mark the lesson done. The unique constraint absorbs double clicks, retries and
+    parallel tabs: a second insert is ignored, never an error."""
+    Completion.objects.bulk_create([Completion(user=user, lesson=lesson)], ignore_conflicts=True)
+
+
+def undo_completion(user, lesson: Lesson) -> None:
+    Completion.objects.filter(user=user, lesson=lesson).delete()
+
+
+def category_bars(user) -> tuple[dict[int, Bar], Bar]:
+    """Published lessons done per category, and overall, in one aggregate query."""
+    rows = Lesson.objects.published().values("category_id").order_by().annotate(total=Count("id"))
+    if user.is_authenticated:
+        done_by_user = Exists(Completion.objects.filter(user=user, lesson=OuterRef("pk")))
+        rows = rows.annotate(done=Count("id", filter=Q(done_by_user)))
+    bars = {row["category_id"]: Bar(row.get("done", 0), row["total"]) for row in rows}
+    overall = Bar(sum(b.done for b in bars.values()), sum(b.total for b in bars.values()))
+    return bars, overall
+
+
+def record_reading_position(user, lesson: Lesson, section_index: int) -> None:
+    """Remember the furthest section reached; it never moves backwards."""
+    now = timezone.now()
+    updated = ReadingPosition.objects.filter(user=user, lesson=lesson).update(
+        section_index=Greatest(F("section_index"), section_index), updated_at=now
+    )
+    if not updated:
+        ReadingPosition.objects.bulk_create(
+            [ReadingPosition(user=user, lesson=lesson, section_index=section_index)],
+            ignore_conflicts=True,
+        )
+
+
+def reading_index(user, lesson: Lesson) -> int:
+    """How far (a table-of-contents index) the learner has read; 0 when not started."""
+    if not user.is_authenticated:
+        return 0
+    index = (
+        ReadingPosition.objects.filter(user=user, lesson=lesson)
+        .values_list("section_index", flat=True)
+        .first()
+    )
+    return index or 0
+
+
+@dataclass(frozen=True)
+class NextStep:
+    lesson: Lesson
+    section: dict | None
+
+
+def continue_learning(user, done_ids: set[int]) -> NextStep | None:
+    """The lesson (and section) the learner was last in and has not finished, else the
+    first lesson not done in learning order."""
+    position = (
+        ReadingPosition.objects.filter(user=user, lesson__status=Lesson.Status.PUBLISHED)
+        .exclude(lesson_id__in=done_ids)
+        .select_related("lesson")
+        .order_by("-updated_at")
+        .first()
+    )
+    if position is not None:
+        return NextStep(position.lesson, position.lesson.section_at(position.section_index))
+    lesson = (
+        Lesson.objects.published().exclude(id__in=done_ids).in_learning_order().only(
+            "title", "slug", "toc"
+        ).first()
+    )  # fmt: skip
+    return NextStep(lesson, None) if lesson else None
+
+
+def completions_by_day(user, days: int = 30) -> list[tuple[date, int]]:
+    """Lessons marked done per day over the last `days` days, oldest first."""
+    today = timezone.localdate()
+    start = today - timedelta(days=days - 1)
+    counts: dict[date, int] = {}
+    for completed_at in Completion.objects.filter(
+        user=user, completed_at__date__gte=start
+    ).values_list("completed_at", flat=True):
+        day = timezone.localtime(completed_at).date()
+        counts[day] = counts.get(day, 0) + 1
+    return [
+        (start + timedelta(days=n), counts.get(start + timedelta(days=n), 0)) for n in range(days)
+    ]
+
+
+def categories_with_lessons(user) -> list[Category]:
+    """Categories in order, each with `.visible_lessons` (published, or all for staff)."""
+    lessons = Lesson.objects.visible_to(user).order_by("position", "id").only(
+        "title", "slug", "summary", "status", "reading_minutes", "category_id", "position"
+    )  # fmt: skip
+    return list(
+        Category.objects.prefetch_related(
+            Prefetch("lessons", queryset=lessons, to_attr="visible_lessons")
+        )
+    )

@@ -1,0 +1,150 @@
+"""Pages a learner reads: home, category, lesson; and the controls that record progress."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from lessons import charts, progress
+from lessons.models import Category, Lesson
+from portal.http import HtmxHttpRequest
+
+
+def _get_lesson_for_user(request, slug: str) -> Lesson:
+    """The lesson at `slug`, or 404 when it does not exist or is a draft for non-staff."""
+    return get_object_or_404(
+        Lesson.objects.visible_to(request.user).select_related("category"), slug=slug
+    )
+
+
+@require_GET
+def home(request: HtmxHttpRequest) -> HttpResponse:
+    categories = [c for c in progress.categories_with_lessons(request.user) if c.visible_lessons]
+    done_ids = progress.completed_lesson_ids(request.user)
+    bars, overall = progress.category_bars(request.user)
+    for category in categories:
+        category.bar = bars.get(category.id, progress.Bar(0, 0))
+    next_step = (
+        progress.continue_learning(request.user, done_ids)
+        if request.user.is_authenticated
+        else None
+    )
+    return render(
+        request,
+        "lessons/home.html",
+        {
+            "categories": categories,
+            "done_ids": done_ids,
+            "overall": overall,
+            "next_step": next_step,
+        },
+    )
+
+
+@require_GET
+def category_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    category = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
+    lessons = Lesson.objects.visible_to(request.user).filter(category=category).order_by(
+        "position", "id"
+    )  # fmt: skip
+    bars, _ = progress.category_bars(request.user)
+    return render(
+        request,
+        "lessons/category_detail.html",
+        {
+            "category": category,
+            "lessons": lessons.only("title", "slug", "summary", "status", "reading_minutes"),
+            "subcategories": category.children.all(),
+            "done_ids": progress.completed_lesson_ids(request.user),
+            "bar": bars.get(category.id, progress.Bar(0, 0)),
+        },
+    )
+
+
+def _lesson_context(request, lesson: Lesson) -> dict:
+    siblings = list(
+        Lesson.objects.visible_to(request.user)
+        .filter(category_id=lesson.category_id)
+        .order_by("position", "id")
+        .values("id", "title", "slug")
+    )
+    index = next(i for i, s in enumerate(siblings) if s["id"] == lesson.id)
+    bars, overall = progress.category_bars(request.user)
+    return {
+        "lesson": lesson,
+        "previous": siblings[index - 1] if index > 0 else None,
+        "next": siblings[index + 1] if index + 1 < len(siblings) else None,
+        "is_done": progress.is_completed(request.user, lesson),
+        "bar": bars.get(lesson.category_id, progress.Bar(0, 0)),
+        "overall": overall,
+    }
+
+
+@require_GET
+def lesson_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    lesson = _get_lesson_for_user(request, slug)
+    context = _lesson_context(request, lesson)
+    context["reading_index"] = progress.reading_index(request.user, lesson)
+    context["resume_section"] = lesson.section_at(context["reading_index"])
+    return render(request, "lessons/lesson_detail.html", context)
+
+
+@require_POST
+@login_required
+def completion(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """Mark the lesson done (`done=1`) or undo it (`done=0`) for the signed-in learner."""
+    lesson = _get_lesson_for_user(request, slug)
+    if request.POST.get("done") == "1":
+        progress.record_completion(request.user, lesson)
+    elif request.POST.get("done") == "0":
+        progress.undo_completion(request.user, lesson)
+    else:
+        return HttpResponseBadRequest("done must be 1 or 0")
+    if request.htmx:
+        return render(
+            request, "lessons/_completion_response.html", _lesson_context(request, lesson)
+        )
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+        next_url = lesson.get_absolute_url()
+    return redirect(next_url)
+
+
+@require_POST
+@login_required
+def reading_position(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """Record that the learner's reading reached section `section` of the lesson."""
+    lesson = _get_lesson_for_user(request, slug)
+    try:
+        section_index = int(request.POST.get("section", ""))
+    except ValueError:
+        return HttpResponseBadRequest("section must be a number")
+    if not 0 <= section_index < max(len(lesson.toc), 1):
+        return HttpResponseBadRequest("no such section")
+    progress.record_reading_position(request.user, lesson, section_index)
+    return HttpResponse(status=204)
+
+
+@require_GET
+@login_required
+def my_progress(request: HtmxHttpRequest) -> HttpResponse:
+    """The learner's own progress: bars per category, lessons done, lessons done per day."""
+    bars, overall = progress.category_bars(request.user)
+    categories = Category.objects.filter(id__in=bars)
+    for category in categories:
+        category.bar = bars[category.id]
+    series = progress.completions_by_day(request.user)
+    return render(
+        request,
+        "lessons/my_progress.html",
+        {
+            "categories": categories,
+            "overall": overall,
+            "completions": request.user.completions.select_related("lesson").order_by(
+                "-completed_at"
+            ),
+            "chart": charts.column_chart(series),
+            "series_total": sum(count for _, count in series),
+        },
+    )

@@ -1,0 +1,94 @@
+"""Shared test fixtures: the named users (alice, bob, charlie, an editor) and content."""
+
+import pytest
+from django.test import Client
+
+from lessons.models import Category, Lesson
+from portal.models import User
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def plain_static_storage(settings):
+    # Tests render templates without running collectstatic first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def make_user(username: str, **extra) -> User:
+    return User.objects.create_user(
+        username, email=f"{username}@example.com", password=f"{username}-password-1", **extra
+    )
+
+
+@pytest.fixture
+def alice(db) -> User:
+    return make_user("alice", display_name="앨리스")
+
+
+@pytest.fixture
+def bob(db) -> User:
+    return make_user("bob", display_name="밥")
+
+
+@pytest.fixture
+def charlie(db) -> User:
+    return make_user("charlie")
+
+
+@pytest.fixture
+def editor(db) -> User:
+    return make_user("editor", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def alice_client(alice) -> Client:
+    client = Client()
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def editor_client(editor) -> Client:
+    client = Client()
+    client.force_login(editor)
+    return client
+
+
+def make_lesson(category: Category, title: str, position: int = 0, **extra) -> Lesson:
+    defaults = {
+        "slug": title.lower().replace(" ", "-"),
+        "body": f"## {title} 첫 절\n\n본문입니다.\n\n## 두 번째 절\n\n더 읽을거리.\n",
+        "status": Lesson.Status.PUBLISHED,
+    }
+    return Lesson.objects.create(
+        category=category, title=title, position=position, **(defaults | extra)
+    )
+
+
+@pytest.fixture
+def basic(db) -> Category:
+    return Category.objects.create(name="Basic", slug="basic", position=1)
+
+
+@pytest.fixture
+def cka(db) -> Category:
+    return Category.objects.create(name="CKA", slug="cka", position=2)
+
+
+@pytest.fixture
+def lessons(basic, cka) -> list[Lesson]:
+    """Three published lessons in Basic, one in CKA, and a draft in Basic."""
+    return [
+        make_lesson(basic, "Pods", 1),
+        make_lesson(basic, "Services", 2),
+        make_lesson(basic, "Volumes", 3),
+        make_lesson(cka, "Architecture", 1),
+        make_lesson(basic, "Secret draft", 4, status=Lesson.Status.DRAFT),
+    ]

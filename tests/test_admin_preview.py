@@ -1,0 +1,65 @@
+"""Editors' admin: the live Markdown preview and publishing actions."""
+
+import pytest
+from django.urls import reverse
+
+from lessons.models import Lesson
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_previews_markdown_through_the_same_renderer(editor_client):
+    response = editor_client.post(
+        reverse("admin:lessons_lesson_preview"),
+        {"body": "## 제목\n\n```bash\nkubectl get pods\n```\n<script>alert(1)</script>"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<h2 id="제목">제목</h2>' in html
+    assert 'class="highlight"' in html
+    assert "<script" not in html
+
+
+def test_it_refuses_the_preview_to_non_staff(alice_client, client):
+    url = reverse("admin:lessons_lesson_preview")
+    assert alice_client.post(url, {"body": "x"}).status_code == 302
+    assert client.post(url, {"body": "x"}).status_code == 302
+
+
+def test_it_wires_the_preview_to_the_body_field(editor_client, lessons):
+    lesson = Lesson.objects.get(slug="pods")
+    html = editor_client.get(reverse("admin:lessons_lesson_change", args=[lesson.pk])).content
+    html = html.decode()
+    assert 'hx-post="/admin/lessons/lesson/preview/"' in html
+    assert 'id="markdown-preview"' in html
+
+
+def test_it_publishes_and_unpublishes_in_bulk(editor_client, lessons):
+    url = reverse("admin:lessons_lesson_changelist")
+    draft = Lesson.objects.get(slug="secret-draft")
+    editor_client.post(url, {"action": "publish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.is_published
+    editor_client.post(url, {"action": "unpublish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert not draft.is_published
+
+
+def test_it_saves_an_edit_and_the_page_shows_it_at_once(editor_client, client, lessons):
+    lesson = Lesson.objects.get(slug="pods")
+    response = editor_client.post(
+        reverse("admin:lessons_lesson_change", args=[lesson.pk]),
+        {
+            "category": lesson.category_id,
+            "title": "Pods, fixed",
+            "slug": "pods",
+            "summary": "",
+            "status": "published",
+            "position": 1,
+            "source_url": "",
+            "body": "## 고친 절\n\n오타를 고쳤다.\n",
+        },
+    )
+    assert response.status_code == 302
+    html = client.get(reverse("lessons:lesson", args=["pods"])).content.decode()
+    assert "Pods, fixed" in html and "오타를 고쳤다." in html

@@ -1,0 +1,28 @@
+"""Korean UI by default, English on request."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_speaks_korean_by_default(client, lessons):
+    html = client.get(reverse("lessons:home")).content.decode()
+    assert '<html lang="ko">' in html
+    assert "로그인" in html
+
+
+def test_it_switches_to_english_and_remembers_it(client, lessons):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    html = client.get(reverse("lessons:home")).content.decode()
+    assert '<html lang="en">' in html
+    assert "Log in" in html
+
+
+def test_it_keeps_lesson_text_as_written_in_english_ui(client, basic):
+    from tests.conftest import make_lesson
+
+    make_lesson(basic, "파드", 1, slug="pod", body="## 파드란\n\n파드는 가장 작은 단위다.\n")
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "파드는 가장 작은 단위다." in client.get("/lessons/pod/").content.decode()

@@ -1,0 +1,93 @@
+"""The pages a learner reads: home, category, lesson."""
+
+import pytest
+from django.urls import reverse
+
+from lessons.models import Lesson
+from tests.conftest import make_lesson
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_lists_categories_with_their_lessons_in_order(client, lessons):
+    response = client.get(reverse("lessons:home"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.index("Basic") < html.index("CKA")
+    assert html.index("Pods") < html.index("Services") < html.index("Volumes")
+
+
+def test_it_hides_drafts_from_visitors_but_not_from_staff(client, editor_client, lessons):
+    assert "Secret draft" not in client.get(reverse("lessons:home")).content.decode()
+    assert "Secret draft" in editor_client.get(reverse("lessons:home")).content.decode()
+    draft = reverse("lessons:lesson", args=["secret-draft"])
+    assert client.get(draft).status_code == 404
+    assert editor_client.get(draft).status_code == 200
+
+
+def test_it_keeps_the_home_query_count_flat_as_lessons_grow(
+    client, lessons, basic, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(3):
+        client.get(reverse("lessons:home"))
+    for n in range(40):
+        make_lesson(basic, f"Extra {n}", 10 + n)
+    with django_assert_max_num_queries(3):
+        response = client.get(reverse("lessons:home"))
+    assert "Extra 39" in response.content.decode()
+
+
+def test_it_shows_a_category_page(client, lessons, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("lessons:category", args=["basic"]))
+    assert response.status_code == 200
+    assert "Volumes" in response.content.decode()
+    assert "Architecture" not in response.content.decode()
+
+
+def test_it_answers_404_for_an_unknown_category(client, db):
+    assert client.get(reverse("lessons:category", args=["nope"])).status_code == 404
+
+
+def test_it_shows_a_lesson_with_breadcrumb_toc_and_neighbours(
+    client, lessons, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("lessons:lesson", args=["services"]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'aria-label="Breadcrumb"' in html or "breadcrumb" in html
+    assert 'href="#services-첫-절"' in html  # the table of contents links to the heading
+    assert 'rel="prev" href="/lessons/pods/"' in html
+    assert 'rel="next" href="/lessons/volumes/"' in html
+
+
+def test_it_does_not_link_a_draft_as_next_for_visitors(client, lessons):
+    html = client.get(reverse("lessons:lesson", args=["volumes"])).content.decode()
+    assert 'rel="next"' not in html
+
+
+def test_it_serves_unicode_slugs(client, basic):
+    make_lesson(basic, "네트워크", 1, slug="쿠버네티스-네트워크")
+    response = client.get(reverse("lessons:lesson", args=["쿠버네티스-네트워크"]))
+    assert response.status_code == 200
+    assert "네트워크" in response.content.decode()
+
+
+def test_it_serves_htmx_from_its_own_static_files_with_the_csp_nonce(client, lessons):
+    response = client.get(reverse("lessons:home"))
+    html = response.content.decode()
+    assert "django_htmx/htmx-2.min.js" in html
+    assert "unpkg" not in html and "cdn" not in html.lower()
+    nonce = response.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+    assert f'nonce="{nonce}"' in html
+
+
+def test_it_sets_the_csrf_header_once_on_body(client, lessons):
+    html = client.get(reverse("lessons:home")).content.decode()
+    assert html.count('hx-headers=\'{"x-csrftoken"') == 1
+
+
+def test_it_renders_the_stored_body_without_rerendering(client, lessons):
+    Lesson.objects.filter(slug="pods").update(body_html="<p>stored html</p>")
+    assert "stored html" in client.get(reverse("lessons:lesson", args=["pods"])).content.decode()
