@@ -152,11 +152,23 @@ STORAGES = {
     },
 }
 
-MAILERS = {
-    "default": {
-        "BACKEND": os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Mail (password resets) prints to the console in development and goes through SMTP in
+# production.
+EMAIL_BACKEND_NAME = os.getenv(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_NAME}}
+if EMAIL_BACKEND_NAME.endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "host": os.getenv("EMAIL_HOST", "localhost"),
+        "port": envint("EMAIL_PORT", "587"),
+        "username": os.getenv("EMAIL_HOST_USER", ""),
+        "password": os.getenv("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": envbool("EMAIL_USE_TLS", "True"),
     }
-}
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "portal@localhost")
 
 # Request size limits: a lesson body is at most LESSON_BODY_MAX_CHARS; a form post

@@ -13,7 +13,7 @@ from django.core.management import call_command
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {
     "DEBUG": "False",
-    "SECRET_KEY": "x" * 30 + "production-secret-for-the-deploy-check",
+    "SECRET_KEY": "k3Jx9-Qw7!zP2m@Lr8#Vt5^Yn1&Hb4*Cd6(Fg0)Ue_Sa+Oi=Lp;Zx,Mq.Nw/Rt?",
     "ALLOWED_HOSTS": "portal.example.com",
 }
 
