@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lessons import views
+from lessons import views, views_quiz
 
 app_name = "lessons"
 
@@ -11,4 +11,11 @@ urlpatterns = [
     path("lessons/<str:slug>/", views.lesson_detail, name="lesson"),
     path("lessons/<str:slug>/done/", views.completion, name="completion"),
     path("lessons/<str:slug>/position/", views.reading_position, name="reading_position"),
+    path("lessons/<str:slug>/quiz/", views_quiz.take_quiz, name="quiz"),
+    path(
+        "lessons/<str:slug>/quiz/attempts/<int:attempt_id>/",
+        views_quiz.quiz_attempt,
+        name="quiz_attempt",
+    ),
+    path("review/", views_quiz.review, name="review"),
 ]

@@ -7,15 +7,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from lessons import charts, progress
+from lessons.access import get_visible_lesson
 from lessons.models import Category, Lesson
 from portal.http import HtmxHttpRequest
-
-
-def _get_lesson_for_user(request, slug: str) -> Lesson:
-    """The lesson at `slug`, or 404 when it does not exist or is a draft for non-staff."""
-    return get_object_or_404(
-        Lesson.objects.visible_to(request.user).select_related("category"), slug=slug
-    )
 
 
 @require_GET
@@ -83,7 +77,7 @@ def _lesson_context(request, lesson: Lesson) -> dict:
 
 @require_GET
 def lesson_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    lesson = _get_lesson_for_user(request, slug)
+    lesson = get_visible_lesson(request.user, slug)
     context = _lesson_context(request, lesson)
     context["reading_index"] = progress.reading_index(request.user, lesson)
     context["resume_section"] = lesson.section_at(context["reading_index"])
@@ -94,7 +88,7 @@ def lesson_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @login_required
 def completion(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Mark the lesson done (`done=1`) or undo it (`done=0`) for the signed-in learner."""
-    lesson = _get_lesson_for_user(request, slug)
+    lesson = get_visible_lesson(request.user, slug)
     if request.POST.get("done") == "1":
         progress.record_completion(request.user, lesson)
     elif request.POST.get("done") == "0":
@@ -115,7 +109,7 @@ def completion(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @login_required
 def reading_position(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Record that the learner's reading reached section `section` of the lesson."""
-    lesson = _get_lesson_for_user(request, slug)
+    lesson = get_visible_lesson(request.user, slug)
     try:
         section_index = int(request.POST.get("section", ""))
     except ValueError:

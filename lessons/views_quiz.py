@@ -1,0 +1,139 @@
+"""Quiz pages: take a quiz, see the scored result, look back at attempts, review misses."""
+
+import random
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from lessons import scoring
+from lessons.access import get_visible_lesson
+from lessons.models import AttemptAnswer, Question, Quiz, QuizAttempt
+from portal.http import HtmxHttpRequest
+
+
+def _get_quiz_for_user(request, slug: str) -> tuple[Quiz, list[Question]]:
+    """The quiz of a lesson the user may read, with its questions and choices."""
+    lesson = get_visible_lesson(request.user, slug)
+    quiz = get_object_or_404(Quiz.objects.select_related("lesson__category"), lesson=lesson)
+    return quiz, list(quiz.questions.prefetch_related("choices"))
+
+
+def present_questions(questions: list[Question], seed: str, posted: dict) -> list[dict]:
+    """Questions as the form shows them. Choices come in an order that tells nothing:
+    shuffled per learner and question (stable across reloads), except true/false, which
+    always reads 참 then 거짓. `posted` refills what the learner entered after an error."""
+    items = []
+    for question in questions:
+        given = posted.get(f"q{question.id}", [])
+        choices = list(question.choices.all())
+        if question.kind != Question.Kind.TRUE_FALSE:
+            random.Random(f"{seed}:{question.id}").shuffle(choices)
+        items.append(
+            {
+                "question": question,
+                "choices": [
+                    {"id": c.id, "text": c.text, "checked": str(c.id) in given} for c in choices
+                ],
+                "text": given[0] if given and not question.has_choices else "",
+            }
+        )
+    return items
+
+
+def quiz_form_context(request, quiz: Quiz, questions: list[Question], **extra) -> dict:
+    posted = extra.pop("posted", {})
+    return {
+        "quiz": quiz,
+        "lesson": quiz.lesson,
+        "questions": present_questions(questions, str(request.user.pk or "anonymous"), posted),
+        "form_token": scoring.new_form_token(),
+        **extra,
+    }
+
+
+def _attempt_history(request, quiz: Quiz) -> dict:
+    if not request.user.is_authenticated:
+        return {"attempts": [], "best": None}
+    attempts = list(QuizAttempt.objects.filter(user=request.user, quiz=quiz))
+    best = max(attempts, key=lambda a: (a.score * 100 // a.max_score, a.score), default=None)
+    return {"attempts": attempts, "best": best}
+
+
+@require_http_methods(["GET", "POST"])
+def take_quiz(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    quiz, questions = _get_quiz_for_user(request, slug)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.path)
+        try:
+            attempt = scoring.submit_attempt(request.user, quiz, questions, request.POST)
+        except scoring.InvalidSubmission as invalid:
+            context = quiz_form_context(
+                request, quiz, questions, errors=invalid.errors, posted=_posted(request)
+            )
+            context |= _attempt_history(request, quiz)
+            template = "lessons/quiz.html#quiz-form" if request.htmx else "lessons/quiz.html"
+            return render(request, template, context, status=400)
+        if request.htmx:
+            return render(request, "lessons/quiz_result.html#result", _result_context(attempt))
+        return redirect("lessons:quiz_attempt", slug=slug, attempt_id=attempt.id)
+    context = quiz_form_context(request, quiz, questions) | _attempt_history(request, quiz)
+    template = "lessons/quiz.html#quiz-form" if request.htmx else "lessons/quiz.html"
+    return render(request, template, context)
+
+
+def _posted(request) -> dict:
+    """What the learner entered, to fill the form again after an error."""
+    return {key: request.POST.getlist(key) for key in request.POST if key.startswith("q")}
+
+
+def _result_context(attempt: QuizAttempt) -> dict:
+    answers = (
+        AttemptAnswer.objects.filter(attempt=attempt)
+        .select_related("question")
+        .prefetch_related("choices", "question__choices")
+        .order_by("question__position", "question__id")
+    )
+    quiz = attempt.quiz
+    return {"attempt": attempt, "quiz": quiz, "lesson": quiz.lesson, "answers": answers}
+
+
+@require_GET
+@login_required
+def quiz_attempt(request: HtmxHttpRequest, slug: str, attempt_id: int) -> HttpResponse:
+    """One of the learner's own attempts, scored and explained."""
+    lesson = get_visible_lesson(request.user, slug)
+    attempt = get_object_or_404(
+        QuizAttempt.objects.select_related("quiz__lesson__category"),
+        id=attempt_id,
+        user=request.user,
+        quiz__lesson=lesson,
+    )
+    context = _result_context(attempt) | _attempt_history(request, attempt.quiz)
+    return render(request, "lessons/quiz_result.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def review(request: HtmxHttpRequest) -> HttpResponse:
+    """Re-answer the questions missed in the latest attempt of each quiz."""
+    questions = scoring.missed_questions(request.user)
+    posted = _posted(request) if request.method == "POST" else {}
+    context = {
+        "questions": present_questions(questions, f"review:{request.user.pk}", posted),
+        "form_token": scoring.new_form_token(),
+    }
+    status = 200
+    if request.method == "POST":
+        try:
+            _, answers = scoring.submit_review(request.user, questions, request.POST)
+            context["results"] = answers
+            context["right"] = sum(a.is_correct for a in answers)
+        except scoring.InvalidSubmission as invalid:
+            context["errors"] = invalid.errors
+            status = 400
+    template = "lessons/review.html#review-body" if request.htmx else "lessons/review.html"
+    return render(request, template, context, status=status)
