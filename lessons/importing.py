@@ -86,7 +86,16 @@ def _read_categories(folder: Path, problems: _Problems) -> list[dict]:
         if not entry.get("slug") or not entry.get("name"):
             problems.add(where, "'slug' and 'name' are required")
             continue
+        position = entry.get("position", 0)
+        if not isinstance(position, int) or position < 0:
+            problems.add(where, "'position' must be a whole number, 0 or more")
+            continue
         categories.append(entry)
+    slugs = {str(entry["slug"]) for entry in categories}
+    for entry in categories:
+        parent = entry.get("parent")
+        if parent and parent not in slugs and not Category.objects.filter(slug=parent).exists():
+            problems.add(path.name, f"category {entry['slug']!r}: unknown parent {parent!r}")
     return categories
 
 
@@ -141,6 +150,8 @@ def _read_quiz(where: str, data, toc: list[dict], problems: _Problems) -> dict |
                     continue
                 for key in _unknown_keys(choice, CHOICE_KEYS):
                     problems.add(qwhere, f"unknown choice key '{key}'")
+                if len(str(choice["text"])) > 500:
+                    problems.add(qwhere, "a choice is longer than 500 characters")
                 choices.append((str(choice["text"]), choice.get("correct") is True))
         answers = question.get("answers") or []
         if not isinstance(answers, list):
@@ -198,8 +209,8 @@ def _read_lesson(path: Path, problems: _Problems) -> dict | None:
     if len(title) > 200:
         problems.add(f"{where}, field 'title'", "is longer than 200 characters")
     slug = str(meta.get("slug") or slugify(title, allow_unicode=True))
-    if slug != slugify(slug, allow_unicode=True) or not slug:
-        problems.add(f"{where}, field 'slug'", f"{slug!r} is not a valid slug")
+    if slug != slugify(slug, allow_unicode=True) or not slug or len(slug) > 200:
+        problems.add(f"{where}, field 'slug'", f"{slug[:60]!r} is not a valid slug")
     if not meta.get("category"):
         problems.add(f"{where}, field 'category'", "is required")
     status = meta.get("status", Lesson.Status.DRAFT)
@@ -268,6 +279,22 @@ def read_folder(folder: Path) -> tuple[list[dict], list[dict]]:
     return categories, lessons
 
 
+def _quiz_snapshot(lesson: Lesson) -> tuple | None:
+    """What a quiz says, to tell whether an import changed it."""
+    quiz = Quiz.objects.filter(lesson=lesson).first()
+    if quiz is None:
+        return None
+    return (
+        quiz.pass_mark,
+        quiz.marks_done,
+        [
+            (q.kind, q.prompt, q.explanation, q.section, q.accepted_answers)
+            + tuple((c.text, c.is_correct) for c in q.choices.all())
+            for q in quiz.questions.prefetch_related("choices")
+        ],
+    )
+
+
 def _save_quiz(lesson: Lesson, data: dict) -> None:
     quiz, _ = Quiz.objects.update_or_create(
         lesson=lesson, defaults={"pass_mark": data["pass_mark"], "marks_done": data["marks_done"]}
@@ -333,5 +360,9 @@ def import_folder(folder: Path) -> ImportResult:
             if entry["slug"] not in result.unchanged:
                 lesson.save()
             if entry["quiz"] is not None:
+                before = _quiz_snapshot(lesson)
                 _save_quiz(lesson, entry["quiz"])
+                if entry["slug"] in result.unchanged and _quiz_snapshot(lesson) != before:
+                    result.unchanged.remove(entry["slug"])
+                    result.updated.append(entry["slug"])
     return result

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import markdown
 import nh3
 from markdown.extensions.toc import slugify_unicode
+from pygments.token import STANDARD_TYPES
 
 # Korean reads at roughly 500 characters a minute; code is skimmed, so it counts too.
 CHARS_PER_MINUTE = 500
@@ -28,11 +29,20 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
-# Headings, code highlighting and admonitions need their classes; anything else a
-# hostile body sets (e.g. classes that mimic our UI) is dropped.
-CLASS_PATTERN = re.compile(
-    r"^(highlight|admonition(-title)?|note|tip|warning|danger|info|[a-z]{1,3}|language-[\w+-]+)$"
-)
+# Classes a body may carry: Pygments' token classes, admonitions and code languages.
+# Anything else (e.g. classes that mimic the portal's own UI) is dropped.
+PYGMENTS_CLASSES = {name for name in STANDARD_TYPES.values() if name}
+BODY_CLASSES = PYGMENTS_CLASSES | {
+    "highlight", "admonition", "admonition-title", "note", "tip", "warning", "danger", "info",
+}  # fmt: skip
+LANGUAGE_CLASS = re.compile(r"^language-[\w+-]+$")
+# Ids the pages themselves use (the lesson page, the quiz, the admin preview): a heading
+# or raw HTML in a body must not take them, or htmx would swap the wrong element.
+RESERVED_IDS = {
+    "main", "completion", "reading-position", "lesson-title", "toc-heading", "quiz-area",
+    "quiz-form", "quiz-result", "markdown-preview", "language-select", "continue-heading",
+}  # fmt: skip
+RESERVED_ID_PREFIXES = ("bar-", "question-", "category-", "portal-")
 
 
 @dataclass(frozen=True)
@@ -42,16 +52,24 @@ class Rendered:
     reading_minutes: int
 
 
+def _is_reserved_id(value: str) -> bool:
+    return value in RESERVED_IDS or value.startswith(RESERVED_ID_PREFIXES)
+
+
 def slugify_heading(text: str, separator: str = "-") -> str:
-    """Heading anchors that keep Hangul: '보안 설정' -> '보안-설정'."""
-    return slugify_unicode(text, separator)
+    """Heading anchors that keep Hangul ('보안 설정' -> '보안-설정') and never take an
+    id the page itself uses."""
+    slug = slugify_unicode(text, separator)
+    return f"{slug}{separator}section" if _is_reserved_id(slug) else slug
 
 
-def _filter_class(tag: str, attribute: str, value: str) -> str | None:
-    if attribute != "class":
-        return value
-    kept = [name for name in value.split() if CLASS_PATTERN.match(name)]
-    return " ".join(kept) or None
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "id":
+        return None if _is_reserved_id(value) else value
+    if attribute == "class":
+        kept = [n for n in value.split() if n in BODY_CLASSES or LANGUAGE_CLASS.match(n)]
+        return " ".join(kept) or None
+    return value
 
 
 def sanitize(unsafe_html: str) -> str:
@@ -61,7 +79,7 @@ def sanitize(unsafe_html: str) -> str:
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
-        attribute_filter=_filter_class,
+        attribute_filter=_filter_attribute,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
@@ -85,6 +103,7 @@ def render_markdown(source: str) -> Rendered:
         extension_configs={
             "toc": {"slugify": slugify_heading, "toc_depth": "2-3"},
             "codehilite": {"css_class": "highlight", "guess_lang": False},
+            "tables": {"use_align_attribute": True},
         },
         output_format="html",
     )

@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import health
+from portal import health, views
 
 urlpatterns = [
+    path("favicon.ico", views.favicon),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
