@@ -106,14 +106,24 @@ def continue_learning(user, done_ids: set[int]) -> NextStep | None:
     return NextStep(lesson, None) if lesson else None
 
 
+def visible_completions(user):
+    """The learner's completions of lessons they may still read (not ones gone to draft)."""
+    completions = Completion.objects.filter(user=user)
+    if user.is_staff:
+        return completions
+    return completions.filter(lesson__status=Lesson.Status.PUBLISHED)
+
+
 def completions_by_day(user, days: int = 30) -> list[tuple[date, int]]:
     """Lessons marked done per day over the last `days` days, oldest first."""
     today = timezone.localdate()
     start = today - timedelta(days=days - 1)
     counts: dict[date, int] = {}
-    for completed_at in Completion.objects.filter(
-        user=user, completed_at__date__gte=start
-    ).values_list("completed_at", flat=True):
+    for completed_at in (
+        visible_completions(user)
+        .filter(completed_at__date__gte=start)
+        .values_list("completed_at", flat=True)
+    ):
         day = timezone.localtime(completed_at).date()
         counts[day] = counts.get(day, 0) + 1
     return [

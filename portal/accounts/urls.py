@@ -32,7 +32,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(template_name=FORM_PAGE),
+        views.ResetPasswordAndUnlockView.as_view(template_name=FORM_PAGE),
         name="password_reset_confirm",
     ),
     path(

@@ -1,7 +1,12 @@
-"""Account pages the portal adds to Django's own: sign-up."""
+"""Account pages the portal adds to Django's own: sign-up, the lock-out page, and a
+password reset that also lifts a lock-out."""
 
+from axes.helpers import get_client_ip_address
+from axes.utils import reset as reset_login_failures
+from django.conf import settings
 from django.contrib.auth import login
-from django.http import HttpResponse
+from django.contrib.auth.views import PasswordResetConfirmView
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -19,3 +24,20 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect(next_url or "lessons:home")
     return render(request, "registration/signup.html", {"form": form, "next": next_url})
+
+
+def locked_out(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    """Shown after too many failed logins (django-axes' lock-out callable)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
+
+
+class ResetPasswordAndUnlockView(PasswordResetConfirmView):
+    """Choosing a new password through the emailed link proves who the learner is, so it
+    also clears the failed logins that locked the account and this address."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        reset_login_failures(username=form.user.get_username())
+        reset_login_failures(ip=get_client_ip_address(self.request))
+        return response

@@ -1,0 +1,182 @@
+"""Progress on the catalog pages (checks and bars), and query counts that stay flat as
+the catalog grows."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from lessons.models import Category, Completion, Lesson, ReadingPosition
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    # The bars' "1 of 3" text is read in English; the Korean UI is test_i18n.py's area.
+    settings.LANGUAGE_CODE = "en"
+
+
+def bar_numbers(html: str, key) -> str:
+    match = re.search(
+        rf'<div class="bar" id="bar-{key}"[^>]*>.*?<span class="bar-numbers">([^<]*)</span>',
+        html,
+        re.DOTALL,
+    )
+    assert match, f"no bar-{key} in the page"
+    return match.group(1).strip()
+
+
+def checked_titles(html: str) -> list[str]:
+    """Titles of the lessons the page shows with a "done" check."""
+    return re.findall(
+        r'<li class="lesson-item is-done">\s*<a href="[^"]*">([^<]*)</a>\s*'
+        r'<span class="check" title="Done">✓<span class="visually-hidden">Done</span></span>',
+        html,
+    )
+
+
+def listed_titles(html: str) -> list[str]:
+    return re.findall(r'<li class="lesson-item[^"]*">\s*<a href="[^"]*">([^<]*)</a>', html)
+
+
+def mark_done(user, *slugs: str) -> None:
+    for slug in slugs:
+        Completion.objects.create(user=user, lesson=Lesson.objects.get(slug=slug))
+
+
+def test_it_checks_done_lessons_on_the_home_page(alice_client, alice, lessons):
+    mark_done(alice, "pods", "architecture")
+
+    html = alice_client.get(reverse("lessons:home")).content.decode()
+
+    assert checked_titles(html) == ["Pods", "Architecture"]
+    assert listed_titles(html) == ["Pods", "Services", "Volumes", "Architecture"]
+
+
+def test_it_shows_bars_per_category_on_the_home_page(alice_client, alice, lessons, basic, cka):
+    mark_done(alice, "pods", "services", "architecture")
+
+    html = alice_client.get(reverse("lessons:home")).content.decode()
+
+    assert bar_numbers(html, "overall") == "3 of 4 (75%)"
+    assert bar_numbers(html, basic.id) == "2 of 3 (67%)"
+    assert bar_numbers(html, cka.id) == "1 of 1 (100%)"
+    assert f'<progress max="3" value="2" aria-labelledby="bar-{basic.id}-label">' in html
+
+
+def test_it_checks_done_lessons_and_shows_the_bar_on_a_category_page(
+    alice_client, alice, lessons, basic
+):
+    mark_done(alice, "volumes", "architecture")
+
+    html = alice_client.get(reverse("lessons:category", args=["basic"])).content.decode()
+
+    assert checked_titles(html) == ["Volumes"]
+    assert bar_numbers(html, basic.id) == "1 of 3 (33%)"
+
+
+def test_it_shows_the_bars_on_a_lesson_page(alice_client, alice, lessons, basic):
+    mark_done(alice, "pods", "architecture")
+
+    html = alice_client.get(reverse("lessons:lesson", args=["services"])).content.decode()
+
+    assert bar_numbers(html, basic.id) == "1 of 3 (33%)"
+    assert bar_numbers(html, "overall") == "2 of 4 (50%)"
+
+
+def test_it_counts_neither_drafts_nor_other_learners(alice_client, alice, bob, lessons, basic):
+    mark_done(alice, "pods")
+    mark_done(bob, "services", "volumes", "architecture")
+
+    html = alice_client.get(reverse("lessons:home")).content.decode()
+
+    assert checked_titles(html) == ["Pods"]
+    assert bar_numbers(html, basic.id) == "1 of 3 (33%)"
+    assert bar_numbers(html, "overall") == "1 of 4 (25%)"
+
+
+def test_it_counts_published_lessons_for_staff_too(editor_client, editor, lessons, basic):
+    mark_done(editor, "pods", "secret-draft")
+
+    html = editor_client.get(reverse("lessons:home")).content.decode()
+
+    assert "Secret draft" in listed_titles(html)
+    assert bar_numbers(html, basic.id) == "1 of 3 (33%)"
+
+
+def test_it_shows_visitors_neither_checks_nor_bars(client, alice, lessons):
+    mark_done(alice, "pods")
+
+    for url in (reverse("lessons:home"), reverse("lessons:category", args=["basic"])):
+        html = client.get(url).content.decode()
+        assert checked_titles(html) == []
+        assert 'class="bar"' not in html
+
+
+def add_lessons(category: Category, count: int, start: int) -> list[Lesson]:
+    """Published lessons made in bulk; bulk_create skips save(), so the HTML is given."""
+    return Lesson.objects.bulk_create(
+        Lesson(
+            category=category,
+            title=f"Lesson {n}",
+            slug=f"lesson-{n}",
+            body=f"## Part one\n\nText {n}.\n\n## Part two\n\nMore.\n",
+            body_html=f'<h2 id="part-one">Part one</h2><p>Text {n}.</p>'
+            '<h2 id="part-two">Part two</h2><p>More.</p>',
+            toc=[
+                {"id": "part-one", "name": "Part one", "level": 2},
+                {"id": "part-two", "name": "Part two", "level": 2},
+            ],
+            status=Lesson.Status.PUBLISHED,
+            position=n,
+        )
+        for n in range(start, start + count)
+    )
+
+
+def grow_catalog(user, basic: Category, cka: Category, start: int, count: int) -> None:
+    """Add `count` lessons split over both categories; the learner has done every other
+    one, on a spread of days."""
+    added = add_lessons(basic, count - count // 4, start)
+    added += add_lessons(cka, count // 4, start + len(added))
+    Completion.objects.bulk_create(
+        Completion(user=user, lesson=lesson, completed_at=lesson.created_at)
+        for lesson in added[::2]
+    )
+
+
+PAGES = {
+    "home": lambda: reverse("lessons:home"),
+    "category": lambda: reverse("lessons:category", args=["basic"]),
+    "lesson": lambda: reverse("lessons:lesson", args=["lesson-1"]),
+    "my_progress": lambda: reverse("lessons:my_progress"),
+}
+# Queries per page for a signed-in learner, whatever the size of the catalog.
+QUERY_BUDGET = {"home": 7, "category": 7, "lesson": 7, "my_progress": 6}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_it_keeps_the_query_count_flat_from_8_to_500_lessons(alice_client, alice, basic, cka, page):
+    grow_catalog(alice, basic, cka, start=1, count=8)
+    ReadingPosition.objects.create(user=alice, lesson=Lesson.objects.get(slug="lesson-2"))
+    url = PAGES[page]()
+
+    with CaptureQueriesContext(connection) as with_8:
+        response = alice_client.get(url)
+    assert response.status_code == 200
+
+    grow_catalog(alice, basic, cka, start=9, count=492)
+    assert Lesson.objects.count() == 500
+
+    with CaptureQueriesContext(connection) as with_500:
+        response = alice_client.get(url)
+    assert response.status_code == 200
+
+    assert len(with_8) <= QUERY_BUDGET[page], with_8.captured_queries
+    assert len(with_500) == len(with_8), with_500.captured_queries
+    basic_done = Completion.objects.filter(user=alice, lesson__category=basic).count()
+    basic_total = Lesson.objects.filter(category=basic).count()
+    assert f"{basic_done} of {basic_total} (" in bar_numbers(response.content.decode(), basic.id)
