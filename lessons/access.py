@@ -1,6 +1,9 @@
 """Who may read what: the one place that hides drafts from everyone but staff."""
 
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django_htmx.http import HttpResponseClientRedirect
 
 from lessons.models import Lesson
 
@@ -11,3 +14,10 @@ def get_visible_lesson(user, slug: str) -> Lesson:
     return get_object_or_404(
         Lesson.objects.visible_to(user).select_related("category", "quiz"), slug=slug
     )
+
+
+def login_then_back_to(request, url: str) -> HttpResponse:
+    """Send a visitor (or an expired session) to log in and then back to `url`. An htmx
+    request redirects the whole page, so the login form never lands inside a fragment."""
+    response = redirect_to_login(url)
+    return HttpResponseClientRedirect(response.url) if request.htmx else response

@@ -61,9 +61,33 @@ class QuestionAdmin(admin.ModelAdmin):
     fields = ["quiz", "kind", "prompt", "accepted_answers", "explanation", "section", "position"]
 
 
+class InlineQuestionForm(QuestionForm):
+    """On the quiz page a question's choices are not on the form, so its kind is checked
+    against the choices it already has; choice questions are added on their own page."""
+
+    def clean(self) -> dict:
+        data = super().clean()
+        kind = data.get("kind")
+        if kind and kind != Question.Kind.SHORT:
+            choices = list(self.instance.choices.all()) if self.instance.pk else []
+            problems = question_problems(
+                kind,
+                choice_count=len(choices),
+                correct_count=sum(c.is_correct for c in choices),
+                answer_count=0,
+            )
+            if problems and not self.instance.pk:
+                problems.append(
+                    _("Add a choice question from the question page, with its choices.")
+                )
+            if problems:
+                raise forms.ValidationError(problems)
+        return data
+
+
 class QuestionInline(admin.StackedInline):
     model = Question
-    form = QuestionForm
+    form = InlineQuestionForm
     extra = 0
     show_change_link = True
     fields = ["kind", "prompt", "accepted_answers", "explanation", "section", "position"]

@@ -6,18 +6,24 @@ in one transaction, so a bad file changes nothing.
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import yaml
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
 from lessons.models import Category, Choice, Lesson, Question, Quiz
 from lessons.quiz_rules import question_problems
 from lessons.rendering import render_markdown
 
-LESSON_KEYS = {"title", "slug", "category", "position", "status", "summary", "source_url", "quiz"}
+LESSON_KEYS = {
+    "title", "slug", "category", "position", "status", "summary", "source_url", "quiz",
+    "published_at",
+}  # fmt: skip
 CATEGORY_KEYS = {"slug", "name", "position", "description", "parent"}
 QUIZ_KEYS = {"pass_mark", "marks_done", "questions"}
 QUESTION_KEYS = {"kind", "prompt", "section", "explanation", "choices", "answer", "answers"}
@@ -127,6 +133,9 @@ def _read_quiz(where: str, data, toc: list[dict], problems: _Problems) -> dict |
             continue
         if not str(question.get("prompt") or "").strip():
             problems.add(qwhere, "'prompt' is required")
+        for key in ("prompt", "explanation", "section"):
+            if key in question and not isinstance(question[key], str):
+                problems.add(qwhere, f"'{key}' must be text (put it in quotes)")
         section = str(question.get("section") or "")
         if section and section not in anchors:
             problems.add(qwhere, f"'section' names no heading of the lesson: {section!r}")
@@ -148,6 +157,11 @@ def _read_quiz(where: str, data, toc: list[dict], problems: _Problems) -> dict |
                 if not isinstance(choice, dict) or not str(choice.get("text") or "").strip():
                     problems.add(qwhere, "every choice needs a 'text'")
                     continue
+                if not isinstance(choice["text"], str):
+                    problems.add(
+                        qwhere, f"choice {choice['text']!r} must be text (put it in quotes)"
+                    )
+                    continue
                 for key in _unknown_keys(choice, CHOICE_KEYS):
                     problems.add(qwhere, f"unknown choice key '{key}'")
                 if len(str(choice["text"])) > 500:
@@ -157,6 +171,8 @@ def _read_quiz(where: str, data, toc: list[dict], problems: _Problems) -> dict |
         if not isinstance(answers, list):
             problems.add(qwhere, "'answers' must be a list")
             answers = []
+        if any(not isinstance(answer, str) for answer in answers):
+            problems.add(qwhere, "every accepted answer must be text (put it in quotes)")
         answers = [str(answer).strip() for answer in answers if str(answer).strip()]
         for problem in question_problems(
             kind, choice_count=len(choices), correct_count=sum(c for _, c in choices),
@@ -178,6 +194,18 @@ def _read_quiz(where: str, data, toc: list[dict], problems: _Problems) -> dict |
         "marks_done": data.get("marks_done", True) is not False,
         "questions": parsed,
     }
+
+
+def _read_published_at(value) -> datetime | None:
+    """A date and time from YAML (already parsed, or an ISO 8601 string); None if neither."""
+    if isinstance(value, str):
+        try:
+            value = parse_datetime(value.strip())
+        except ValueError:
+            return None
+    if not isinstance(value, datetime):
+        return None
+    return value if timezone.is_aware(value) else timezone.make_aware(value)
 
 
 def _read_lesson(path: Path, problems: _Problems) -> dict | None:
@@ -219,6 +247,9 @@ def _read_lesson(path: Path, problems: _Problems) -> dict | None:
     position = meta.get("position", 0)
     if not isinstance(position, int) or position < 0:
         problems.add(f"{where}, field 'position'", "must be a whole number, 0 or more")
+    published_at = _read_published_at(meta.get("published_at"))
+    if meta.get("published_at") is not None and published_at is None:
+        problems.add(f"{where}, field 'published_at'", "must be a date and time (ISO 8601)")
     if not body.strip():
         problems.add(f"{where}, body", "is empty")
     if len(body) > settings.LESSON_BODY_MAX_CHARS:
@@ -239,6 +270,7 @@ def _read_lesson(path: Path, problems: _Problems) -> dict | None:
         "status": status,
         "summary": str(meta.get("summary") or "").strip(),
         "source_url": str(meta.get("source_url") or ""),
+        "published_at": published_at,
         "body": body,
         "quiz": quiz,
     }
@@ -308,12 +340,14 @@ def _save_quiz(lesson: Lesson, data: dict) -> None:
             setattr(question, name, item[name])
         question.position = position
         question.save()
-        choices = list(question.choices.all()) if question.pk else []
+        # Choices are matched by text, so reordering them in the file never changes what
+        # an earlier answer points at.
+        by_text = {choice.text: choice for choice in question.choices.all()}
         for index, (text, correct) in enumerate(item["choices"], start=1):
-            choice = choices[index - 1] if index <= len(choices) else Choice(question=question)
-            choice.text, choice.is_correct, choice.position = text, correct, index
+            choice = by_text.pop(text, None) or Choice(question=question, text=text)
+            choice.is_correct, choice.position = correct, index
             choice.save()
-        Choice.objects.filter(pk__in=[c.pk for c in choices[len(item["choices"]) :]]).delete()
+        Choice.objects.filter(pk__in=[c.pk for c in by_text.values()]).delete()
     Question.objects.filter(pk__in=[q.pk for q in existing[len(data["questions"]) :]]).delete()
 
 
@@ -346,6 +380,7 @@ def import_folder(folder: Path) -> ImportResult:
                 "status": entry["status"],
                 "summary": entry["summary"],
                 "source_url": entry["source_url"],
+                "published_at": entry["published_at"],
                 "body": entry["body"],
             }
             if lesson is None:

@@ -124,8 +124,10 @@ def submit_attempt(user, quiz: Quiz, questions: list[Question], data) -> QuizAtt
     token = data.get("form_token", "")
     if not token or len(token) > FORM_TOKEN_MAX_CHARS:
         raise InvalidSubmission([_("The form is incomplete. Reload the quiz and try again.")])
-    existing = QuizAttempt.objects.filter(user=user, form_token=token, quiz=quiz).first()
+    existing = QuizAttempt.objects.filter(user=user, form_token=token).first()
     if existing is not None:
+        if existing.quiz_id != quiz.id:
+            raise InvalidSubmission([_("The form is incomplete. Reload the quiz and try again.")])
         return existing
     answers = parse_submission(questions, data)
     score = grade(answers)
@@ -143,7 +145,7 @@ def submit_attempt(user, quiz: Quiz, questions: list[Question], data) -> QuizAtt
             _store_answers(answers, attempt=attempt)
     except IntegrityError:
         # The same form, posted twice at once: the other request stored it.
-        return QuizAttempt.objects.get(user=user, form_token=token, quiz=quiz)
+        return QuizAttempt.objects.get(user=user, form_token=token)
     if attempt.passed and quiz.marks_done:
         progress.record_completion(user, quiz.lesson)
     return attempt

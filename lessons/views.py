@@ -1,14 +1,13 @@
 """Pages a learner reads: home, category, lesson; and the controls that record progress."""
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from lessons import charts, progress
-from lessons.access import get_visible_lesson
+from lessons.access import get_visible_lesson, login_then_back_to
 from lessons.models import Category, Lesson
 from portal.http import HtmxHttpRequest
 
@@ -85,18 +84,12 @@ def lesson_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return render(request, "lessons/lesson_detail.html", context)
 
 
-def _login_then_back_to(lesson) -> HttpResponse:
-    # The progress endpoints take POST only, so after logging in the learner returns to
-    # the lesson rather than to the endpoint.
-    return redirect_to_login(lesson.get_absolute_url())
-
-
 @require_POST
 def completion(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Mark the lesson done (`done=1`) or undo it (`done=0`) for the signed-in learner."""
     lesson = get_visible_lesson(request.user, slug)
     if not request.user.is_authenticated:
-        return _login_then_back_to(lesson)
+        return login_then_back_to(request, lesson.get_absolute_url())
     if request.POST.get("done") == "1":
         progress.record_completion(request.user, lesson)
     elif request.POST.get("done") == "0":
@@ -118,7 +111,7 @@ def reading_position(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Record that the learner's reading reached section `section` of the lesson."""
     lesson = get_visible_lesson(request.user, slug)
     if not request.user.is_authenticated:
-        return _login_then_back_to(lesson)
+        return login_then_back_to(request, lesson.get_absolute_url())
     try:
         section_index = int(request.POST.get("section", ""))
     except ValueError:

@@ -3,13 +3,12 @@
 import random
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lessons import scoring
-from lessons.access import get_visible_lesson
+from lessons.access import get_visible_lesson, login_then_back_to
 from lessons.models import AttemptAnswer, Question, Quiz, QuizAttempt
 from portal.http import HtmxHttpRequest
 
@@ -67,7 +66,7 @@ def take_quiz(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     quiz, questions = _get_quiz_for_user(request, slug)
     if request.method == "POST":
         if not request.user.is_authenticated:
-            return redirect_to_login(request.path)
+            return login_then_back_to(request, request.path)
         try:
             attempt = scoring.submit_attempt(request.user, quiz, questions, request.POST)
         except scoring.InvalidSubmission as invalid:

@@ -281,3 +281,12 @@ def test_it_keeps_one_completion_when_eight_tabs_post_at_once(alice, lessons):
 
     assert sorted(statuses) == [200] * (tabs // 2) + [302] * (tabs // 2)
     assert Completion.objects.filter(user=alice).count() == 1
+
+
+def test_it_sends_an_expired_htmx_session_to_log_in_as_a_whole_page(client, lessons):
+    response = client.post(
+        reverse("lessons:completion", args=["pods"]), {"done": "1"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert response.headers["HX-Redirect"].startswith(reverse("login"))
+    assert "next=/lessons/pods/" in response.headers["HX-Redirect"]

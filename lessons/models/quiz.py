@@ -132,7 +132,8 @@ class QuizAttempt(models.Model):
 
     @property
     def percent(self) -> int:
-        return round(100 * self.score / self.max_score) if self.max_score else 0
+        # Rounded down, so that a score shown at the pass mark has passed.
+        return 100 * self.score // self.max_score if self.max_score else 0
 
 
 class AttemptAnswer(models.Model):
