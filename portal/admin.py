@@ -1,12 +1,86 @@
-"""Accounts in the admin."""
+"""Accounts and study groups in the admin."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from portal.models import User
+from portal.models import LessonTarget, Membership, StudyGroup, User
 
 
 @admin.register(User)
 class PortalUserAdmin(UserAdmin):
     list_display = ["username", "display_name", "email", "is_staff", "last_login"]
     fieldsets = [*UserAdmin.fieldsets, (None, {"fields": ["display_name"]})]
+
+
+class MembershipFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        instructors = [
+            form
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("role") == Membership.Role.INSTRUCTOR
+        ]
+        if not instructors:
+            raise ValidationError(_("A study group needs at least one instructor."))
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    formset = MembershipFormSet
+    extra = 1
+    fields = ["user", "role", "joined_at"]
+    readonly_fields = ["joined_at"]
+    autocomplete_fields = ["user"]
+    verbose_name = _("member or instructor")
+    verbose_name_plural = _("members and instructors")
+
+
+class LessonTargetInline(admin.TabularInline):
+    model = LessonTarget
+    extra = 0
+    raw_id_fields = ["lesson"]
+
+
+@admin.register(StudyGroup)
+class StudyGroupAdmin(admin.ModelAdmin):
+    list_display = [
+        "name", "invite_code", "learner_count", "instructor_count", "pace", "created_at",
+    ]  # fmt: skip
+    list_filter = ["pace", "categories"]
+    search_fields = ["name", "description", "invite_code"]
+    filter_horizontal = ["categories"]
+    inlines = [MembershipInline, LessonTargetInline]
+    actions = ["rotate_invite_codes"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[StudyGroup]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                learners=Count("memberships", filter=Q(memberships__role=Membership.Role.LEARNER)),
+                instructors=Count(
+                    "memberships", filter=Q(memberships__role=Membership.Role.INSTRUCTOR)
+                ),
+            )
+        )
+
+    @admin.display(description=_("learners"), ordering="learners")
+    def learner_count(self, group: StudyGroup) -> int:
+        return group.learners
+
+    @admin.display(description=_("instructors"), ordering="instructors")
+    def instructor_count(self, group: StudyGroup) -> int:
+        return group.instructors
+
+    @admin.action(description=_("Replace the invite codes (old links stop working)"))
+    def rotate_invite_codes(self, request: HttpRequest, queryset: QuerySet[StudyGroup]) -> None:
+        for group in queryset:
+            group.rotate_invite_code()
+        self.message_user(request, _("New invite codes made."), messages.SUCCESS)

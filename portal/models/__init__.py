@@ -1,5 +1,6 @@
-"""Site-level records: accounts (and, beside them, study groups)."""
+"""Site-level records: accounts and study groups."""
 
 from portal.models.accounts import User
+from portal.models.groups import LessonTarget, Membership, StudyGroup, new_invite_code
 
-__all__ = ["User"]
+__all__ = ["LessonTarget", "Membership", "StudyGroup", "User", "new_invite_code"]

@@ -24,10 +24,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
-# Playwright's sync API runs an event loop in the test thread; the test's own database
-# work there is ordinary synchronous code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 def pytest_collection_modifyitems(items):
     for item in items:
@@ -48,6 +44,9 @@ def browser():
         pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium package")
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs an event loop in the test thread; the tests' own
+    # database work there is ordinary synchronous code.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
@@ -72,6 +71,21 @@ def page(browser, request):
     context, page, problems = _open_page(browser, request, javascript=True)
     yield page
     _finish(request, page, context, problems)
+
+
+@pytest.fixture
+def new_page(browser, request):
+    """Open more pages, each its own browser (cookies), checked like `page`."""
+    opened = []
+
+    def open_page(**options):
+        context, page, problems = _open_page(browser, request, javascript=True)
+        opened.append((page, context, problems))
+        return page
+
+    yield open_page
+    for page, context, problems in opened:
+        _finish(request, page, context, problems)
 
 
 @pytest.fixture

@@ -1,0 +1,346 @@
+"""A group's learner × lesson matrix: a cell per learner and lesson (done, best quiz score),
+per-learner and per-lesson totals, and who needs attention.
+
+Cells are aggregated in SQL by a fixed number of queries, whatever the group's size; the
+totals are sums over those cells, so they always agree with the table they sit under.
+"""
+
+import functools
+import math
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from typing import NamedTuple
+
+from django.db.models import F, FloatField, Max, OuterRef, Subquery
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from lessons.models import Completion, Quiz, QuizAttempt, ReadingPosition
+from portal.dashboards import attention
+from portal.groups import pace
+from portal.groups.scope import learner_memberships, scope_queryset
+from portal.models import LessonTarget, StudyGroup
+
+HEAT_LEVELS = 5
+
+
+def rounded(value: float) -> int:
+    """Half up, as people round by hand (Python's round() goes to the even neighbour)."""
+    return math.floor(value + 0.5)
+
+
+def percent(part: float, whole: float) -> int:
+    return rounded(100 * part / whole) if whole else 0
+
+
+@dataclass(frozen=True)
+class LessonColumn:
+    id: int
+    title: str
+    slug: str
+    category_id: int
+    category_name: str
+    quiz_id: int | None
+    pass_mark: int | None
+    target: date | None  # the lesson's own target date (the "dates" pace)
+
+
+@dataclass(frozen=True)
+class Learner:
+    user_id: int
+    username: str
+    name: str
+    joined_at: datetime
+    last_active: datetime | None  # on the group's lessons
+
+
+class Cell(NamedTuple):
+    done: bool
+    best: float | None  # best quiz score in percent, unrounded; None: never tried
+    below_pass: bool
+    score: int | None  # `best` as shown
+    css: str  # the heat-map band (and the below-pass mark) as classes
+    text: str  # what the cell shows: ✓ when done, then the score
+
+    @classmethod
+    def of(cls, done: bool, best: float | None, pass_mark: int | None) -> "Cell":
+        score = None if best is None else rounded(best)
+        below_pass = best is not None and best < (pass_mark or 0)
+        return cls(done, best, below_pass, score, *_cell_look(done, score, below_pass))
+
+
+@functools.cache
+def _cell_look(done: bool, score: int | None, below_pass: bool) -> tuple[str, str]:
+    """A cell's classes and text. There are only a few hundred different looks, worked out
+    once each, so that a 200 × 100 table costs no more than looking them up."""
+    css = (
+        "heat-none" if score is None else f"heat-{min(HEAT_LEVELS - 1, score * HEAT_LEVELS // 100)}"
+    )
+    if below_pass:
+        css += " below-pass"
+    text = "✓" if done else ""
+    if score is not None:
+        text = f"{text} {score}".lstrip()
+    # Fixed class names, digits and ✓: nothing to escape, and not escaping 20,000 cells
+    # saves a good share of a large table's rendering time.
+    return mark_safe(css), mark_safe(text)  # noqa: S308
+
+
+@dataclass
+class Row:
+    learner: Learner
+    cells: list[Cell]
+    done: int
+    percent_done: int
+    average_best: int | None
+    reasons: list[attention.Reason]
+
+
+@dataclass(frozen=True)
+class LessonTotal:
+    lesson: LessonColumn
+    done: int
+    completion_rate: int
+    attempted: int
+    average_best: int | None
+
+
+@dataclass(frozen=True)
+class Filters:
+    search: str = ""
+    category: int | None = None
+    sort: str = "name"
+    attention_only: bool = False
+
+
+@dataclass
+class Matrix:
+    lessons: list[LessonColumn]  # the columns shown (the category filter applied)
+    rows: list[Row]  # the rows shown (search and "needs attention only" applied)
+    totals: list[LessonTotal]
+    learner_count: int  # every learner of the group
+    attention_count: int  # of those, how many need attention
+    scope_size: int  # lessons in the group's scope, before the category filter
+    expected_now: int | None  # lessons the pace expects done by today; None: no pace
+    average_done: float  # lessons of the scope done per learner, over every learner
+
+
+def scope_lessons(group: StudyGroup) -> list[LessonColumn]:
+    """The group's lessons in learning order, with their quiz and target date."""
+    target = LessonTarget.objects.filter(group_id=group.pk, lesson=OuterRef("pk"))
+    rows = (
+        scope_queryset(group)
+        .in_learning_order()
+        .annotate(target=Subquery(target.values("due_on")[:1]))
+        .values(
+            "id",
+            "title",
+            "slug",
+            "category_id",
+            "category__name",
+            "quiz__id",
+            "quiz__pass_mark",
+            "target",
+        )
+    )
+    return [
+        LessonColumn(
+            id=row["id"],
+            title=row["title"],
+            slug=row["slug"],
+            category_id=row["category_id"],
+            category_name=row["category__name"],
+            quiz_id=row["quiz__id"],
+            pass_mark=row["quiz__pass_mark"],
+            target=row["target"],
+        )
+        for row in rows
+    ]
+
+
+def scope_categories(lessons: list[LessonColumn]) -> list[tuple[int, str]]:
+    """The categories of the scope, in learning order: the category filter's choices."""
+    return list(dict.fromkeys((lesson.category_id, lesson.category_name) for lesson in lessons))
+
+
+def group_learners(group: StudyGroup) -> list[Learner]:
+    """Every learner of the group, with when they last read one of its lessons (the
+    matrix's cells add their completions and quiz attempts), in one query."""
+    last_reading = (
+        ReadingPosition.objects.filter(
+            user=OuterRef("user_id"), lesson_id__in=scope_queryset(group).values("pk")
+        )
+        .order_by("-updated_at")
+        .values("updated_at")[:1]
+    )
+    rows = (
+        learner_memberships(group)
+        .annotate(last_reading=Subquery(last_reading))
+        .order_by("user_id")
+        .values_list("user_id", "user__username", "user__display_name", "joined_at", "last_reading")
+    )
+    return [
+        Learner(user_id, username, display_name or username, joined_at, last_reading)
+        for user_id, username, display_name, joined_at, last_reading in rows
+    ]
+
+
+def best_score_percent() -> Max:
+    """The best attempt's score as a percentage (attempts are append-only; the best is
+    always derived, never stored)."""
+    return Max(Cast(F("score"), FloatField()) * 100.0 / F("max_score"), output_field=FloatField())
+
+
+@dataclass
+class GroupCells:
+    done: set[tuple[int, int]]  # (learner, lesson) pairs done
+    best: dict[tuple[int, int], float]  # (learner, lesson): best quiz score in percent
+    last_active: dict[int, datetime]  # learner: latest completion or attempt
+
+
+def group_cells(group: StudyGroup, lessons: list[LessonColumn]) -> GroupCells:
+    """What every learner of the group did on each of its lessons: two queries, the
+    attempts grouped in SQL."""
+    learners = learner_memberships(group).values("user_id")
+    scope = scope_queryset(group).values("pk")
+    cells = GroupCells(set(), {}, {})
+    completions = Completion.objects.filter(user_id__in=learners, lesson_id__in=scope).values_list(
+        "user_id", "lesson_id", "completed_at"
+    )
+    for user_id, lesson_id, completed_at in completions:
+        cells.done.add((user_id, lesson_id))
+        _note_activity(cells.last_active, user_id, completed_at)
+    # Grouped by quiz, not lesson: two integer columns and no join, which matters at size.
+    quizzes = Quiz.objects.filter(lesson_id__in=scope)
+    attempts = (
+        QuizAttempt.objects.filter(
+            user_id__in=learners, quiz_id__in=quizzes.values("pk"), max_score__gt=0
+        )
+        .values("user_id", "quiz_id")
+        .order_by()
+        .annotate(best=best_score_percent(), last=Max("submitted_at"))
+        .values_list("user_id", "quiz_id", "best", "last")
+    )
+    lesson_of_quiz = {lesson.quiz_id: lesson.id for lesson in lessons if lesson.quiz_id}
+    for user_id, quiz_id, best, last in attempts:
+        if quiz_id in lesson_of_quiz:
+            cells.best[user_id, lesson_of_quiz[quiz_id]] = best
+        _note_activity(cells.last_active, user_id, last)
+    return cells
+
+
+def _note_activity(latest: dict[int, datetime], user_id: int, moment: datetime | None) -> None:
+    if moment is not None and (user_id not in latest or moment > latest[user_id]):
+        latest[user_id] = moment
+
+
+def _sorted(rows: list[Row], sort: str) -> list[Row]:
+    rows = sorted(rows, key=lambda row: (row.learner.name.casefold(), row.learner.username))
+    descending = sort.startswith("-")
+    field = sort.removeprefix("-")
+    if field == "progress":
+        return sorted(rows, key=_progress_key, reverse=descending)
+    if field == "last_active":
+        return sorted(rows, key=_last_active_key, reverse=descending)
+    return list(reversed(rows)) if descending else rows
+
+
+def _progress_key(row: Row) -> tuple[int, int]:
+    return row.percent_done, -1 if row.average_best is None else row.average_best
+
+
+def _last_active_key(row: Row) -> datetime:
+    # Never active sorts as the longest inactive.
+    return row.learner.last_active or datetime.min.replace(tzinfo=UTC)
+
+
+def _matches(learner: Learner, search: str) -> bool:
+    needle = search.casefold()
+    return needle in learner.name.casefold() or needle in learner.username.casefold()
+
+
+def build_matrix(
+    group: StudyGroup, lessons: list[LessonColumn], filters: Filters, now: datetime
+) -> Matrix:
+    """The dashboard's table for `filters`. `lessons` is the group's whole scope
+    (scope_lessons); "needs attention" always looks at the whole scope, the columns and
+    totals only at the lessons of the filtered category."""
+    cells_of_group = group_cells(group, lessons)
+    done, best = cells_of_group.done, cells_of_group.best
+    learners = []
+    for learner in group_learners(group):
+        moments = (learner.last_active, cells_of_group.last_active.get(learner.user_id))
+        last_active = max((m for m in moments if m is not None), default=None)
+        learners.append(replace(learner, last_active=last_active))
+    due = pace.due_dates(group, lessons)
+    expected = pace.expected_done(due.values(), timezone.localdate(now)) if due else None
+    shown = [lesson for lesson in lessons if filters.category in (None, lesson.category_id)]
+
+    rows = []
+    total_done = 0
+    attention_count = 0
+    for learner in learners:
+        scope_done = sum((learner.user_id, lesson.id) in done for lesson in lessons)
+        total_done += scope_done
+        failed = [
+            lesson.title
+            for lesson in lessons
+            if (learner.user_id, lesson.id) in best
+            and best[learner.user_id, lesson.id] < (lesson.pass_mark or 0)
+        ]
+        reasons = [
+            reason
+            for reason in (
+                attention.behind_pace(scope_done, expected),
+                attention.inactive(learner.last_active, learner.joined_at, now),
+                attention.below_pass_mark(failed),
+            )
+            if reason
+        ]
+        attention_count += bool(reasons)
+        if filters.search and not _matches(learner, filters.search):
+            continue
+        if filters.attention_only and not reasons:
+            continue
+        cells = []
+        for lesson in shown:
+            score = best.get((learner.user_id, lesson.id))
+            cells.append(Cell.of((learner.user_id, lesson.id) in done, score, lesson.pass_mark))
+        row_done = sum(cell.done for cell in cells)
+        scores = [cell.best for cell in cells if cell.best is not None]
+        rows.append(
+            Row(
+                learner=learner,
+                cells=cells,
+                done=row_done,
+                percent_done=percent(row_done, len(shown)),
+                average_best=rounded(sum(scores) / len(scores)) if scores else None,
+                reasons=reasons,
+            )
+        )
+
+    totals = []
+    for index, lesson in enumerate(shown):
+        column = [row.cells[index] for row in rows]
+        lesson_done = sum(cell.done for cell in column)
+        scores = [cell.best for cell in column if cell.best is not None]
+        totals.append(
+            LessonTotal(
+                lesson=lesson,
+                done=lesson_done,
+                completion_rate=percent(lesson_done, len(rows)),
+                attempted=len(scores),
+                average_best=rounded(sum(scores) / len(scores)) if scores else None,
+            )
+        )
+    return Matrix(
+        lessons=shown,
+        rows=_sorted(rows, filters.sort),
+        totals=totals,
+        learner_count=len(learners),
+        attention_count=attention_count,
+        scope_size=len(lessons),
+        expected_now=expected,
+        average_done=total_done / len(learners) if learners else 0.0,
+    )

@@ -1,0 +1,144 @@
+"""Instructors' dashboard pages, their htmx fragments and the CSV export.
+
+Anonymous visitors are not sent to the login page: like everyone else who may not see the
+group, they get 404, so that a URL never confirms that a group exists.
+"""
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from lessons.models import Completion, Lesson
+from portal.dashboards import drilldowns, export, matrix, timeline
+from portal.dashboards.forms import SORT_CHOICES, DashboardFilterForm, query_for
+from portal.groups import pace
+from portal.groups.access import get_group_for_dashboard
+from portal.groups.scope import learner_memberships, scope_queryset
+from portal.http import HtmxHttpRequest
+from portal.models import StudyGroup
+
+
+def _table_context(request: HtmxHttpRequest, group: StudyGroup) -> dict:
+    lessons = matrix.scope_lessons(group)
+    form = DashboardFilterForm(request.GET, categories=matrix.scope_categories(lessons))
+    filters = form.filters()
+    chart_unit = form.chart_unit()
+    return {
+        "group": group,
+        "lessons": lessons,
+        "form": form,
+        "filters": filters,
+        "chart_unit": chart_unit,
+        "matrix": matrix.build_matrix(group, lessons, filters, timezone.now()),
+        "query": query_for(filters, chart_unit),
+        "attention_query": query_for(filters, chart_unit, attention="1"),
+        "sort_label": dict(SORT_CHOICES)[filters.sort],
+    }
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def dashboard(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
+    """The matrix with its filters; htmx requests (filtering, the minute's refresh) get
+    just the results fragment."""
+    group = get_group_for_dashboard(request.user, group_id)
+    context = _table_context(request, group)
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "dashboards/dashboard.html#results", context)
+
+    table = context["matrix"]
+    learners = learner_memberships(group).values("user_id")
+    scope = scope_queryset(group).values("pk")
+    due = pace.due_dates(group, context["lessons"])
+    periods = timeline.progress_over_time(
+        learners=learners,
+        lessons=scope,
+        due=due.values() if group.pace != group.Pace.NONE else None,
+        learner_count=table.learner_count,
+        unit=context["chart_unit"],
+        today=timezone.localdate(),
+    )
+    context |= {
+        "chart": timeline.column_chart(periods),
+        "hardest": drilldowns.hardest_questions(learners, scope_queryset(group)),
+        "other_unit_query": query_for(
+            context["filters"], "day" if context["chart_unit"] == "week" else "week"
+        ),
+    }
+    return render(request, "dashboards/dashboard.html", context)
+
+
+@require_GET
+def dashboard_csv(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
+    """Exactly the table the dashboard shows for the same query string."""
+    group = get_group_for_dashboard(request.user, group_id)
+    return export.csv_response(group, _table_context(request, group)["matrix"])
+
+
+@require_GET
+def learner(request: HtmxHttpRequest, group_id: int, user_id: int) -> HttpResponse:
+    """One learner of the group: progress, scores per quiz, and a timeline."""
+    group = get_group_for_dashboard(request.user, group_id)
+    membership = get_object_or_404(
+        learner_memberships(group).select_related("user"), user_id=user_id
+    )
+    scope = scope_queryset(group)
+    total = scope.count()
+    done = Completion.objects.filter(user_id=user_id, lesson_id__in=scope.values("pk")).count()
+    return render(
+        request,
+        "dashboards/learner.html",
+        {
+            "group": group,
+            "membership": membership,
+            "learner": membership.user,
+            "done": done,
+            "total": total,
+            "percent_done": matrix.percent(done, total),
+            "scores": drilldowns.learner_quiz_scores(user_id, scope),
+            "events": drilldowns.learner_timeline(user_id, scope),
+        },
+    )
+
+
+@require_GET
+def lesson(request: HtmxHttpRequest, group_id: int, lesson_id: int) -> HttpResponse:
+    """One lesson of the group: who did it, how it went over time, and its questions."""
+    group = get_group_for_dashboard(request.user, group_id)
+    lesson = get_object_or_404(
+        scope_queryset(group).select_related("category", "quiz"), pk=lesson_id
+    )
+    quiz = getattr(lesson, "quiz", None)  # a lesson need not have a quiz
+    memberships = learner_memberships(group)
+    people = drilldowns.lesson_learners(memberships, lesson)
+    due = pace.due_dates(group, matrix.scope_lessons(group)).get(lesson.pk)
+    periods = timeline.progress_over_time(
+        learners=memberships.values("user_id"),
+        lessons=Lesson.objects.filter(pk=lesson.pk).values("pk"),
+        due=[due] if due else ([] if group.pace != group.Pace.NONE else None),
+        learner_count=len(people),
+        unit="week",
+        today=timezone.localdate(),
+    )
+    done = sum(1 for person in people if person.done_at)
+    scores = [person.best for person in people if person.best is not None]
+    return render(
+        request,
+        "dashboards/lesson.html",
+        {
+            "group": group,
+            "lesson": lesson,
+            "quiz": quiz,
+            "due": due,
+            "people": people,
+            "done": done,
+            "completion_rate": matrix.percent(done, len(people)),
+            "average_best": matrix.rounded(sum(scores) / len(scores)) if scores else None,
+            "chart": timeline.column_chart(periods),
+            "questions": drilldowns.question_stats(quiz, memberships.values("user_id"))
+            if quiz
+            else [],
+        },
+    )

@@ -1,0 +1,1 @@
+"""Study groups: creating them, joining and leaving, their pace, and who may see what."""

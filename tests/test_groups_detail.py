@@ -1,0 +1,62 @@
+"""A member's own group page: their progress beside the group's average, and nothing
+about any other member."""
+
+import pytest
+from django.urls import reverse
+
+from tests.test_groups_helpers import build_hand_made, logged_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def hand_made(alice, bob, charlie, basic, cka):
+    return build_hand_made(alice, bob, charlie, basic, cka)
+
+
+def test_it_shows_my_progress_beside_the_group_average(hand_made, django_assert_max_num_queries):
+    client = logged_in(hand_made.bob)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("groups:detail", args=[hand_made.group.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    # bob: 1 of 4 done, best scores 50 and 50. Group: 5 of 12 done (42%); best scores
+    # 100, 75, 50, 50, 50 average 65.
+    assert '<td class="num">25% <span class="meta">(1/4)</span></td>' in html
+    assert '<td class="num">42%</td>' in html
+    assert '<td class="num">50%</td>' in html
+    assert '<td class="num">65%</td>' in html
+    assert "By today the group's pace expects 2 lessons done." in html
+
+
+def test_it_shows_no_other_member(hand_made):
+    html = (
+        logged_in(hand_made.bob)
+        .get(reverse("groups:detail", args=[hand_made.group.pk]))
+        .content.decode()
+    )
+    assert "앨리스" not in html and "alice" not in html
+    assert "charlie" not in html
+    assert reverse("groups:dashboard", args=[hand_made.group.pk]) not in html
+
+
+def test_it_shows_the_instructor_the_way_to_the_dashboard(hand_made):
+    html = (
+        logged_in(hand_made.teacher)
+        .get(reverse("groups:detail", args=[hand_made.group.pk]))
+        .content.decode()
+    )
+    assert reverse("groups:dashboard", args=[hand_made.group.pk]) in html
+    assert "Group average (3 learners)" in html
+
+
+def test_it_answers_404_to_someone_outside_the_group(hand_made):
+    response = logged_in(hand_made.outsider).get(
+        reverse("groups:detail", args=[hand_made.group.pk])
+    )
+    assert response.status_code == 404

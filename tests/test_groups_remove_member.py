@@ -1,0 +1,69 @@
+"""An instructor removing a learner from the group."""
+
+import pytest
+from django.urls import reverse
+
+from portal.models import Membership
+from tests.conftest import make_user
+from tests.test_groups_helpers import logged_in, make_group
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def teacher(db):
+    return make_user("teacher")
+
+
+def test_it_removes_a_learner(teacher, alice, bob):
+    group = make_group(instructors=(teacher,), learners=(alice, bob))
+    response = logged_in(teacher).post(reverse("groups:remove_member", args=[group.pk, alice.pk]))
+    assert response.status_code == 302
+    assert response.url == reverse("groups:manage", args=[group.pk])
+    assert list(group.memberships.filter(role="learner").values_list("user", flat=True)) == [bob.pk]
+
+
+def test_it_answers_htmx_with_the_members_fragment(teacher, alice, bob):
+    group = make_group(instructors=(teacher,), learners=(alice, bob))
+    response = logged_in(teacher).post(
+        reverse("groups:remove_member", args=[group.pk, alice.pk]), headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<section id="members"')
+    assert "<html" not in html
+    assert "밥" in html and "앨리스" not in html
+
+
+def test_it_does_not_remove_an_instructor(teacher):
+    co_teacher = make_user("co-teacher")
+    group = make_group(instructors=(teacher, co_teacher))
+    logged_in(teacher).post(reverse("groups:remove_member", args=[group.pk, co_teacher.pk]))
+    assert Membership.objects.filter(group=group, user=co_teacher).exists()
+
+
+def test_it_handles_someone_who_is_not_a_member(teacher, alice, settings):
+    settings.LANGUAGE_CODE = "en"
+    group = make_group(instructors=(teacher,))
+    client = logged_in(teacher)
+    url = reverse("groups:remove_member", args=[group.pk, alice.pk])
+    response = client.post(url, follow=True)
+    assert "That person is not a learner of this group." in response.content.decode()
+    for user_id in (999_999_999_999_999_999, 10**30):
+        response = client.post(f"/groups/{group.pk}/manage/members/{user_id}/remove/")
+        assert response.status_code in (302, 404)
+
+
+def test_it_lets_only_the_group_instructors_remove(teacher, alice, bob):
+    group = make_group(instructors=(teacher,), learners=(alice, bob))
+    url = reverse("groups:remove_member", args=[group.pk, alice.pk])
+    assert logged_in(bob).post(url).status_code == 404
+    assert logged_in(make_user("other-teacher")).post(url).status_code == 404
+    assert Membership.objects.filter(group=group, user=alice).exists()
+
+
+def test_it_lets_a_removed_learner_join_again(teacher, alice):
+    group = make_group(instructors=(teacher,), learners=(alice,))
+    logged_in(teacher).post(reverse("groups:remove_member", args=[group.pk, alice.pk]))
+    logged_in(alice).post(reverse("groups:join"), {"code": group.invite_code})
+    assert Membership.objects.filter(group=group, user=alice, role="learner").exists()
