@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from lessons import admin_quiz  # noqa: F401  (registers the quiz admin)
+from lessons.admin_import import LessonImport
 from lessons.models import Category, Lesson
 from lessons.rendering import render_markdown
 
@@ -63,7 +64,11 @@ class LessonAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         preview = self.admin_site.admin_view(require_POST(self.preview))
-        return [path("preview/", preview, name="lessons_lesson_preview"), *super().get_urls()]
+        return [
+            path("preview/", preview, name="lessons_lesson_preview"),
+            *LessonImport(self).urls(),
+            *super().get_urls(),
+        ]
 
     def preview(self, request: HttpRequest) -> HttpResponse:
         """The body as the lesson page will show it: the same renderer and sanitizer."""

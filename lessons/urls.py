@@ -1,6 +1,7 @@
 from django.urls import path
 
-from lessons import views, views_quiz
+import portal.converters  # noqa: F401  (registers <id64:…>)
+from lessons import views, views_quiz, views_search
 
 app_name = "lessons"
 
@@ -13,9 +14,10 @@ urlpatterns = [
     path("lessons/<str:slug>/position/", views.reading_position, name="reading_position"),
     path("lessons/<str:slug>/quiz/", views_quiz.take_quiz, name="quiz"),
     path(
-        "lessons/<str:slug>/quiz/attempts/<int:attempt_id>/",
+        "lessons/<str:slug>/quiz/attempts/<id64:attempt_id>/",
         views_quiz.quiz_attempt,
         name="quiz_attempt",
     ),
     path("review/", views_quiz.review, name="review"),
+    path("search/", views_search.search, name="search"),
 ]

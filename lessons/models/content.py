@@ -3,10 +3,13 @@
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from lessons.models.progress import Completion, ReadingPosition
 from lessons.rendering import render_markdown
+from lessons.search import SearchDocumentField
 
 
 class Category(models.Model):
@@ -46,6 +49,30 @@ class LessonQuerySet(models.QuerySet):
     def in_learning_order(self) -> "LessonQuerySet":
         return self.order_by("category__position", "category__name", "position", "id")
 
+    def with_learner_state(self, user) -> "LessonQuerySet":
+        """Annotate `is_done` and `reading_index` (how far the learner has read) in the
+        same query that loads the lessons."""
+        if not user.is_authenticated:
+            return self.annotate(is_done=models.Value(False), reading_index=models.Value(0))
+        mine = {"user": user, "lesson": models.OuterRef("pk")}
+        position = ReadingPosition.objects.filter(**mine).values("section_index")[:1]
+        return self.annotate(
+            is_done=models.Exists(Completion.objects.filter(**mine)),
+            reading_index=Coalesce(models.Subquery(position), 0),
+        )
+
+    def neighbours_of(self, lesson: "Lesson") -> tuple[dict | None, dict | None]:
+        """The lessons before and after `lesson` in its category, among these."""
+        siblings = self.filter(category_id=lesson.category_id).values("title", "slug")
+        same_place = models.Q(position=lesson.position)
+        before = siblings.filter(
+            models.Q(position__lt=lesson.position) | same_place & models.Q(id__lt=lesson.id)
+        ).order_by("-position", "-id")
+        after = siblings.filter(
+            models.Q(position__gt=lesson.position) | same_place & models.Q(id__gt=lesson.id)
+        ).order_by("position", "id")
+        return before.first(), after.first()
+
 
 class Lesson(models.Model):
     class Status(models.TextChoices):
@@ -70,6 +97,10 @@ class Lesson(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
+    published_at = models.DateTimeField(_("originally published"), null=True, blank=True)
+    # Title, summary and body prepared for search at every save (see lessons/search.py);
+    # a GIN index on PostgreSQL comes from a migration.
+    search_document = SearchDocumentField()
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -107,4 +138,7 @@ class Lesson(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = {*update_fields, "body_html", "toc", "reading_minutes"}
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"title", "summary", "body"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_document"}
         super().save(*args, **kwargs)

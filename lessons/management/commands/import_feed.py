@@ -1,0 +1,71 @@
+"""`manage.py import_feed PATH`: one lesson per entry of an RSS 2.0 or Atom file."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from lessons.feeds import FeedError, FeedImportResult, import_feed
+
+
+class Command(BaseCommand):
+    help = (
+        "Create or update lessons from a blog's RSS 2.0 or Atom feed (or export). Entries "
+        "are matched to lessons by their link or id, so importing again updates them. A "
+        "title '[Category] Title' names the category, else the entry's own category, else "
+        "--category. Updates keep each lesson's category, position, status and slug."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("path", type=Path)
+        parser.add_argument(
+            "--category", default="", help="Category (name) of entries that name none."
+        )
+        parser.add_argument(
+            "--publish", action="store_true", help="Publish new lessons (default: drafts)."
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Say what would happen; change nothing."
+        )
+
+    def handle(self, *args, path: Path, category: str, publish: bool, dry_run: bool, **options):
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file")
+        bar = None
+
+        def progress(total: int):
+            nonlocal bar
+            bar = tqdm(total=total, unit="entry", file=self.stderr, disable=None)
+            return lambda: bar.update()
+
+        try:
+            result = import_feed(
+                path, category=category, publish=publish, dry_run=dry_run, progress=progress
+            )
+        except FeedError as error:
+            raise CommandError(f"Nothing was imported: {path}: {error}") from error
+        finally:
+            if bar is not None:
+                bar.close()
+        self._report(result, int(options["verbosity"]))
+
+    def _report(self, result: FeedImportResult, verbosity: int) -> None:
+        would = "would be " if result.dry_run else ""
+        if verbosity >= 1:
+            for name in result.new_categories:
+                self.stdout.write(f"category {would}created: {name}")
+            for label, outcomes in (("created", result.created), ("updated", result.updated)):
+                for outcome in outcomes:
+                    self.stdout.write(
+                        f"{would}{label}: entry {outcome.number}: [{outcome.category}] "
+                        f"{outcome.title} ({outcome.slug})"
+                    )
+        for outcome in result.skipped:
+            self.stdout.write(f"skipped: entry {outcome.number}: {outcome.title}: {outcome.reason}")
+        summary = (
+            f"{len(result.created)} {would}created, {len(result.updated)} {would}updated, "
+            f"{len(result.unchanged)} unchanged, {len(result.skipped)} skipped."
+        )
+        if result.dry_run:
+            summary = f"Dry run, nothing was changed. {summary}"
+        self.stdout.write(self.style.SUCCESS(summary))

@@ -1,0 +1,167 @@
+"""Editors' bulk import in the admin: upload, read the dry run, confirm."""
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from lessons.admin_import import SESSION_KEY
+from lessons.models import Category, Lesson, Quiz
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+DATA = Path(__file__).parent / "data"
+SEED_FOLDER = Path(__file__).resolve().parent.parent / "fixtures" / "lessons"
+UPLOAD = reverse("admin:lessons_lesson_import")
+CONFIRM = reverse("admin:lessons_lesson_import_confirm")
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    # The assertions read the admin's English wording; Korean is the default.
+    settings.LANGUAGE_CODE = "en"
+
+
+def feed_upload(path: Path = DATA / "blog-feed.xml") -> SimpleUploadedFile:
+    return SimpleUploadedFile(path.name, path.read_bytes(), content_type="application/rss+xml")
+
+
+def zip_upload(files: dict[str, str], name: str = "lessons.zip") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for member, text in files.items():
+            archive.writestr(member, text)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/zip")
+
+
+def seed_files(prefix: str = "") -> dict[str, str]:
+    return {
+        f"{prefix}{path.name}": path.read_text(encoding="utf-8")
+        for path in SEED_FOLDER.iterdir()
+        if path.suffix in (".md", ".yaml")
+    }
+
+
+def preview(client: Client, upload, **fields):
+    return client.post(UPLOAD, {"upload": upload, **fields})
+
+
+def test_it_shows_the_upload_form_to_editors(editor_client):
+    html = editor_client.get(UPLOAD).content.decode()
+    assert 'enctype="multipart/form-data"' in html
+    assert 'name="upload"' in html and 'name="category"' in html and 'name="publish"' in html
+
+
+def test_it_refuses_visitors_learners_and_staff_without_permission(client, alice_client):
+    assert client.get(UPLOAD).status_code == 302
+    assert alice_client.get(UPLOAD).status_code == 302
+    staff = Client()
+    staff.force_login(make_user("viewer", is_staff=True))
+    assert staff.get(UPLOAD).status_code == 403
+    assert staff.post(CONFIRM, {"digest": "x"}).status_code == 403
+
+
+def test_it_shows_a_dry_run_of_a_feed_and_changes_nothing(editor_client, basic, cka):
+    notices = Category.objects.create(name="공지", slug="notice", position=3)
+    response = preview(editor_client, feed_upload(), category=notices.pk)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "4 to create, 0 to update, 0 unchanged, 3 skipped." in html
+    assert "스케줄러와 노드 배치 [CKA]" in html
+    assert "스터디 공지 [공지]" in html
+    assert "<li>보안</li>" in html  # a new category
+    assert "#6 (no title): no title" in html
+    assert "#7 내용 없는 글: no content" in html
+    assert Lesson.objects.count() == 0
+    assert not Category.objects.filter(name="보안").exists()
+    assert editor_client.session[SESSION_KEY]["kind"] == "feed"
+
+
+def test_it_imports_the_previewed_feed_on_confirmation(editor_client, basic, cka):
+    html = preview(editor_client, feed_upload(), publish="on").content.decode()
+    digest = editor_client.session[SESSION_KEY]["digest"]
+    assert f'name="digest" value="{digest}"' in html
+    response = editor_client.post(CONFIRM, {"digest": digest, "confirm": "Import"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("admin:lessons_lesson_changelist")
+    assert "3 created, 0 updated, 4 skipped." in response.content.decode()
+    assert Lesson.objects.filter(status=Lesson.Status.PUBLISHED).count() == 3
+    assert SESSION_KEY not in editor_client.session
+    again = preview(editor_client, feed_upload()).content.decode()
+    assert "0 to create, 0 to update, 3 unchanged, 4 skipped." in again
+
+
+def test_it_imports_nothing_when_the_editor_cancels(editor_client, basic, cka):
+    preview(editor_client, feed_upload())
+    digest = editor_client.session[SESSION_KEY]["digest"]
+    response = editor_client.post(CONFIRM, {"digest": digest, "cancel": "Cancel"})
+    assert response.status_code == 302
+    assert Lesson.objects.count() == 0
+    assert SESSION_KEY not in editor_client.session
+
+
+def test_it_imports_nothing_for_a_stale_preview(editor_client, basic, cka):
+    preview(editor_client, feed_upload())
+    response = editor_client.post(CONFIRM, {"digest": "not-the-previewed-one"}, follow=True)
+    assert "Another upload replaced the one you previewed" in response.content.decode()
+    assert Lesson.objects.count() == 0
+    response = Client()
+    response.force_login(make_user("other-editor", is_staff=True, is_superuser=True))
+    assert (
+        "There is no upload waiting"
+        in response.post(CONFIRM, {"digest": "x"}, follow=True).content.decode()
+    )
+
+
+def test_it_says_where_a_malformed_feed_broke(editor_client):
+    html = preview(editor_client, feed_upload(DATA / "malformed-feed.xml")).content.decode()
+    assert "Nothing can be imported from this file" in html
+    assert "malformed-feed.xml: line 13, column 30: mismatched tag" in html
+    assert Lesson.objects.count() == 0
+    assert SESSION_KEY not in editor_client.session
+
+
+def test_it_previews_and_imports_a_zip_of_markdown_lessons_with_quizzes(editor_client):
+    html = preview(editor_client, zip_upload(seed_files("lessons/"))).content.decode()
+    assert "8 to create, 0 to update, 0 unchanged, 0 skipped." in html
+    assert "쿠버네티스-네트워크" in html
+    assert Lesson.objects.count() == 0 and Category.objects.count() == 0
+    digest = editor_client.session[SESSION_KEY]["digest"]
+    editor_client.post(CONFIRM, {"digest": digest})
+    assert Lesson.objects.count() == 8
+    assert Quiz.objects.filter(lesson__slug="쿠버네티스-네트워크").exists()
+
+
+def test_it_lists_the_problems_of_a_zip_and_imports_nothing(editor_client):
+    files = seed_files() | {"broken.md": "---\ntitle: 깨진 글\ncategory: basic\n---\n"}
+    html = preview(editor_client, zip_upload(files)).content.decode()
+    assert "broken.md, body: is empty" in html
+    assert Lesson.objects.count() == 0
+
+
+def test_it_reads_zip_members_by_their_base_name_only(editor_client, basic, tmp_path):
+    lesson = "---\ntitle: 바깥\nslug: outside\ncategory: basic\n---\n\n## 본문\n\n내용.\n"
+    upload = zip_upload(
+        {"../../../../tmp/evil.md": lesson, "/etc/also.md": lesson.replace("outside", "also")}
+    )
+    html = preview(editor_client, upload).content.decode()
+    assert "2 to create" in html
+    assert "outside" in html and "also" in html
+
+
+@pytest.mark.parametrize(
+    "upload, message",
+    [
+        (SimpleUploadedFile("x.zip", b"PK\x03\x04 not really"), "not a valid zip archive"),
+        (zip_upload({"readme.txt": "hello"}), "no .md lesson files"),
+        (SimpleUploadedFile("x.xml", b"just text"), "syntax error"),
+    ],
+)
+def test_it_refuses_files_it_cannot_read(editor_client, upload, message):
+    html = preview(editor_client, upload).content.decode()
+    assert message in html
+    assert Lesson.objects.count() == 0
