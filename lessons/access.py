@@ -8,12 +8,14 @@ from django_htmx.http import HttpResponseClientRedirect
 from lessons.models import Lesson
 
 
-def get_visible_lesson(user, slug: str) -> Lesson:
+def get_visible_lesson(user, slug: str, *, with_learner_state: bool = False) -> Lesson:
     """The lesson at `slug` with its category and quiz, or 404 when it does not exist
-    or is a draft and the user is not staff."""
-    return get_object_or_404(
-        Lesson.objects.visible_to(user).select_related("category", "quiz"), slug=slug
-    )
+    or is a draft and the user is not staff. `with_learner_state` also loads whether
+    the user has done it and how far they have read, in the same query."""
+    lessons = Lesson.objects.visible_to(user).select_related("category", "quiz")
+    if with_learner_state:
+        lessons = lessons.with_learner_state(user)
+    return get_object_or_404(lessons, slug=slug)
 
 
 def login_then_back_to(request, url: str) -> HttpResponse:

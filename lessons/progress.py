@@ -30,10 +30,6 @@ def completed_lesson_ids(user) -> set[int]:
     return set(Completion.objects.filter(user=user).values_list("lesson_id", flat=True))
 
 
-def is_completed(user, lesson: Lesson) -> bool:
-    return user.is_authenticated and Completion.objects.filter(user=user, lesson=lesson).exists()
-
-
 def record_completion(user, lesson: Lesson) -> None:
     """Mark the lesson done. The unique constraint absorbs double clicks, retries and
     parallel tabs: a second insert is ignored, never an error."""
@@ -66,18 +62,6 @@ def record_reading_position(user, lesson: Lesson, section_index: int) -> None:
             [ReadingPosition(user=user, lesson=lesson, section_index=section_index)],
             ignore_conflicts=True,
         )
-
-
-def reading_index(user, lesson: Lesson) -> int:
-    """How far (a table-of-contents index) the learner has read; 0 when not started."""
-    if not user.is_authenticated:
-        return 0
-    index = (
-        ReadingPosition.objects.filter(user=user, lesson=lesson)
-        .values_list("section_index", flat=True)
-        .first()
-    )
-    return index or 0
 
 
 @dataclass(frozen=True)
@@ -131,13 +115,14 @@ def completions_by_day(user, days: int = 30) -> list[tuple[date, int]]:
     ]
 
 
-def categories_with_lessons(user) -> list[Category]:
-    """Categories in order, each with `.visible_lessons` (published, or all for staff)."""
+def categories_with_lessons(user, per_category: int) -> list[Category]:
+    """Categories in order, each with its first `per_category` lessons in
+    `.visible_lessons` (published, or all for staff): one query for all categories."""
     lessons = Lesson.objects.visible_to(user).order_by("position", "id").only(
         "title", "slug", "summary", "status", "reading_minutes", "category_id", "position"
     )  # fmt: skip
     return list(
         Category.objects.prefetch_related(
-            Prefetch("lessons", queryset=lessons, to_attr="visible_lessons")
+            Prefetch("lessons", queryset=lessons[:per_category], to_attr="visible_lessons")
         )
     )

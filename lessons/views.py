@@ -1,6 +1,7 @@
 """Pages a learner reads: home, category, lesson; and the controls that record progress."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,10 +12,15 @@ from lessons.access import get_visible_lesson, login_then_back_to
 from lessons.models import Category, Lesson
 from portal.http import HtmxHttpRequest
 
+# The home page lists the first lessons of each category; the category page has them all.
+HOME_LESSONS_PER_CATEGORY = 10
+CATEGORY_PAGE_SIZE = 50
+
 
 @require_GET
 def home(request: HtmxHttpRequest) -> HttpResponse:
-    categories = [c for c in progress.categories_with_lessons(request.user) if c.visible_lessons]
+    categories = progress.categories_with_lessons(request.user, HOME_LESSONS_PER_CATEGORY)
+    categories = [c for c in categories if c.visible_lessons]
     done_ids = progress.completed_lesson_ids(request.user)
     bars, overall = progress.category_bars(request.user)
     for category in categories:
@@ -43,12 +49,15 @@ def category_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "position", "id"
     )  # fmt: skip
     bars, _ = progress.category_bars(request.user)
+    fields = ("title", "slug", "summary", "status", "reading_minutes")
+    page = Paginator(lessons.only(*fields), CATEGORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "lessons/category_detail.html",
         {
             "category": category,
-            "lessons": lessons.only("title", "slug", "summary", "status", "reading_minutes"),
+            "lessons": page,
+            "page": page,
             "subcategories": category.children.all(),
             "done_ids": progress.completed_lesson_ids(request.user),
             "bar": bars.get(category.id, progress.Bar(0, 0)),
@@ -57,19 +66,16 @@ def category_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 
 def _lesson_context(request, lesson: Lesson) -> dict:
-    siblings = list(
-        Lesson.objects.visible_to(request.user)
-        .filter(category_id=lesson.category_id)
-        .order_by("position", "id")
-        .values("id", "title", "slug")
-    )
-    index = next(i for i, s in enumerate(siblings) if s["id"] == lesson.id)
+    """What the lesson page shows; `lesson` carries the learner's state."""
+    previous, following = Lesson.objects.visible_to(request.user).neighbours_of(lesson)
     bars, overall = progress.category_bars(request.user)
     return {
         "lesson": lesson,
-        "previous": siblings[index - 1] if index > 0 else None,
-        "next": siblings[index + 1] if index + 1 < len(siblings) else None,
-        "is_done": progress.is_completed(request.user, lesson),
+        "previous": previous,
+        "next": following,
+        "is_done": lesson.is_done,
+        "reading_index": lesson.reading_index,
+        "resume_section": lesson.section_at(lesson.reading_index),
         "bar": bars.get(lesson.category_id, progress.Bar(0, 0)),
         "overall": overall,
     }
@@ -77,11 +83,8 @@ def _lesson_context(request, lesson: Lesson) -> dict:
 
 @require_GET
 def lesson_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    lesson = get_visible_lesson(request.user, slug)
-    context = _lesson_context(request, lesson)
-    context["reading_index"] = progress.reading_index(request.user, lesson)
-    context["resume_section"] = lesson.section_at(context["reading_index"])
-    return render(request, "lessons/lesson_detail.html", context)
+    lesson = get_visible_lesson(request.user, slug, with_learner_state=True)
+    return render(request, "lessons/lesson_detail.html", _lesson_context(request, lesson))
 
 
 @require_POST
@@ -90,16 +93,22 @@ def completion(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     lesson = get_visible_lesson(request.user, slug)
     if not request.user.is_authenticated:
         return login_then_back_to(request, lesson.get_absolute_url())
-    if request.POST.get("done") == "1":
+    done = request.POST.get("done")
+    if done == "1":
         progress.record_completion(request.user, lesson)
-    elif request.POST.get("done") == "0":
+    elif done == "0":
         progress.undo_completion(request.user, lesson)
     else:
         return HttpResponseBadRequest("done must be 1 or 0")
     if request.htmx:
-        return render(
-            request, "lessons/_completion_response.html", _lesson_context(request, lesson)
-        )
+        bars, overall = progress.category_bars(request.user)
+        context = {
+            "lesson": lesson,
+            "is_done": done == "1",
+            "bar": bars.get(lesson.category_id, progress.Bar(0, 0)),
+            "overall": overall,
+        }
+        return render(request, "lessons/_completion_response.html", context)
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
         next_url = lesson.get_absolute_url()

@@ -34,11 +34,11 @@ def test_it_keeps_the_home_query_count_flat_as_lessons_grow(
         make_lesson(basic, f"Extra {n}", 10 + n)
     with django_assert_max_num_queries(3):
         response = client.get(reverse("lessons:home"))
-    assert "Extra 39" in response.content.decode()
+    assert "Extra 6" in response.content.decode()  # the first ten of the category
 
 
 def test_it_shows_a_category_page(client, lessons, django_assert_max_num_queries):
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         response = client.get(reverse("lessons:category", args=["basic"]))
     assert response.status_code == 200
     assert "Volumes" in response.content.decode()
@@ -91,3 +91,18 @@ def test_it_sets_the_csrf_header_once_on_body(client, lessons):
 def test_it_renders_the_stored_body_without_rerendering(client, lessons):
     Lesson.objects.filter(slug="pods").update(body_html="<p>stored html</p>")
     assert "stored html" in client.get(reverse("lessons:lesson", args=["pods"])).content.decode()
+
+
+def test_it_lists_the_first_lessons_per_category_on_home_and_all_on_the_category_page(
+    client, basic
+):
+    for n in range(60):
+        make_lesson(basic, f"Lesson {n:02}", n)
+    home = client.get(reverse("lessons:home")).content.decode()
+    assert "Lesson 09" in home and "Lesson 10" not in home
+    assert reverse("lessons:category", args=["basic"]) in home
+    first = client.get(reverse("lessons:category", args=["basic"])).content.decode()
+    assert "Lesson 49" in first and "Lesson 50" not in first
+    second = client.get(reverse("lessons:category", args=["basic"]), {"page": 2})
+    assert "Lesson 59" in second.content.decode()
+    assert client.get(reverse("lessons:category", args=["basic"]), {"page": "x"}).status_code == 200

@@ -5,8 +5,8 @@ import unicodedata
 import pytest
 from django.http import QueryDict
 
-from lessons import progress, scoring
-from lessons.models import AttemptAnswer, Quiz, QuizAttempt
+from lessons import scoring
+from lessons.models import AttemptAnswer, Completion, Quiz, QuizAttempt
 from tests.quiz_fixtures import WRONG, answer_fields, make_every_kind_quiz, make_quiz
 
 pytestmark = pytest.mark.django_db
@@ -128,7 +128,7 @@ def test_it_never_shows_a_failed_score_at_the_pass_mark(alice, lessons):
 def test_it_marks_the_lesson_done_when_a_pass_marks_it_done(alice, quiz):
     submit(alice, quiz.quiz, quiz.wrong("short"))
 
-    assert progress.is_completed(alice, quiz.lesson)
+    assert Completion.objects.filter(user=alice, lesson=quiz.lesson).exists()
 
 
 def test_it_leaves_the_lesson_undone_when_the_quiz_does_not_mark_it(alice, lessons):
@@ -137,7 +137,7 @@ def test_it_leaves_the_lesson_undone_when_the_quiz_does_not_mark_it(alice, lesso
     attempt = submit(alice, quiz.quiz, quiz.answers())
 
     assert attempt.passed
-    assert not progress.is_completed(alice, quiz.lesson)
+    assert not Completion.objects.filter(user=alice, lesson=quiz.lesson).exists()
 
 
 def test_it_leaves_the_lesson_undone_when_the_attempt_fails(alice, bob, quiz):
@@ -145,5 +145,5 @@ def test_it_leaves_the_lesson_undone_when_the_attempt_fails(alice, bob, quiz):
     submit(bob, quiz.quiz, quiz.answers())
 
     assert (attempt.score, attempt.passed) == (2, False)
-    assert not progress.is_completed(alice, quiz.lesson)
-    assert progress.is_completed(bob, quiz.lesson)
+    assert not Completion.objects.filter(user=alice, lesson=quiz.lesson).exists()
+    assert Completion.objects.filter(user=bob, lesson=quiz.lesson).exists()
