@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PG_URL := postgres://postgres@127.0.0.1:5432/portal
 
-.PHONY: run test test-sqlite lint format messages install postgres
+.PHONY: run test test-sqlite lint format messages install postgres bench faults
 
 install: $(VENV)/.installed
 
@@ -17,6 +17,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py import_lessons fixtures/lessons
+	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install
@@ -44,3 +45,12 @@ test-sqlite: install
 messages: install
 	$(BIN)/python manage.py makemessages --locale ko --locale en --ignore '.venv/*'
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
+
+# Throughput and latency under gunicorn on PostgreSQL, against two floors (tests/bench/).
+bench: install postgres
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python tests/bench/bench.py
+
+# PostgreSQL restarted under write load: fast 503s, recovery, no acknowledged write lost.
+faults: install postgres
+	$(BIN)/python tests/bench/faults.py

@@ -1,15 +1,19 @@
-"""Refuse requests carrying NUL bytes before any view sees them.
+"""Site-wide request guards: bad bytes are refused, a database outage is a clear 503."""
 
-PostgreSQL text cannot hold NUL, so a NUL in a path or a field would otherwise reach a
-query and fail there; no legitimate form or link of the portal ever sends one.
-"""
-
+import logging
 from collections.abc import Callable
 
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+
+logger = logging.getLogger(__name__)
 
 
 class RejectNulBytesMiddleware:
+    """PostgreSQL text cannot hold NUL, so a NUL in a path or a field would otherwise reach
+    a query and fail there; no legitimate form or link of the portal ever sends one."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
@@ -23,3 +27,24 @@ class RejectNulBytesMiddleware:
     @staticmethod
     def _has_nul(data) -> bool:
         return any("\x00" in key or any("\x00" in v for v in data.getlist(key)) for key in data)
+
+
+class DatabaseUnavailableMiddleware:
+    """While the database is unreachable (restarting, failing over), answer 503 with a
+    page that says so, at once, instead of a 500; the next request reconnects."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        # Django drops the broken connection when the request finishes, so the next
+        # request connects afresh.
+        logger.warning("Database unavailable: %s", exception)
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = "5"
+        return response

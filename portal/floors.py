@@ -1,0 +1,27 @@
+"""Floor views for `make bench`: what a page costs when Django does nothing else.
+
+Mounted only when BENCH_FLOORS=True, so that a benchmark compares the portal's pages,
+in the same run, with (1) a view doing no database work and (2) one doing only the lesson
+page's essential queries (session, user, the lesson with the learner's state, its
+neighbours, the progress bars) and no template.
+"""
+
+from django.http import HttpRequest, HttpResponse
+
+from lessons.access import get_visible_lesson
+from lessons.models import Lesson
+from lessons.progress import category_bars
+
+
+def trivial(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok")
+
+
+def lesson_essentials(request: HttpRequest, slug: str) -> HttpResponse:
+    lesson = get_visible_lesson(request.user, slug, with_learner_state=True)
+    previous, following = Lesson.objects.visible_to(request.user).neighbours_of(lesson)
+    _, overall = category_bars(request.user)
+    return HttpResponse(
+        f"<h1>{lesson.title}</h1>{lesson.is_done}{overall.done}{previous}{following}"
+        f"{lesson.body_html}"
+    )

@@ -1,0 +1,225 @@
+"""`make bench`: the portal under gunicorn on PostgreSQL at a realistic size, driven by wrk.
+
+Builds a fresh database `portal_bench` (1,000 lessons, 2,000 learners, 100,000
+completions, a 200-learner x 100-lesson study group), serves it with gunicorn (production
+settings, sync workers), measures each endpoint and two floors in the same run, prints a
+table and writes bench-results/bench.json.
+"""
+
+import http.cookiejar
+import json
+import os
+import re
+import secrets
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = ROOT / ".venv" / "bin"
+PORT = int(os.environ.get("BENCH_PORT", "8311"))
+BASE = f"http://127.0.0.1:{PORT}"
+DATABASE = os.environ.get("BENCH_DATABASE", "portal_bench")
+DURATION = os.environ.get("BENCH_SECONDS", "10")
+CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "4")
+WORKERS = os.environ.get("BENCH_WORKERS", "2")
+LESSON = "kubernetes-overview"
+ENV = {
+    **os.environ,
+    "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
+    "DEBUG": "False",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "SECURE_SSL_REDIRECT": "False",
+    "SESSION_COOKIE_SECURE": "False",
+    "CSRF_COOKIE_SECURE": "False",
+    "SECURE_HSTS_SECONDS": "0",
+    "BENCH_FLOORS": "True",
+    "DB_CONN_MAX_AGE": "60",
+    "LOG_LEVEL": "ERROR",
+}
+
+
+def manage(*args: str) -> str:
+    result = subprocess.run(
+        [BIN / "python", "manage.py", *args],
+        cwd=ROOT,
+        env=ENV,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout
+
+
+def prepare_database() -> dict:
+    for sql in (f"DROP DATABASE IF EXISTS {DATABASE}", f"CREATE DATABASE {DATABASE}"):
+        subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True, env=ENV
+        )
+    manage("migrate", "--noinput")
+    manage("collectstatic", "--noinput")
+    manage("import_lessons", "fixtures/lessons")
+    group = manage("make_synthetic_group", "--learners", "200", "--lessons", "100", "--seed", "1")
+    manage("make_bench_data")
+    instructor = re.search(r"Instructor login: (\S+) / (\S+)", group)
+    dashboard = re.search(r"(/groups/\d+/dashboard/)", group)
+    return {
+        "instructor": (instructor[1], instructor[2]),
+        "dashboard": dashboard[1],
+    }
+
+
+class Session:
+    """A signed-in browser, as far as wrk needs one: its cookies and CSRF token."""
+
+    def __init__(self, username: str, password: str):
+        self.username = username
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.opener.open(f"{BASE}/accounts/login/").read()
+        data = {"username": username, "password": password, "csrfmiddlewaretoken": self.csrf}
+        self.opener.open(f"{BASE}/accounts/login/", urllib.parse.urlencode(data).encode())
+        assert "sessionid" in self.cookie, f"could not log in as {username}"
+
+    @property
+    def csrf(self) -> str:
+        return next(c.value for c in self.jar if c.name == "csrftoken")
+
+    @property
+    def cookie(self) -> str:
+        return "; ".join(f"{c.name}={c.value}" for c in self.jar)
+
+    def get(self, path: str) -> str:
+        return self.opener.open(f"{BASE}{path}").read().decode()
+
+    def post(self, path: str, data: dict) -> int:
+        """POST as htmx does; the status, or 0 when no answer came within 10 s."""
+        body = urllib.parse.urlencode(data).encode()
+        request = urllib.request.Request(f"{BASE}{path}", body)
+        request.add_header("X-CSRFToken", self.csrf)
+        request.add_header("HX-Request", "true")
+        try:
+            with self.opener.open(request, timeout=10) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+        except OSError:
+            return 0
+
+
+def status_of(path: str) -> int:
+    try:
+        with urllib.request.urlopen(f"{BASE}{path}", timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return 0
+
+
+def wait_until_ready() -> None:
+    for _ in range(100):
+        if status_of("/readyz") == 200:
+            return
+        time.sleep(0.2)
+    raise RuntimeError("the server did not start")
+
+
+def quiz_body(learner: Session) -> str:
+    """A complete, valid answer form for the lesson's quiz (answers need not be right)."""
+    html = learner.get(f"/lessons/{LESSON}/quiz/")
+    answers: dict[str, str] = {}
+    for tag in re.findall(r"<input[^>]*>", html):
+        name = re.search(r'name="(q\d+)"', tag)
+        if name and name[1] not in answers:
+            value = re.search(r'value="(\d+)"', tag)
+            answers[name[1]] = value[1] if value and "text" not in tag else "answer"
+    return urllib.parse.urlencode({"form_token": "FORM_TOKEN", **answers})
+
+
+def run_wrk(path: str, session: Session | None, method: str = "GET", body: str = "") -> dict:
+    env = {
+        **os.environ,
+        "BENCH_METHOD": method,
+        "BENCH_PATH": path,
+        "BENCH_BODY": body,
+        "BENCH_COOKIE": session.cookie if session else "",
+        "BENCH_CSRF": session.csrf if session else "",
+        "BENCH_HTMX": "true" if method == "POST" else "",
+    }
+    output = subprocess.run(
+        ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{DURATION}s", "-s", "tests/bench/request.lua", BASE],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    result = json.loads(output.strip().splitlines()[-1])
+    result["rps"] = round(result["requests"] / (result["duration_us"] / 1e6), 1)
+    return result
+
+
+def main() -> int:
+    print("Building the benchmark database (this takes a minute)…", flush=True)
+    setup = prepare_database()
+    server = subprocess.Popen(
+        [BIN / "gunicorn", "portal.wsgi", "--workers", WORKERS, "--bind", f"127.0.0.1:{PORT}"],
+        cwd=ROOT,
+        env=ENV,
+    )
+    try:
+        wait_until_ready()
+        learner = Session("bench1", "bench-password-1")
+        instructor = Session(*setup["instructor"])
+        lesson = f"/lessons/{LESSON}/"
+        endpoints = [
+            ("floor: trivial view", "/bench/trivial/", learner, "GET", ""),
+            ("floor: lesson essentials", f"/bench/lesson/{LESSON}/", learner, "GET", ""),
+            ("lesson page (signed in)", lesson, learner, "GET", ""),
+            ("catalog (home, signed in)", "/", learner, "GET", ""),
+            ("search", "/search/?q=%EB%B0%B0%ED%8F%AC", learner, "GET", ""),
+            ("mark done", f"{lesson}done/", learner, "POST", "done=1"),
+            ("quiz submit", f"{lesson}quiz/", learner, "POST", quiz_body(learner)),
+            ("dashboard 200 x 100", setup["dashboard"], instructor, "GET", ""),
+        ]
+        results = {}
+        for name, path, session, method, body in endpoints:
+            results[name] = run_wrk(path, session, method, body) | {"path": path}
+            r = results[name]
+            print(
+                f"{name:28} {r['rps']:8.1f} req/s  p50 {r['p50_ms']:7.1f} ms  "
+                f"p95 {r['p95_ms']:7.1f} ms  p99 {r['p99_ms']:7.1f} ms  "
+                f"errors {r['status_errors'] + r['socket_errors']}",
+                flush=True,
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    floor = results["floor: lesson essentials"]["rps"]
+    ratio = results["lesson page (signed in)"]["rps"] / floor
+    summary = {
+        "lesson_page_vs_essentials_floor": round(ratio, 3),
+        "lesson_page_vs_trivial_floor": round(
+            results["lesson page (signed in)"]["rps"] / results["floor: trivial view"]["rps"], 3
+        ),
+        "dashboard_p95_ms": results["dashboard 200 x 100"]["p95_ms"],
+        "errors": sum(r["status_errors"] + r["socket_errors"] for r in results.values()),
+    }
+    print(json.dumps(summary, indent=2))
+    out = ROOT / "bench-results"
+    out.mkdir(exist_ok=True)
+    (out / "bench.json").write_text(
+        json.dumps({"endpoints": results, "summary": summary}, indent=2)
+    )
+    print(f"Results written to {out / 'bench.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
