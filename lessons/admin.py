@@ -28,7 +28,8 @@ class LessonForm(forms.ModelForm):
     class Meta:
         model = Lesson
         fields = [
-            "category", "title", "slug", "summary", "status", "position", "source_url", "body",
+            "category", "title", "slug", "summary", "status", "position", "source_url",
+            "published_at", "body",
         ]  # fmt: skip
         widgets = {
             "body": forms.Textarea(
@@ -57,9 +58,6 @@ class LessonAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     ordering = ["category__position", "position", "id"]
     actions = ["publish", "unpublish"]
-    fields = [
-        "category", "title", "slug", "summary", "status", "position", "source_url", "body",
-    ]  # fmt: skip
     change_form_template = "admin/lessons/lesson/change_form.html"
 
     def get_urls(self):

@@ -148,6 +148,7 @@ def my_progress(request: HtmxHttpRequest) -> HttpResponse:
             "overall": overall,
             "completions": progress.visible_completions(request.user)
             .select_related("lesson")
+            .only("completed_at", "lesson__title", "lesson__slug")
             .order_by("-completed_at"),
             "chart": charts.column_chart(series),
             "series_total": sum(count for _, count in series),

@@ -66,6 +66,11 @@ def prepare_database() -> dict:
     manage("import_lessons", "fixtures/lessons")
     group = manage("make_synthetic_group", "--learners", "200", "--lessons", "100", "--seed", "1")
     manage("make_bench_data")
+    # Fresh bulk-loaded tables have no planner statistics yet; a live database has them.
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", DATABASE, "-qc", "VACUUM ANALYZE"],
+        check=True,
+    )
     instructor = re.search(r"Instructor login: (\S+) / (\S+)", group)
     dashboard = re.search(r"(/groups/\d+/dashboard/)", group)
     return {
