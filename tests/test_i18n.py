@@ -1,5 +1,7 @@
 """Korean UI by default, English on request."""
 
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 
@@ -26,3 +28,16 @@ def test_it_keeps_lesson_text_as_written_in_english_ui(client, basic):
     make_lesson(basic, "파드", 1, slug="pod", body="## 파드란\n\n파드는 가장 작은 단위다.\n")
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert "파드는 가장 작은 단위다." in client.get("/lessons/pod/").content.decode()
+
+
+def test_it_has_a_korean_translation_for_every_message():
+    catalog = (Path(__file__).parent.parent / "locale/ko/LC_MESSAGES/django.po").read_text()
+    entries = catalog.split("\n\n")[1:]  # the first is the header
+    assert entries
+    for entry in entries:
+        assert "#, fuzzy" not in entry, entry
+        lines = entry.splitlines()
+        for number, line in enumerate(lines):
+            if line.startswith("msgstr"):
+                continued = number + 1 < len(lines) and lines[number + 1].startswith('"')
+                assert not line.endswith(' ""') or continued, entry
