@@ -92,3 +92,18 @@ def lessons(basic, cka) -> list[Lesson]:
         make_lesson(cka, "Architecture", 1),
         make_lesson(basic, "Secret draft", 4, status=Lesson.Status.DRAFT),
     ]
+
+
+@pytest.fixture
+def english(settings):
+    """The English UI, for tests that read the wording a user sees (the Korean UI is
+    test_i18n.py's area)."""
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def hand_made(alice, bob, charlie, basic, cka):
+    """A small study group whose dashboard numbers were worked out by hand."""
+    from tests.test_groups_helpers import build_hand_made
+
+    return build_hand_made(alice, bob, charlie, basic, cka)

@@ -9,15 +9,9 @@ from django.urls import reverse
 
 from portal.models import User
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 STRONG_PASSWORD = "tangerine-ladder-42"
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    # These tests read the messages a learner sees; the Korean UI is test_i18n.py's area.
-    settings.LANGUAGE_CODE = "en"
 
 
 def sign_up(client: Client, next_url: str = "", **fields):

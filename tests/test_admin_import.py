@@ -13,18 +13,12 @@ from lessons.admin_import import SESSION_KEY
 from lessons.models import Category, Lesson, Quiz
 from tests.conftest import make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 DATA = Path(__file__).parent / "data"
 SEED_FOLDER = Path(__file__).resolve().parent.parent / "fixtures" / "lessons"
 UPLOAD = reverse("admin:lessons_lesson_import")
 CONFIRM = reverse("admin:lessons_lesson_import_confirm")
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    # The assertions read the admin's English wording; Korean is the default.
-    settings.LANGUAGE_CODE = "en"
 
 
 def feed_upload(path: Path = DATA / "blog-feed.xml") -> SimpleUploadedFile:

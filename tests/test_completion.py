@@ -12,13 +12,7 @@ from django.urls import reverse
 
 from lessons.models import Completion, Lesson
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    # The bars' "1 of 3" text is read in English; the Korean UI is test_i18n.py's area.
-    settings.LANGUAGE_CODE = "en"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def completion_url(slug: str = "pods") -> str:

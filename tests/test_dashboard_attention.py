@@ -9,19 +9,9 @@ from django.utils import timezone
 
 from portal.dashboards import attention
 from portal.dashboards.matrix import Filters, build_matrix, scope_lessons
-from tests.test_groups_helpers import attempt, build_hand_made, complete, logged_in
+from tests.test_groups_helpers import attempt, complete, logged_in
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
-@pytest.fixture
-def hand_made(alice, bob, charlie, basic, cka):
-    return build_hand_made(alice, bob, charlie, basic, cka)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _reasons(hand_made, **filters):

@@ -10,19 +10,9 @@ from django.utils import timezone
 from lessons.models import Completion
 from portal.dashboards.timeline import column_chart, periods_until, progress_over_time
 from portal.groups.scope import learner_memberships, scope_queryset
-from tests.test_groups_helpers import build_hand_made, logged_in
+from tests.test_groups_helpers import logged_in
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
-@pytest.fixture
-def hand_made(alice, bob, charlie, basic, cka):
-    return build_hand_made(alice, bob, charlie, basic, cka)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_it_cuts_time_into_weeks_from_monday_or_days():

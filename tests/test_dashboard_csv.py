@@ -9,19 +9,9 @@ from django.urls import reverse
 
 from portal.dashboards.export import neutralize
 from portal.models import User
-from tests.test_groups_helpers import build_hand_made, logged_in
+from tests.test_groups_helpers import logged_in
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
-@pytest.fixture
-def hand_made(alice, bob, charlie, basic, cka):
-    return build_hand_made(alice, bob, charlie, basic, cka)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _download(hand_made, query: str = ""):

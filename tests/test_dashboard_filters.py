@@ -4,19 +4,9 @@ filtered view survives a reload, a bookmark and the minute's refresh."""
 import pytest
 from django.urls import reverse
 
-from tests.test_groups_helpers import build_hand_made, htmx_get, logged_in
+from tests.test_groups_helpers import htmx_get, logged_in
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
-@pytest.fixture
-def hand_made(alice, bob, charlie, basic, cka):
-    return build_hand_made(alice, bob, charlie, basic, cka)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _learner_order(html: str) -> list[str]:

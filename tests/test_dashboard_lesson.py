@@ -7,19 +7,9 @@ from django.urls import reverse
 from lessons.models import AttemptAnswer, Choice, Question
 from portal.dashboards.drilldowns import hardest_questions, question_stats
 from portal.groups.scope import learner_memberships, scope_queryset
-from tests.test_groups_helpers import attempt, build_hand_made, logged_in
+from tests.test_groups_helpers import attempt, logged_in
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
-@pytest.fixture
-def hand_made(alice, bob, charlie, basic, cka):
-    return build_hand_made(alice, bob, charlie, basic, cka)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _answers(hand_made):

@@ -7,14 +7,9 @@ from django.utils import timezone
 
 from lessons.models import ReadingPosition
 from portal.dashboards.matrix import Filters, build_matrix, scope_lessons
-from tests.test_groups_helpers import build_hand_made, complete, logged_in
+from tests.test_groups_helpers import complete, logged_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def hand_made(alice, bob, charlie, basic, cka):
-    return build_hand_made(alice, bob, charlie, basic, cka)
 
 
 def _matrix(hand_made, **filters):

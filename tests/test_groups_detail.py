@@ -4,19 +4,9 @@ about any other member."""
 import pytest
 from django.urls import reverse
 
-from tests.test_groups_helpers import build_hand_made, logged_in
+from tests.test_groups_helpers import logged_in
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
-@pytest.fixture
-def hand_made(alice, bob, charlie, basic, cka):
-    return build_hand_made(alice, bob, charlie, basic, cka)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_it_shows_my_progress_beside_the_group_average(hand_made, django_assert_max_num_queries):

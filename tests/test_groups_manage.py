@@ -7,12 +7,7 @@ from portal.models import StudyGroup
 from tests.conftest import make_user
 from tests.test_groups_helpers import logged_in, make_group
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

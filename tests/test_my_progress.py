@@ -9,13 +9,7 @@ from django.utils import formats, timezone, translation
 
 from lessons.models import Completion, Lesson
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    # Numbers and dates are read in English formats; the Korean UI is test_i18n.py's area.
-    settings.LANGUAGE_CODE = "en"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def noon(days_ago: int) -> datetime:

@@ -10,13 +10,7 @@ from django.urls import reverse
 
 from lessons.models import Category, Completion, Lesson, ReadingPosition
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    # The bars' "1 of 3" text is read in English; the Korean UI is test_i18n.py's area.
-    settings.LANGUAGE_CODE = "en"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def bar_numbers(html: str, key) -> str:

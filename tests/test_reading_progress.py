@@ -12,15 +12,9 @@ from django.utils import timezone
 from lessons.models import Completion, Lesson, ReadingPosition
 from tests.conftest import make_lesson
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 FOUR_SECTIONS = "## 하나\n\n가.\n\n## 둘\n\n나.\n\n### 둘 안의 셋\n\n다.\n\n## 넷\n\n라.\n"
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    # "Continue from" is read in English; the Korean UI is test_i18n.py's area.
-    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture
