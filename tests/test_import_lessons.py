@@ -125,6 +125,9 @@ def test_it_gives_every_seed_lesson_a_real_body_and_a_quiz_tied_to_its_sections(
     anchors = {entry["id"] for entry in lesson.toc}
     for question in questions:
         assert question.section in anchors, question.prompt
+        assert question.explanation.strip(), question.prompt
+    # Each seed quiz uses every kind of question.
+    assert {question.kind for question in questions} == set(Question.Kind.values)
 
 
 # --- Re-importing ------------------------------------------------------------------------
