@@ -27,6 +27,7 @@ DATABASE = os.environ.get("BENCH_DATABASE", "portal_bench")
 DURATION = os.environ.get("BENCH_SECONDS", "10")
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "4")
 WORKERS = os.environ.get("BENCH_WORKERS", "2")
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 LESSON = "kubernetes-overview"
 ENV = {
     **os.environ,
@@ -215,13 +216,20 @@ def main() -> int:
                 f"errors {r['status_errors'] + r['socket_errors']}",
                 flush=True,
             )
+        # This machine's speed drifts within a run, so the goal's ratio comes from the
+        # floor and the page measured back to back in alternating rounds.
+        ratios = []
+        for _ in range(ROUNDS):
+            floor = run_wrk(f"/bench/lesson/{LESSON}/", learner)["rps"]
+            page = run_wrk(lesson, learner)["rps"]
+            ratios.append(round(page / floor, 3))
+        print(f"lesson page / essentials floor, alternating rounds: {ratios}", flush=True)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    floor = results["floor: lesson essentials"]["rps"]
-    ratio = results["lesson page (signed in)"]["rps"] / floor
     summary = {
-        "lesson_page_vs_essentials_floor": round(ratio, 3),
+        "lesson_page_vs_essentials_floor": sorted(ratios)[len(ratios) // 2],
+        "lesson_page_vs_essentials_floor_rounds": ratios,
         "lesson_page_vs_trivial_floor": round(
             results["lesson page (signed in)"]["rps"] / results["floor: trivial view"]["rps"], 3
         ),
