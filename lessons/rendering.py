@@ -42,7 +42,7 @@ RESERVED_IDS = {
     "main", "completion", "reading-position", "lesson-title", "toc-heading", "quiz-area",
     "quiz-form", "quiz-result", "markdown-preview", "language-select", "continue-heading",
 }  # fmt: skip
-RESERVED_ID_PREFIXES = ("bar-", "question-", "category-", "portal-")
+RESERVED_ID_PREFIXES = ("bar-", "question-", "category-", "portal-", "site-")
 
 
 @dataclass(frozen=True)

@@ -314,3 +314,14 @@ def test_it_keeps_element_ids_unique_on_the_lesson_page(alice_client, basic, bod
     ids = [attrs["id"] for _, attrs in elements(page) if "id" in attrs]
     assert "completion" in ids and "reading-position" in ids
     assert len(ids) == len(set(ids))
+
+
+def test_it_never_lets_a_body_take_an_id_the_lesson_page_uses(alice_client, basic):
+    make_lesson(basic, "Plain", body="## 절\n\n글.\n")
+    page = alice_client.get(reverse("lessons:lesson", args=["plain"])).content.decode()
+    page_ids = {attrs["id"] for _, attrs in elements(page) if "id" in attrs} - {"절"}
+    hostile = "".join(f'## {name}\n\n<h3 id="{name}">x</h3>\n\n' for name in sorted(page_ids))
+    make_lesson(basic, "Hostile", body=hostile)
+    page = alice_client.get(reverse("lessons:lesson", args=["hostile"])).content.decode()
+    ids = [attrs["id"] for _, attrs in elements(page) if "id" in attrs]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
