@@ -3,7 +3,7 @@
 import random
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -15,8 +15,11 @@ from portal.http import HtmxHttpRequest
 
 def _get_quiz_for_user(request, slug: str) -> tuple[Quiz, list[Question]]:
     """The quiz of a lesson the user may read, with its questions and choices."""
-    lesson = get_visible_lesson(request.user, slug)
-    quiz = get_object_or_404(Quiz.objects.select_related("lesson__category"), lesson=lesson)
+    lesson = get_visible_lesson(request.user, slug)  # loads its quiz in the same query
+    try:
+        quiz = lesson.quiz
+    except Quiz.DoesNotExist:
+        raise Http404("This lesson has no quiz.") from None
     return quiz, list(quiz.questions.prefetch_related("choices"))
 
 

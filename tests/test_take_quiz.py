@@ -455,8 +455,8 @@ def test_it_refuses_a_token_already_used_on_another_quiz(learner, url, quiz, les
 
 
 # Query budgets: the same for 3 questions as for 30.
-QUIZ_PAGE_QUERIES = 7
-QUIZ_POST_QUERIES = 16
+QUIZ_PAGE_QUERIES = 6
+QUIZ_POST_QUERIES = 15
 ATTEMPT_PAGE_QUERIES = 8
 
 
