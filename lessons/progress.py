@@ -23,6 +23,13 @@ class Bar:
         return round(100 * self.done / self.total) if self.total else 0
 
 
+class Bars(dict[int, Bar]):
+    """Bars by category id; a category without published lessons has an empty bar."""
+
+    def __missing__(self, category_id: int) -> Bar:
+        return Bar(0, 0)
+
+
 def completed_lesson_ids(user) -> set[int]:
     """The ids of every lesson the learner has marked done, in one query."""
     if not user.is_authenticated:
@@ -40,13 +47,13 @@ def undo_completion(user, lesson: Lesson) -> None:
     Completion.objects.filter(user=user, lesson=lesson).delete()
 
 
-def category_bars(user) -> tuple[dict[int, Bar], Bar]:
+def category_bars(user) -> tuple[Bars, Bar]:
     """Published lessons done per category, and overall, in one aggregate query."""
     rows = Lesson.objects.published().values("category_id").order_by().annotate(total=Count("id"))
     if user.is_authenticated:
         done_by_user = Exists(Completion.objects.filter(user=user, lesson=OuterRef("pk")))
         rows = rows.annotate(done=Count("id", filter=Q(done_by_user)))
-    bars = {row["category_id"]: Bar(row.get("done", 0), row["total"]) for row in rows}
+    bars = Bars((row["category_id"], Bar(row.get("done", 0), row["total"])) for row in rows)
     overall = Bar(sum(b.done for b in bars.values()), sum(b.total for b in bars.values()))
     return bars, overall
 

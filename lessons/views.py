@@ -24,7 +24,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     done_ids = progress.completed_lesson_ids(request.user)
     bars, overall = progress.category_bars(request.user)
     for category in categories:
-        category.bar = bars.get(category.id, progress.Bar(0, 0))
+        category.bar = bars[category.id]
     next_step = (
         progress.continue_learning(request.user, done_ids)
         if request.user.is_authenticated
@@ -60,7 +60,7 @@ def category_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "subcategories": category.children.all(),
             "done_ids": progress.completed_lesson_ids(request.user),
-            "bar": bars.get(category.id, progress.Bar(0, 0)),
+            "bar": bars[category.id],
         },
     )
 
@@ -76,7 +76,7 @@ def _lesson_context(request, lesson: Lesson) -> dict:
         "is_done": lesson.is_done,
         "reading_index": lesson.reading_index,
         "resume_section": lesson.section_at(lesson.reading_index),
-        "bar": bars.get(lesson.category_id, progress.Bar(0, 0)),
+        "bar": bars[lesson.category_id],
         "overall": overall,
     }
 
@@ -105,7 +105,7 @@ def completion(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         context = {
             "lesson": lesson,
             "is_done": done == "1",
-            "bar": bars.get(lesson.category_id, progress.Bar(0, 0)),
+            "bar": bars[lesson.category_id],
             "overall": overall,
         }
         return render(request, "lessons/_completion_response.html", context)

@@ -133,12 +133,16 @@ class Lesson(models.Model):
         self.toc = rendered.toc
         self.reading_minutes = rendered.reading_minutes
 
-    def save(self, *args, **kwargs) -> None:
-        self.render()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "body" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "body_html", "toc", "reading_minutes"}
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and {"title", "summary", "body"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "search_document"}
-        super().save(*args, **kwargs)
+    def save(self, *args, update_fields=None, **kwargs) -> None:
+        # Derived fields follow their sources: the rendered body follows the body, the
+        # search document follows the title, summary and body. A save that leaves the
+        # body alone (reordering, publishing) does not render it again.
+        if update_fields is None or "body" in update_fields:
+            self.render()
+        if update_fields is not None:
+            update_fields = set(update_fields)
+            if "body" in update_fields:
+                update_fields |= {"body_html", "toc", "reading_minutes"}
+            if update_fields & {"title", "summary", "body"}:
+                update_fields.add("search_document")
+        super().save(*args, update_fields=update_fields, **kwargs)
