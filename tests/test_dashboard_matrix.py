@@ -125,3 +125,28 @@ def test_it_counts_reading_the_group_lessons_as_activity_but_not_other_lessons(h
     rows = _rows(_matrix(hand_made))
     assert (timezone.now() - rows["charlie"].learner.last_active).total_seconds() < 60
     assert rows["bob"].learner.last_active is None
+
+
+def test_each_row_links_the_learner_and_says_when_they_were_last_active(hand_made):
+    group = hand_made.group
+    bob_seen = timezone.localtime(_rows(_matrix(hand_made))["bob"].learner.last_active)
+    html = logged_in(hand_made.teacher).get(reverse("groups:dashboard", args=[group.pk]))
+    html = html.content.decode()
+    bob_url = reverse("groups:dashboard_learner", args=[group.pk, hand_made.bob.pk])
+    assert f'<a href="{bob_url}">밥</a>' in html
+    assert f'<time datetime="{bob_seen.isoformat()}">' in html
+    assert "<td>없음</td>" in html  # charlie: never active
+    assert '<span class="reason reason-below_pass">' in html
+
+
+def test_names_and_reasons_in_the_rows_are_escaped(hand_made):
+    hand_made.bob.display_name = '<img src=x onerror="alert(1)">'
+    hand_made.bob.save()
+    hand_made.lessons[0].title = "Pods & <b>more</b>"
+    hand_made.lessons[0].save()
+    html = logged_in(hand_made.teacher).get(reverse("groups:dashboard", args=[hand_made.group.pk]))
+    html = html.content.decode()
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+    assert "<b>more</b>" not in html
+    assert "Pods &amp; &lt;b&gt;more&lt;/b&gt;" in html  # its column, bob's reason

@@ -222,38 +222,33 @@ def hardest_questions(
     learners: QuerySet, scope: QuerySet[Lesson], limit: int = 5, least_answers: int = 3
 ) -> list[QuestionStats]:
     """The questions of the group's lessons its learners get right least often (among
-    those answered at least `least_answers` times), in one query."""
+    those answered at least `least_answers` times), in two queries."""
     stats = (
         AttemptAnswer.objects.filter(
-            attempt__user_id__in=learners, question__quiz__lesson_id__in=scope.values("pk")
+            attempt__user_id__in=learners, attempt__quiz__lesson_id__in=scope.values("pk")
         )
         .values("question_id")
         .order_by()
         .annotate(n=Count("id"), correct=Count("id", filter=Q(is_correct=True)))
         .filter(n__gte=least_answers)
     )
-    # Grouped by question id alone (an integer), ranked, cut to `limit`; only then are
-    # the few questions' texts joined in.
-    top = stats.annotate(share=Cast(F("correct"), FloatField()) / F("n")).order_by(
-        "share", "-n", "question_id"
-    )[:limit]
-    of_question = stats.filter(question_id=OuterRef("pk"))
-    rows = (
-        Question.objects.filter(pk__in=top.values("question_id"))
-        .annotate(
-            n=Subquery(of_question.values("n")), correct=Subquery(of_question.values("correct"))
-        )
-        .values_list("pk", "prompt_html", "quiz__lesson_id", "quiz__lesson__title", "n", "correct")
+    # Grouped by question id alone (an integer), ranked and cut to `limit` in SQL; only
+    # then are the few questions' texts fetched, by a second, small query.
+    top = list(
+        stats.annotate(share=Cast(F("correct"), FloatField()) / F("n"))
+        .order_by("share", "-n", "question_id")
+        .values_list("question_id", "n", "correct")[:limit]
     )
-    questions = [
+    texts = Question.objects.select_related("quiz__lesson").in_bulk([pk for pk, _, _ in top])
+    return [
         QuestionStats(
-            question_id=pk,
-            prompt_html=prompt_html,
-            lesson_id=lesson_id,
-            lesson_title=lesson_title,
+            question_id=question_id,
+            prompt_html=texts[question_id].prompt_html,
+            lesson_id=texts[question_id].quiz.lesson_id,
+            lesson_title=texts[question_id].quiz.lesson.title,
             answers=n,
             correct=correct,
         )
-        for pk, prompt_html, lesson_id, lesson_title, n, correct in rows
+        for question_id, n, correct in top
+        if question_id in texts  # deleted between the two queries
     ]
-    return sorted(questions, key=lambda q: (q.correct / q.answers, -q.answers, q.question_id))

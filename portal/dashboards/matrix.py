@@ -7,11 +7,23 @@ totals are sums over those cells, so they always agree with the table they sit u
 
 import functools
 import math
+from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import NamedTuple
 
-from django.db.models import F, FloatField, Max, OuterRef, Subquery
+from django.db import connections
+from django.db.models import (
+    CharField,
+    F,
+    FloatField,
+    Max,
+    OuterRef,
+    QuerySet,
+    StringAgg,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -65,29 +77,27 @@ class Cell(NamedTuple):
     html: str  # the cell's <td>
 
     @classmethod
+    @functools.lru_cache(maxsize=4096)
     def of(cls, done: bool, best: float | None, pass_mark: int | None) -> "Cell":
+        """The cell for these facts. A 200 × 100 table is made of a few hundred different
+        cells, so each is built once and shared (cells are immutable)."""
         score = None if best is None else rounded(best)
         below_pass = best is not None and best < (pass_mark or 0)
-        return cls(done, best, below_pass, score, *_cell_look(done, score, below_pass))
-
-
-@functools.cache
-def _cell_look(done: bool, score: int | None, below_pass: bool) -> tuple[str, str, str]:
-    """A cell's classes, text and <td>. There are only a few hundred different looks,
-    worked out once each, so that a 200 × 100 table costs no more than looking them up."""
-    css = (
-        "heat-none" if score is None else f"heat-{min(HEAT_LEVELS - 1, score * HEAT_LEVELS // 100)}"
-    )
-    if below_pass:
-        css += " below-pass"
-    text = "✓" if done else ""
-    if score is not None:
-        text = f"{text} {score}".lstrip()
-    # Fixed class names, digits and ✓: nothing to escape. The row's cells are joined in
-    # Python (Row.cells_html): a template loop over 20,000 cells took most of the
-    # dashboard's time (about 0.4 s of 1 s for 200 x 100 in `make bench`).
-    html = f'<td class="cell {css}">{text}</td>'
-    return mark_safe(css), mark_safe(text), mark_safe(html)  # noqa: S308
+        css = (
+            "heat-none"
+            if score is None
+            else f"heat-{min(HEAT_LEVELS - 1, score * HEAT_LEVELS // 100)}"
+        )
+        if below_pass:
+            css += " below-pass"
+        text = "✓" if done else ""
+        if score is not None:
+            text = f"{text} {score}".lstrip()
+        # Fixed class names, digits and ✓: nothing to escape. The row's cells are joined in
+        # Python (Row.cells_html): a template loop over 20,000 cells took most of the
+        # dashboard's time (about 0.4 s of 1 s for 200 x 100 in `make bench`).
+        html = mark_safe(f'<td class="cell {css}">{text}</td>')  # noqa: S308
+        return cls(done, best, below_pass, score, mark_safe(css), mark_safe(text), html)  # noqa: S308
 
 
 @dataclass
@@ -201,45 +211,69 @@ def best_score_percent() -> Max:
 
 @dataclass
 class GroupCells:
-    done: set[tuple[int, int]]  # (learner, lesson) pairs done
-    best: dict[tuple[int, int], float]  # (learner, lesson): best quiz score in percent
+    done: dict[int, set[int]]  # learner: the lessons of the scope they have done
+    best: dict[int, dict[int, float]]  # learner: {lesson: best quiz score in percent}
     last_active: dict[int, datetime]  # learner: latest completion or attempt
 
 
 def group_cells(group: StudyGroup, lessons: list[LessonColumn]) -> GroupCells:
-    """What every learner of the group did on each of its lessons: two queries, the
-    attempts grouped in SQL."""
+    """What every learner of the group did on each of its lessons, in three queries
+    grouped in SQL. At 200 x 100 the rows are what costs: thousands of datetimes or
+    model-shaped rows took longer to load than the queries took to run, so the
+    completions come one row per learner and the best scores as plain tuples."""
     learners = learner_memberships(group).values("user_id")
     scope = scope_queryset(group).values("pk")
-    cells = GroupCells(set(), {}, {})
-    completions = Completion.objects.filter(user_id__in=learners, lesson_id__in=scope).values_list(
-        "user_id", "lesson_id", "completed_at"
-    )
-    for user_id, lesson_id, completed_at in completions:
-        cells.done.add((user_id, lesson_id))
-        _note_activity(cells.last_active, user_id, completed_at)
-    # Grouped by quiz, not lesson: two integer columns and no join, which matters at size.
-    quizzes = Quiz.objects.filter(lesson_id__in=scope)
-    attempts = (
-        QuizAttempt.objects.filter(
-            user_id__in=learners, quiz_id__in=quizzes.values("pk"), max_score__gt=0
-        )
-        .values("user_id", "quiz_id")
+    cells = GroupCells({}, defaultdict(dict), {})
+    completions = (
+        Completion.objects.filter(user_id__in=learners, lesson_id__in=scope)
+        .values("user_id")
         .order_by()
-        .annotate(best=best_score_percent(), last=Max("submitted_at"))
-        .values_list("user_id", "quiz_id", "best", "last")
+        .annotate(
+            lessons=StringAgg(Cast("lesson_id", CharField()), Value(",")),
+            last=Max("completed_at"),
+        )
+        .values_list("user_id", "lessons", "last")
+    )
+    for user_id, lesson_ids, last in completions:
+        cells.done[user_id] = {int(lesson_id) for lesson_id in lesson_ids.split(",")}
+        cells.last_active[user_id] = last
+    # Grouped by quiz, not lesson: two integer columns and no join, which matters at size.
+    attempts = QuizAttempt.objects.filter(
+        user_id__in=learners,
+        quiz_id__in=Quiz.objects.filter(lesson_id__in=scope).values("pk"),
+        max_score__gt=0,
+    )
+    best = (
+        attempts.values("user_id", "quiz_id")
+        .order_by()
+        .annotate(best=best_score_percent())
+        .values_list("user_id", "quiz_id", "best")
     )
     lesson_of_quiz = {lesson.quiz_id: lesson.id for lesson in lessons if lesson.quiz_id}
-    for user_id, quiz_id, best, last in attempts:
+    for user_id, quiz_id, score in _tuples(best):
         if quiz_id in lesson_of_quiz:
-            cells.best[user_id, lesson_of_quiz[quiz_id]] = best
-        _note_activity(cells.last_active, user_id, last)
+            cells.best[user_id][lesson_of_quiz[quiz_id]] = score
+    last_attempts = (
+        attempts.values("user_id").order_by().annotate(last=Max("submitted_at"))
+    ).values_list("user_id", "last")
+    for user_id, last in last_attempts:
+        if user_id not in cells.last_active or last > cells.last_active[user_id]:
+            cells.last_active[user_id] = last
     return cells
 
 
-def _note_activity(latest: dict[int, datetime], user_id: int, moment: datetime | None) -> None:
-    if moment is not None and (user_id not in latest or moment > latest[user_id]):
-        latest[user_id] = moment
+def _tuples(queryset: QuerySet) -> list[tuple]:
+    """The rows of a values_list() of plain numbers, straight from the cursor, without
+    Django's per-row handling (as costly as the query itself for 10,000 rows)."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _matches(learner: Learner, search: str) -> bool:
+    needle = search.casefold()
+    return needle in learner.name.casefold() or needle in learner.username.casefold()
 
 
 def _sorted(rows: list[Row], sort: str) -> list[Row]:
@@ -262,11 +296,6 @@ def _last_active_key(row: Row) -> datetime:
     return row.learner.last_active or datetime.min.replace(tzinfo=UTC)
 
 
-def _matches(learner: Learner, search: str) -> bool:
-    needle = search.casefold()
-    return needle in learner.name.casefold() or needle in learner.username.casefold()
-
-
 def build_matrix(
     group: StudyGroup, lessons: list[LessonColumn], filters: Filters, now: datetime
 ) -> Matrix:
@@ -274,7 +303,6 @@ def build_matrix(
     (scope_lessons); "needs attention" always looks at the whole scope, the columns and
     totals only at the lessons of the filtered category."""
     cells_of_group = group_cells(group, lessons)
-    done, best = cells_of_group.done, cells_of_group.best
     learners = []
     for learner in group_learners(group):
         moments = (learner.last_active, cells_of_group.last_active.get(learner.user_id))
@@ -283,23 +311,24 @@ def build_matrix(
     due = pace.due_dates(group, lessons)
     expected = pace.expected_done(due.values(), timezone.localdate(now)) if due else None
     shown = [lesson for lesson in lessons if filters.category in (None, lesson.category_id)]
+    with_quiz = [lesson for lesson in lessons if lesson.quiz_id]
 
     rows = []
     total_done = 0
     attention_count = 0
     for learner in learners:
-        scope_done = sum((learner.user_id, lesson.id) in done for lesson in lessons)
-        total_done += scope_done
+        done = cells_of_group.done.get(learner.user_id, set())
+        best = cells_of_group.best.get(learner.user_id, {})
+        total_done += len(done)
         failed = [
             lesson.title
-            for lesson in lessons
-            if (learner.user_id, lesson.id) in best
-            and best[learner.user_id, lesson.id] < (lesson.pass_mark or 0)
+            for lesson in with_quiz
+            if lesson.id in best and best[lesson.id] < (lesson.pass_mark or 0)
         ]
         reasons = [
             reason
             for reason in (
-                attention.behind_pace(scope_done, expected),
+                attention.behind_pace(len(done), expected),
                 attention.inactive(learner.last_active, learner.joined_at, now),
                 attention.below_pass_mark(failed),
             )
@@ -310,10 +339,9 @@ def build_matrix(
             continue
         if filters.attention_only and not reasons:
             continue
-        cells = []
-        for lesson in shown:
-            score = best.get((learner.user_id, lesson.id))
-            cells.append(Cell.of((learner.user_id, lesson.id) in done, score, lesson.pass_mark))
+        cells = [
+            Cell.of(lesson.id in done, best.get(lesson.id), lesson.pass_mark) for lesson in shown
+        ]
         row_done = sum(cell.done for cell in cells)
         scores = [cell.best for cell in cells if cell.best is not None]
         rows.append(
@@ -328,8 +356,8 @@ def build_matrix(
         )
 
     totals = []
-    for index, lesson in enumerate(shown):
-        column = [row.cells[index] for row in rows]
+    columns = list(zip(*(row.cells for row in rows), strict=True)) or [()] * len(shown)
+    for lesson, column in zip(shown, columns, strict=True):
         lesson_done = sum(cell.done for cell in column)
         scores = [cell.best for cell in column if cell.best is not None]
         totals.append(

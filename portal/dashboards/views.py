@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from lessons.models import Completion, Lesson
-from portal.dashboards import drilldowns, export, matrix, timeline
+from portal.dashboards import drilldowns, export, matrix, rows, timeline
 from portal.dashboards.forms import SORT_CHOICES, DashboardFilterForm, query_for
 from portal.groups import pace
 from portal.groups.access import get_group_for_dashboard
@@ -25,13 +25,15 @@ def _table_context(request: HtmxHttpRequest, group: StudyGroup) -> dict:
     form = DashboardFilterForm(request.GET, categories=matrix.scope_categories(lessons))
     filters = form.filters()
     chart_unit = form.chart_unit()
+    table = matrix.build_matrix(group, lessons, filters, timezone.now())
     return {
         "group": group,
         "lessons": lessons,
         "form": form,
         "filters": filters,
         "chart_unit": chart_unit,
-        "matrix": matrix.build_matrix(group, lessons, filters, timezone.now()),
+        "matrix": table,
+        "rows_html": rows.rows_html(group.pk, table.rows),
         "query": query_for(filters, chart_unit),
         "attention_query": query_for(filters, chart_unit, attention="1"),
         "sort_label": dict(SORT_CHOICES)[filters.sort],
