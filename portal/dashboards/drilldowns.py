@@ -2,6 +2,7 @@
 learners, per-question share correct, the most chosen wrong answer), and the questions that
 trip the whole group up. Each is a fixed number of grouped queries."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -219,13 +220,13 @@ def question_stats(quiz: Quiz, learners: QuerySet) -> list[QuestionStats]:
 
 
 def hardest_questions(
-    learners: QuerySet, scope: QuerySet[Lesson], limit: int = 5, least_answers: int = 3
+    learners: Iterable[int], lessons: Iterable[int], limit: int = 5, least_answers: int = 3
 ) -> list[QuestionStats]:
-    """The questions of the group's lessons its learners get right least often (among
-    those answered at least `least_answers` times), in two queries."""
+    """The questions of `lessons` (ids) that `learners` (user ids) get right least often
+    (among those answered at least `least_answers` times), in two queries."""
     stats = (
         AttemptAnswer.objects.filter(
-            attempt__user_id__in=learners, attempt__quiz__lesson_id__in=scope.values("pk")
+            attempt__user_id__in=learners, attempt__quiz__lesson_id__in=lessons
         )
         .values("question_id")
         .order_by()

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -30,7 +30,7 @@ def periods_until(today: date, unit: str) -> list[tuple[date, date]]:
     return [(start, start + timedelta(days=length - 1)) for start in starts]
 
 
-def done_per_day(learners: QuerySet, lessons: QuerySet, since: date) -> dict[date, int]:
+def done_per_day(learners: Iterable[int], lessons: Iterable[int], since: date) -> dict[date, int]:
     """Completions per local day by `learners` (user ids) of `lessons` (lesson ids),
     counted in SQL."""
     start = timezone.make_aware(datetime.combine(since, time.min))
@@ -49,8 +49,8 @@ def done_per_day(learners: QuerySet, lessons: QuerySet, since: date) -> dict[dat
 
 def progress_over_time(
     *,
-    learners: QuerySet,
-    lessons: QuerySet,
+    learners: Iterable[int],
+    lessons: Iterable[int],
     due: Iterable[date] | None,
     learner_count: int,
     unit: str,

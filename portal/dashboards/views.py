@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from lessons.models import Completion, Lesson
-from portal.dashboards import drilldowns, export, matrix, rows, timeline
+from portal.dashboards import drilldowns, export, matrix, table_html, timeline
 from portal.dashboards.forms import SORT_CHOICES, DashboardFilterForm, query_for
 from portal.groups import pace
 from portal.groups.access import get_group_for_dashboard
@@ -33,7 +33,7 @@ def _table_context(request: HtmxHttpRequest, group: StudyGroup) -> dict:
         "filters": filters,
         "chart_unit": chart_unit,
         "matrix": table,
-        "rows_html": rows.rows_html(group.pk, table.rows),
+        "matrix_html": table_html.parts(group.pk, table),
         "query": query_for(filters, chart_unit),
         "attention_query": query_for(filters, chart_unit, attention="1"),
         "sort_label": dict(SORT_CHOICES)[filters.sort],
@@ -51,8 +51,8 @@ def dashboard(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
         return render(request, "dashboards/dashboard.html#results", context)
 
     table = context["matrix"]
-    learners = learner_memberships(group).values("user_id")
-    scope = scope_queryset(group).values("pk")
+    learners = table.learner_ids
+    scope = [lesson.id for lesson in context["lessons"]]
     due = pace.due_dates(group, context["lessons"])
     periods = timeline.progress_over_time(
         learners=learners,
@@ -64,7 +64,7 @@ def dashboard(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
     )
     context |= {
         "chart": timeline.column_chart(periods),
-        "hardest": drilldowns.hardest_questions(learners, scope_queryset(group)),
+        "hardest": drilldowns.hardest_questions(learners, scope),
         "other_unit_query": query_for(
             context["filters"], "day" if context["chart_unit"] == "week" else "week"
         ),
