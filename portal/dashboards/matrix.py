@@ -111,7 +111,7 @@ class Row:
 
     @property
     def cells_html(self) -> str:
-        return mark_safe("".join(cell.html for cell in self.cells))  # noqa: S308  (see _cell_look)
+        return mark_safe("".join(cell.html for cell in self.cells))  # noqa: S308  (see Cell.of)
 
 
 @dataclass(frozen=True)

@@ -25,15 +25,13 @@ def _table_context(request: HtmxHttpRequest, group: StudyGroup) -> dict:
     form = DashboardFilterForm(request.GET, categories=matrix.scope_categories(lessons))
     filters = form.filters()
     chart_unit = form.chart_unit()
-    table = matrix.build_matrix(group, lessons, filters, timezone.now())
     return {
         "group": group,
         "lessons": lessons,
         "form": form,
         "filters": filters,
         "chart_unit": chart_unit,
-        "matrix": table,
-        "matrix_html": table_html.parts(group.pk, table),
+        "matrix": matrix.build_matrix(group, lessons, filters, timezone.now()),
         "query": query_for(filters, chart_unit),
         "attention_query": query_for(filters, chart_unit, attention="1"),
         "sort_label": dict(SORT_CHOICES)[filters.sort],
@@ -47,6 +45,7 @@ def dashboard(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
     just the results fragment."""
     group = get_group_for_dashboard(request.user, group_id)
     context = _table_context(request, group)
+    context["matrix_html"] = table_html.parts(group.pk, context["matrix"])
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "dashboards/dashboard.html#results", context)
 

@@ -5,6 +5,8 @@ local method = os.getenv("BENCH_METHOD") or "GET"
 local path = os.getenv("BENCH_PATH") or "/"
 local body = os.getenv("BENCH_BODY") or ""
 local headers = {
+  -- As browsers ask: the portal compresses its pages, and that cost is part of a request.
+  ["Accept-Encoding"] = "gzip",
   ["Cookie"] = os.getenv("BENCH_COOKIE") or "",
   ["X-CSRFToken"] = os.getenv("BENCH_CSRF") or "",
   ["HX-Request"] = os.getenv("BENCH_HTMX") or nil,
