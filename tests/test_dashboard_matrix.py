@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from lessons.models import ReadingPosition
+from lessons.models import Category, ReadingPosition
 from portal.dashboards.matrix import Filters, build_matrix, scope_lessons
 from tests.test_groups_helpers import complete, logged_in
 
@@ -150,3 +150,14 @@ def test_names_and_reasons_in_the_rows_are_escaped(hand_made):
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
     assert "<b>more</b>" not in html
     assert "Pods &amp; &lt;b&gt;more&lt;/b&gt;" in html  # its column, bob's reason
+
+
+def test_a_group_whose_categories_have_no_published_lesson_yet(hand_made):
+    empty = Category.objects.create(name="Coming soon", slug="coming-soon")
+    hand_made.group.categories.set([empty])
+    matrix = _matrix(hand_made)
+    assert matrix.lessons == [] and matrix.learner_count == 3
+    assert all(row.cells == [] and row.learner.last_active is None for row in matrix.rows)
+    html = logged_in(hand_made.teacher).get(reverse("groups:dashboard", args=[hand_made.group.pk]))
+    assert html.status_code == 200
+    assert "아직 게시된 레슨이 없습니다" in html.content.decode()

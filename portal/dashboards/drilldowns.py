@@ -240,13 +240,18 @@ def hardest_questions(
         .order_by("share", "-n", "question_id")
         .values_list("question_id", "n", "correct")[:limit]
     )
-    texts = Question.objects.select_related("quiz__lesson").in_bulk([pk for pk, _, _ in top])
+    texts = {
+        pk: (prompt_html, lesson_id, lesson_title)
+        for pk, prompt_html, lesson_id, lesson_title in Question.objects.filter(
+            pk__in=[pk for pk, _, _ in top]
+        ).values_list("pk", "prompt_html", "quiz__lesson_id", "quiz__lesson__title")
+    }
     return [
         QuestionStats(
             question_id=question_id,
-            prompt_html=texts[question_id].prompt_html,
-            lesson_id=texts[question_id].quiz.lesson_id,
-            lesson_title=texts[question_id].quiz.lesson.title,
+            prompt_html=texts[question_id][0],
+            lesson_id=texts[question_id][1],
+            lesson_title=texts[question_id][2],
             answers=n,
             correct=correct,
         )
