@@ -1,5 +1,7 @@
 """Shared test fixtures: the named users (alice, bob, charlie, an editor) and content."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -19,6 +21,17 @@ def plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+def bar_numbers(html: str, key) -> str:
+    """The numbers shown on the progress bar `key` (a category id or "overall")."""
+    match = re.search(
+        rf'<div class="bar" id="bar-{key}"[^>]*>.*?<span class="bar-numbers">([^<]*)</span>',
+        html,
+        re.DOTALL,
+    )
+    assert match, f"no bar-{key} in the page"
+    return match.group(1).strip()
 
 
 def make_user(username: str, **extra) -> User:

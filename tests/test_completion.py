@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from lessons.models import Completion, Lesson
+from tests.conftest import bar_numbers
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -21,16 +22,6 @@ def completion_url(slug: str = "pods") -> str:
 
 def done_slugs(user) -> set[str]:
     return set(Completion.objects.filter(user=user).values_list("lesson__slug", flat=True))
-
-
-def bar_numbers(html: str, key) -> str:
-    match = re.search(
-        rf'<div class="bar" id="bar-{key}"[^>]*>.*?<span class="bar-numbers">([^<]*)</span>',
-        html,
-        re.DOTALL,
-    )
-    assert match, f"no bar-{key} in the page"
-    return match.group(1).strip()
 
 
 class TopLevelElements(HTMLParser):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from lessons.models import Completion, Lesson
+from tests.conftest import bar_numbers
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -26,16 +27,6 @@ def complete(user, slug: str, days_ago: int) -> Completion:
 def short_date(days_ago: int) -> str:
     with translation.override("en"):
         return formats.date_format(noon(days_ago), "SHORT_DATE_FORMAT")
-
-
-def bar_numbers(html: str, key) -> str:
-    match = re.search(
-        rf'<div class="bar" id="bar-{key}"[^>]*>.*?<span class="bar-numbers">([^<]*)</span>',
-        html,
-        re.DOTALL,
-    )
-    assert match, f"no bar-{key} in the page"
-    return match.group(1).strip()
 
 
 def table_rows(html: str) -> list[tuple[str, str]]:

@@ -9,18 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lessons.models import Category, Completion, Lesson, ReadingPosition
+from tests.conftest import bar_numbers
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
-
-
-def bar_numbers(html: str, key) -> str:
-    match = re.search(
-        rf'<div class="bar" id="bar-{key}"[^>]*>.*?<span class="bar-numbers">([^<]*)</span>',
-        html,
-        re.DOTALL,
-    )
-    assert match, f"no bar-{key} in the page"
-    return match.group(1).strip()
 
 
 def checked_titles(html: str) -> list[str]:

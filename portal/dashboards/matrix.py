@@ -8,6 +8,7 @@ totals are sums over those cells, so they always agree with the table they sit u
 import functools
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import NamedTuple
@@ -44,6 +45,11 @@ def rounded(value: float) -> int:
 
 def percent(part: float, whole: float) -> int:
     return rounded(100 * part / whole) if whole else 0
+
+
+def average(values: list[float]) -> int | None:
+    """The mean, rounded half up; None when there is nothing to average."""
+    return rounded(sum(values) / len(values)) if values else None
 
 
 @dataclass(frozen=True)
@@ -279,6 +285,12 @@ def _tuples(queryset: QuerySet) -> list[tuple]:
         return cursor.fetchall()
 
 
+def _tally(cells: Sequence[Cell]) -> tuple[int, list[float]]:
+    """How many of a row's or a column's cells are done, and their best scores."""
+    scores = [cell.best for cell in cells if cell.best is not None]
+    return sum(cell.done for cell in cells), scores
+
+
 def _latest(*moments: datetime | None) -> datetime | None:
     return max((moment for moment in moments if moment is not None), default=None)
 
@@ -328,7 +340,7 @@ def build_matrix(
     due = pace.due_dates(group, lessons)
     expected = pace.expected_done(due.values(), timezone.localdate(now)) if due else None
     shown = [lesson for lesson in lessons if filters.category in (None, lesson.category_id)]
-    columns = [(lesson.id, lesson.pass_mark) for lesson in shown]  # the 20,000-cell loop's
+    keys = [(lesson.id, lesson.pass_mark) for lesson in shown]  # for the 20,000-cell loop
     with_quiz = [lesson for lesson in lessons if lesson.quiz_id]
 
     rows = []
@@ -357,16 +369,15 @@ def build_matrix(
             continue
         if filters.attention_only and not reasons:
             continue
-        cells = [Cell.of(pk in done, best.get(pk), pass_mark) for pk, pass_mark in columns]
-        row_done = sum(cell.done for cell in cells)
-        scores = [cell.best for cell in cells if cell.best is not None]
+        cells = [Cell.of(pk in done, best.get(pk), pass_mark) for pk, pass_mark in keys]
+        row_done, scores = _tally(cells)
         rows.append(
             Row(
                 learner=learner,
                 cells=cells,
                 done=row_done,
                 percent_done=percent(row_done, len(shown)),
-                average_best=rounded(sum(scores) / len(scores)) if scores else None,
+                average_best=average(scores),
                 reasons=reasons,
             )
         )
@@ -374,15 +385,14 @@ def build_matrix(
     totals = []
     columns = list(zip(*(row.cells for row in rows), strict=True)) or [()] * len(shown)
     for lesson, column in zip(shown, columns, strict=True):
-        lesson_done = sum(cell.done for cell in column)
-        scores = [cell.best for cell in column if cell.best is not None]
+        lesson_done, scores = _tally(column)
         totals.append(
             LessonTotal(
                 lesson=lesson,
                 done=lesson_done,
                 completion_rate=percent(lesson_done, len(rows)),
                 attempted=len(scores),
-                average_best=rounded(sum(scores) / len(scores)) if scores else None,
+                average_best=average(scores),
             )
         )
     return Matrix(

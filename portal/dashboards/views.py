@@ -136,7 +136,7 @@ def lesson(request: HtmxHttpRequest, group_id: int, lesson_id: int) -> HttpRespo
             "people": people,
             "done": done,
             "completion_rate": matrix.percent(done, len(people)),
-            "average_best": matrix.rounded(sum(scores) / len(scores)) if scores else None,
+            "average_best": matrix.average(scores),
             "chart": timeline.column_chart(periods),
             "questions": drilldowns.question_stats(quiz, memberships.values("user_id"))
             if quiz
