@@ -77,9 +77,10 @@ class NextStep:
     section: dict | None
 
 
-def continue_learning(user, done_ids: set[int]) -> NextStep | None:
+def continue_learning(user) -> NextStep | None:
     """The lesson (and section) the learner was last in and has not finished, else the
     first lesson not done in learning order."""
+    done_ids = Completion.objects.filter(user=user).values("lesson_id")
     position = (
         ReadingPosition.objects.filter(user=user, lesson__status=Lesson.Status.PUBLISHED)
         .exclude(lesson_id__in=done_ids)
@@ -124,10 +125,14 @@ def completions_by_day(user, days: int = 30) -> list[tuple[date, int]]:
 
 def categories_with_lessons(user, per_category: int) -> list[Category]:
     """Categories in order, each with its first `per_category` lessons in
-    `.visible_lessons` (published, or all for staff): one query for all categories."""
-    lessons = Lesson.objects.visible_to(user).order_by("position", "id").only(
-        "title", "slug", "summary", "status", "reading_minutes", "category_id", "position"
-    )  # fmt: skip
+    `.visible_lessons` (published, or all for staff) with the learner's state on each
+    (`with_card_state`): one query for all categories."""
+    lessons = (
+        Lesson.objects.visible_to(user)
+        .with_card_state(user)
+        .order_by("position", "id")
+        .only("title", "slug", "summary", "status", "reading_minutes", "category_id", "position")
+    )
     return list(
         Category.objects.prefetch_related(
             Prefetch("lessons", queryset=lessons[:per_category], to_attr="visible_lessons")

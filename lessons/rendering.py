@@ -41,8 +41,12 @@ LANGUAGE_CLASS = re.compile(r"^language-[\w+-]+$")
 RESERVED_IDS = {
     "main", "completion", "reading-position", "lesson-title", "toc-heading", "quiz-area",
     "quiz-form", "quiz-result", "markdown-preview", "language-select", "continue-heading",
+    "announcer", "toasts", "completion-heading", "lesson-status", "attempt-history",
+    "attempts-heading", "quiz-score", "quiz-errors-title", "home-title", "all-done-heading",
 }  # fmt: skip
-RESERVED_ID_PREFIXES = ("bar-", "question-", "category-", "portal-", "site-")
+RESERVED_ID_PREFIXES = (
+    "bar-", "question-", "category-", "portal-", "site-", "lesson-card-", "error-summary-",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,18 @@ class Answer:
     is_correct: bool = False
 
 
+class QuestionError(str):
+    """A problem with one question's answer; `anchor` is the id of that question's
+    fieldset in the form, so the error summary can link to it."""
+
+    anchor: str
+
+    def __new__(cls, message: str, question: Question) -> "QuestionError":
+        error = super().__new__(cls, message)
+        error.anchor = f"question-{question.id}"
+        return error
+
+
 class InvalidSubmission(Exception):
     """The post does not fit the quiz; `errors` says why, per question where possible."""
 
@@ -55,15 +67,16 @@ def parse_submission(questions: list[Question], data, *, require_all: bool = Tru
         values = [value for value in data.getlist(f"q{question.id}") if value.strip()]
         if not values:
             if require_all:
-                errors.append(_("Question %(number)d has no answer.") % {"number": number})
+                message = _("Question %(number)d has no answer.") % {"number": number}
+                errors.append(QuestionError(message, question))
             continue
         if question.kind == Question.Kind.SHORT:
             text = values[0].strip()
             if len(values) > 1 or len(text) > SHORT_ANSWER_MAX_CHARS:
-                errors.append(
-                    _("The answer to question %(number)d is too long (at most %(max)d characters).")
-                    % {"number": number, "max": SHORT_ANSWER_MAX_CHARS}
-                )
+                message = _(
+                    "The answer to question %(number)d is too long (at most %(max)d characters)."
+                ) % {"number": number, "max": SHORT_ANSWER_MAX_CHARS}
+                errors.append(QuestionError(message, question))
                 continue
             answers.append(Answer(question, [], text))
             continue
@@ -73,13 +86,12 @@ def parse_submission(questions: list[Question], data, *, require_all: bool = Tru
         except ValueError:
             chosen = [-1]
         if not set(chosen) <= valid_ids or len(set(chosen)) != len(chosen):
-            errors.append(
-                _("Question %(number)d got a choice that is not one of its own.")
-                % {"number": number}
-            )
+            message = _("Question %(number)d got a choice that is not one of its own.")
+            errors.append(QuestionError(message % {"number": number}, question))
             continue
         if question.kind != Question.Kind.MULTIPLE and len(chosen) != 1:
-            errors.append(_("Question %(number)d takes exactly one choice.") % {"number": number})
+            message = _("Question %(number)d takes exactly one choice.") % {"number": number}
+            errors.append(QuestionError(message, question))
             continue
         answers.append(Answer(question, sorted(chosen), ""))
     if errors:

@@ -315,7 +315,10 @@ def _search_fallback(queryset, query: SearchQuery):
 
 EXCERPT_CHARS = 160
 EXCERPT_LEAD = 50
-MARKDOWN_MARKS = re.compile(r"^\s{0,3}(#{1,6}|>|[-*+]|\d+[.)])\s+|[*_`~|]+|!?\[|\]", re.MULTILINE)
+# Markdown's marks, table rules ("| --- | :-: |") and horizontal rules included.
+MARKDOWN_MARKS = re.compile(
+    r"^\s{0,3}(#{1,6}|>|[-*+]|\d+[.)])\s+|[*_`~|]+|!?\[|\]|:?-{3,}:?|={3,}", re.MULTILINE
+)
 
 
 def _pattern(query: SearchQuery) -> re.Pattern | None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-import portal.converters  # noqa: F401  (registers <id64:…>)
+import lessons.web  # noqa: F401  (registers <id64:…>)
 from lessons import views, views_quiz, views_search
 
 app_name = "lessons"

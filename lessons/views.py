@@ -1,16 +1,18 @@
 """Pages a learner reads: home, category, lesson; and the controls that record progress."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import trigger_client_event
 
 from lessons import charts, progress
-from lessons.access import get_visible_lesson, login_then_back_to
+from lessons.access import get_visible_lesson
 from lessons.models import Category, Lesson
-from portal.http import HtmxHttpRequest
+from lessons.web import HtmxHttpRequest, login_then_back_to
 
 # The home page lists the first lessons of each category; the category page has them all.
 HOME_LESSONS_PER_CATEGORY = 10
@@ -21,34 +23,27 @@ CATEGORY_PAGE_SIZE = 50
 def home(request: HtmxHttpRequest) -> HttpResponse:
     categories = progress.categories_with_lessons(request.user, HOME_LESSONS_PER_CATEGORY)
     categories = [c for c in categories if c.visible_lessons]
-    done_ids = progress.completed_lesson_ids(request.user)
     bars, overall = progress.category_bars(request.user)
     for category in categories:
         category.bar = bars[category.id]
-    next_step = (
-        progress.continue_learning(request.user, done_ids)
-        if request.user.is_authenticated
-        else None
-    )
+    next_step = progress.continue_learning(request.user) if request.user.is_authenticated else None
     return render(
         request,
         "lessons/home.html",
-        {
-            "categories": categories,
-            "done_ids": done_ids,
-            "overall": overall,
-            "next_step": next_step,
-        },
+        {"categories": categories, "overall": overall, "next_step": next_step},
     )
 
 
 @require_GET
 def category_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
-    lessons = Lesson.objects.visible_to(request.user).filter(category=category).order_by(
-        "position", "id"
-    )  # fmt: skip
-    bars, _ = progress.category_bars(request.user)
+    lessons = (
+        Lesson.objects.visible_to(request.user)
+        .with_card_state(request.user)
+        .filter(category=category)
+        .order_by("position", "id")
+    )
+    bars, _overall = progress.category_bars(request.user)
     fields = ("title", "slug", "summary", "status", "reading_minutes")
     page = Paginator(lessons.only(*fields), CATEGORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -59,7 +54,6 @@ def category_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "lessons": page,
             "page": page,
             "subcategories": category.children.all(),
-            "done_ids": progress.completed_lesson_ids(request.user),
             "bar": bars[category.id],
         },
     )
@@ -94,12 +88,14 @@ def completion(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return login_then_back_to(request, lesson.get_absolute_url())
     done = request.POST.get("done")
+    if done not in ("1", "0"):
+        return HttpResponseBadRequest("done must be 1 or 0")
     if done == "1":
         progress.record_completion(request.user, lesson)
-    elif done == "0":
-        progress.undo_completion(request.user, lesson)
+        said = _("Marked “%(title)s” done.") % {"title": lesson.title}
     else:
-        return HttpResponseBadRequest("done must be 1 or 0")
+        progress.undo_completion(request.user, lesson)
+        said = _("“%(title)s” is no longer marked done.") % {"title": lesson.title}
     if request.htmx:
         bars, overall = progress.category_bars(request.user)
         context = {
@@ -107,27 +103,26 @@ def completion(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "is_done": done == "1",
             "bar": bars[lesson.category_id],
             "overall": overall,
+            "swapped": True,
         }
-        return render(request, "lessons/_completion_response.html", context)
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
-        next_url = lesson.get_absolute_url()
-    return redirect(next_url)
+        response = render(request, "lessons/_completion_response.html", context)
+        return trigger_client_event(response, "portal:announce", {"message": said})
+    messages.success(request, said, extra_tags="completion")
+    return redirect(lesson.get_absolute_url() + "#completion")
 
 
 @require_POST
 def reading_position(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    """Record that the learner's reading reached section `section` of the lesson."""
-    lesson = get_visible_lesson(request.user, slug)
-    if not request.user.is_authenticated:
-        return login_then_back_to(request, lesson.get_absolute_url())
+    """Record that the learner's reading reached section `section` of the lesson. A
+    background post: whatever is wrong (an expired session, a stale page), it answers a
+    quiet 204 and the reader is never interrupted."""
     try:
+        lesson = get_visible_lesson(request.user, slug)
         section_index = int(request.POST.get("section", ""))
-    except ValueError:
-        return HttpResponseBadRequest("section must be a number")
-    if not 0 <= section_index < max(len(lesson.toc), 1):
-        return HttpResponseBadRequest("no such section")
-    progress.record_reading_position(request.user, lesson, section_index)
+    except (Http404, ValueError):
+        return HttpResponse(status=204)
+    if request.user.is_authenticated and 0 <= section_index < max(len(lesson.toc), 1):
+        progress.record_reading_position(request.user, lesson, section_index)
     return HttpResponse(status=204)
 
 

@@ -5,12 +5,14 @@ import random
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import push_url
 
-from lessons import scoring
-from lessons.access import get_visible_lesson, login_then_back_to
+from lessons import scoring, web
+from lessons.access import get_visible_lesson
 from lessons.models import AttemptAnswer, Question, Quiz, QuizAttempt
-from portal.http import HtmxHttpRequest
+from lessons.web import HtmxHttpRequest, login_then_back_to
 
 
 def _get_quiz_for_user(request, slug: str) -> tuple[Quiz, list[Question]]:
@@ -77,14 +79,17 @@ def take_quiz(request: HtmxHttpRequest, slug: str) -> HttpResponse:
                 request, quiz, questions, errors=invalid.errors, posted=_posted(request)
             )
             context |= _attempt_history(request, quiz)
-            template = "lessons/quiz.html#quiz-form" if request.htmx else "lessons/quiz.html"
-            return render(request, template, context, status=400)
-        if request.htmx:
-            return render(request, "lessons/quiz_result.html#result", _result_context(attempt))
-        return redirect("lessons:quiz_attempt", slug=slug, attempt_id=attempt.id)
+            return web.invalid_form(
+                request, "lessons/quiz.html", "quiz-form", context, "#quiz-form"
+            )
+        attempt_url = reverse("lessons:quiz_attempt", args=[slug, attempt.id])
+        if web.is_partial(request):
+            context = _result_context(attempt)
+            response = render(request, "lessons/quiz_result.html#result-swap", context)
+            return push_url(response, attempt_url)
+        return redirect(attempt_url)
     context = quiz_form_context(request, quiz, questions) | _attempt_history(request, quiz)
-    template = "lessons/quiz.html#quiz-form" if request.htmx else "lessons/quiz.html"
-    return render(request, template, context)
+    return web.render_page(request, "lessons/quiz.html", "quiz-form", context)
 
 
 def _posted(request) -> dict:
@@ -128,14 +133,14 @@ def review(request: HtmxHttpRequest) -> HttpResponse:
         "questions": present_questions(questions, f"review:{request.user.pk}", posted),
         "form_token": scoring.new_form_token(),
     }
-    status = 200
     if request.method == "POST":
         try:
             _, answers = scoring.submit_review(request.user, questions, request.POST)
-            context["results"] = answers
-            context["right"] = sum(a.is_correct for a in answers)
         except scoring.InvalidSubmission as invalid:
             context["errors"] = invalid.errors
-            status = 400
-    template = "lessons/review.html#review-body" if request.htmx else "lessons/review.html"
-    return render(request, template, context, status=status)
+            return web.invalid_form(
+                request, "lessons/review.html", "review-body", context, "#review-body"
+            )
+        context["results"] = answers
+        context["right"] = sum(a.is_correct for a in answers)
+    return web.render_page(request, "lessons/review.html", "review-body", context)

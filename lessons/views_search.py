@@ -7,8 +7,8 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from lessons import search as lesson_search
-from lessons.models import Lesson
-from portal.http import HtmxHttpRequest
+from lessons.models import Category, Lesson
+from lessons.web import HtmxHttpRequest
 
 PAGE_SIZE = 20
 LIVE_SIZE = 6
@@ -39,5 +39,7 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
         visible, query, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE, count=True
     )
     context = {"query": query, "results": results, "page": page}
+    if query and not results.hits and page == 1:
+        context["categories"] = Category.objects.filter(lessons__in=visible).distinct()
     template = "lessons/search.html#results" if partial else "lessons/search.html"
     return render(request, template, context)

@@ -1,5 +1,6 @@
 """Marking a lesson done (and undoing it): the form post, the htmx control, and its rules."""
 
+import json
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -54,10 +55,12 @@ def test_it_marks_a_lesson_done_and_returns_to_the_lesson(alice_client, alice, l
     response = alice_client.post(completion_url(), {"done": "1"})
 
     assert response.status_code == 302
-    assert response.url == reverse("lessons:lesson", args=["pods"])
+    assert response.url == reverse("lessons:lesson", args=["pods"]) + "#completion"
     assert done_slugs(alice) == {"pods"}
     html = alice_client.get(response.url).content.decode()
     assert "You have finished this lesson." in html
+    completion = html[html.index('<section id="completion"') :]
+    assert "Marked “Pods” done." in completion[: completion.index("</section>")]
     assert 'name="done" value="0"' in html
 
 
@@ -67,19 +70,16 @@ def test_it_undoes_a_completion(alice_client, alice, lessons):
     response = alice_client.post(completion_url(), {"done": "0"})
 
     assert response.status_code == 302
-    assert response.url == reverse("lessons:lesson", args=["pods"])
+    assert response.url == reverse("lessons:lesson", args=["pods"]) + "#completion"
     assert done_slugs(alice) == set()
     html = alice_client.get(response.url).content.decode()
     assert 'name="done" value="1"' in html
 
 
-def test_it_returns_to_a_local_next_page_only(alice_client, lessons):
-    home = reverse("lessons:home")
-    response = alice_client.post(completion_url(), {"done": "1", "next": home})
-    assert response.url == home
-
+def test_it_returns_to_the_control_whatever_next_says(alice_client, lessons):
     response = alice_client.post(completion_url(), {"done": "1", "next": "https://evil.example/"})
-    assert response.url == reverse("lessons:lesson", args=["pods"])
+
+    assert response.url == reverse("lessons:lesson", args=["pods"]) + "#completion"
 
 
 def test_it_answers_htmx_with_the_control_and_out_of_band_bars(alice_client, alice, lessons, basic):
@@ -117,8 +117,25 @@ def test_it_answers_htmx_with_nothing_but_the_control_and_the_bars(alice_client,
 
     top = [(tag, attrs.get("id")) for tag, attrs in top_level_elements(response.content.decode())]
     assert sorted(top, key=str) == sorted(
-        [("section", "completion"), ("div", f"bar-{basic.id}"), ("div", "bar-overall")], key=str
+        [
+            ("section", "completion"),
+            ("span", "lesson-status"),
+            ("div", f"bar-{basic.id}"),
+            ("div", "bar-overall"),
+        ],
+        key=str,
     )
+
+
+def test_it_keeps_focus_on_the_control_and_announces_the_change(alice_client, lessons):
+    response = alice_client.post(completion_url(), {"done": "1"}, HTTP_HX_REQUEST="true")
+
+    html = response.content.decode()
+    assert '<button type="submit" name="done" value="0" class="secondary" data-focus' in html
+    assert "lesson-status" in html and "✓ Done" in html
+    assert json.loads(response["HX-Trigger"]) == {
+        "portal:announce": {"message": "Marked “Pods” done."}
+    }
 
 
 def test_it_keeps_one_completion_and_its_first_date_when_posted_twice(alice_client, alice, lessons):

@@ -16,15 +16,16 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 def checked_titles(html: str) -> list[str]:
     """Titles of the lessons the page shows with a "done" check."""
-    return re.findall(
-        r'<li class="lesson-item is-done">\s*<a href="[^"]*">([^<]*)</a>\s*'
-        r'<span class="check" title="Done">✓<span class="visually-hidden">Done</span></span>',
-        html,
-    )
+    cards = re.findall(r'<article class="card lesson-card is-done".*?</article>', html, re.DOTALL)
+    return [
+        re.search(r'<h3 class="card-title"[^>]*><a href="[^"]*">([^<]*)</a>', card).group(1)
+        for card in cards
+        if '<span class="chip ok">✓ Done</span>' in card
+    ]
 
 
 def listed_titles(html: str) -> list[str]:
-    return re.findall(r'<li class="lesson-item[^"]*">\s*<a href="[^"]*">([^<]*)</a>', html)
+    return re.findall(r'<h3 class="card-title"[^>]*><a href="[^"]*">([^<]*)</a>', html)
 
 
 def mark_done(user, *slugs: str) -> None:
@@ -39,6 +40,21 @@ def test_it_checks_done_lessons_on_the_home_page(alice_client, alice, lessons):
 
     assert checked_titles(html) == ["Pods", "Architecture"]
     assert listed_titles(html) == ["Pods", "Services", "Volumes", "Architecture"]
+
+
+def test_it_shows_the_best_quiz_score_on_a_lesson_card(alice_client, alice, bob, lessons):
+    from lessons.models import Quiz, QuizAttempt
+
+    quiz = Quiz.objects.create(lesson=lessons[0], pass_mark=70)
+    for n, (user, score) in enumerate(((alice, 1), (alice, 5), (bob, 8))):
+        QuizAttempt.objects.create(  # alice's best: 5 of 8, 62.5%, shown half up as 63%
+            user=user, quiz=quiz, score=score, max_score=8, passed=False, form_token=str(n)
+        )
+
+    for url in (reverse("lessons:home"), reverse("lessons:category", args=["basic"])):
+        html = alice_client.get(url).content.decode()
+        assert html.count("Best quiz score") == 1
+        assert "Best quiz score 63%" in html
 
 
 def test_it_shows_bars_per_category_on_the_home_page(alice_client, alice, lessons, basic, cka):

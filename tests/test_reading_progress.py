@@ -2,7 +2,6 @@
 
 import re
 from datetime import timedelta
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.test import Client
@@ -38,7 +37,9 @@ def stored_index(user, slug: str) -> int | None:
 def continue_link(html: str) -> str:
     """The href of the "Continue learning" button on the home page."""
     match = re.search(
-        r'<h2 id="continue-heading">[^<]*</h2>\s*<p>\s*<a class="button" href="([^"]+)"', html
+        r'<h2 class="eyebrow" id="continue-heading">.*?<a class="button" href="([^"]+)"',
+        html,
+        re.DOTALL,
     )
     assert match, "no continue learning section"
     return match.group(1)
@@ -66,36 +67,39 @@ def test_it_never_moves_the_position_backwards(alice_client, alice, long_lesson)
 def test_it_refuses_a_section_that_is_not_in_the_lesson(alice_client, alice, long_lesson, section):
     response = alice_client.post(position_url("networking"), {"section": section})
 
-    assert response.status_code == 400
+    # A background post: refused quietly, so the reader is never interrupted.
+    assert response.status_code == 204
     assert stored_index(alice, "networking") is None
 
 
 def test_it_refuses_a_post_without_a_section(alice_client, alice, long_lesson):
-    assert alice_client.post(position_url("networking"), {}).status_code == 400
+    assert alice_client.post(position_url("networking"), {}).status_code == 204
     assert stored_index(alice, "networking") is None
 
 
 def test_it_keeps_the_stored_position_when_a_bad_one_arrives(alice_client, alice, long_lesson):
     alice_client.post(position_url("networking"), {"section": "2"})
 
-    assert alice_client.post(position_url("networking"), {"section": "-3"}).status_code == 400
-    assert alice_client.post(position_url("networking"), {"section": "9"}).status_code == 400
+    assert alice_client.post(position_url("networking"), {"section": "-3"}).status_code == 204
+    assert alice_client.post(position_url("networking"), {"section": "9"}).status_code == 204
     assert stored_index(alice, "networking") == 2
 
 
-def test_it_sends_visitors_to_log_in(client, long_lesson):
-    response = client.post(position_url("networking"), {"section": "1"})
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+def test_it_answers_an_expired_session_quietly(client, long_lesson, htmx):
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    response = client.post(position_url("networking"), {"section": "1"}, **headers)
 
-    assert response.status_code == 302
-    assert urlsplit(response.url).path == reverse("login")
-    assert parse_qs(urlsplit(response.url).query)["next"]
+    # Mid-scroll, a reader whose session expired is not sent to the login page.
+    assert response.status_code == 204
+    assert "HX-Redirect" not in response
     assert not ReadingPosition.objects.exists()
 
 
 def test_it_hides_a_draft_from_learners(alice_client, alice, lessons):
     response = alice_client.post(position_url("secret-draft"), {"section": "1"})
 
-    assert response.status_code == 404
+    assert response.status_code == 204
     assert not ReadingPosition.objects.exists()
 
 
@@ -166,9 +170,11 @@ def test_it_starts_the_home_page_with_continue_learning_at_the_section(
     html = alice_client.get(reverse("lessons:home")).content.decode()
 
     assert continue_link(html) == reverse("lessons:lesson", args=["networking"]) + "#넷"
-    assert "Networking · 넷" in html
+    card = html[html.index('id="continue-heading"') :]
+    assert "Networking" in card[: card.index("</section>")]
+    assert "From “넷”" in card[: card.index("</section>")]
     main = html[html.index('<main id="main"') :]
-    assert main.index("Continue learning") < main.index("<h1>")
+    assert main.index("Continue learning") < main.index('class="category-section"')
 
 
 def test_it_continues_the_lesson_read_most_recently(alice, alice_client, lessons):

@@ -202,8 +202,8 @@ def test_it_refuses_bad_review_input_with_a_message(learner, url, pods, missed, 
 
     response = learner.post(url, spoil(fields, pods, missed))
 
-    assert response.status_code == 400
-    assert message in parse(response.content).find("div", class_="form-errors").text
+    assert response.status_code == 422
+    assert message in parse(response.content).find("div", class_="error-summary").text
     assert not Review.objects.exists()
     assert not AttemptAnswer.objects.exclude(review=None).exists()
 

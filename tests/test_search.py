@@ -113,7 +113,7 @@ def test_it_hides_drafts_from_visitors_and_learners_but_not_from_staff(
     assert titles(client, "secret", **LIVE) == []
     assert titles(editor_client, "secret") == ["Secret draft"]
     html = editor_client.get(reverse("lessons:search"), {"q": "secret"}).content.decode()
-    assert "badge" in html
+    assert '<span class="chip warn">' in html
 
 
 def test_it_highlights_matches_in_the_title_and_a_short_excerpt(client, basic):
@@ -195,14 +195,40 @@ def test_it_serves_the_whole_page_without_htmx_and_the_results_with_it(client, s
 
 def test_it_puts_a_labelled_search_box_with_live_results_in_the_header(client, lessons):
     html = client.get(reverse("lessons:home")).content.decode()
-    nav = html[html.index('<nav class="site-nav"') : html.index("</nav>")]
+    nav = html[html.index('<header class="site-header"') : html.index("</header>")]
     assert '<form role="search" action="/search/" method="get"' in nav
+    assert 'role="combobox" aria-autocomplete="list" aria-expanded="false"' in nav
+    assert 'aria-controls="site-search-listbox"' in nav
     assert '<label for="site-search-q"' in nav
     assert 'hx-get="/search/"' in nav
     assert 'hx-trigger="input changed delay:300ms, search"' in nav
     assert 'hx-target="#site-search-results"' in nav
     assert 'id="site-search-results"' in nav
     assert " style=" not in nav and "<script" not in nav
+
+
+def test_it_lists_live_results_as_options_of_a_listbox(client, lessons):
+    live = client.get(reverse("lessons:search"), {"q": "pods"}, headers=LIVE).content.decode()
+
+    assert '<ul class="search-live" role="listbox" id="site-search-listbox"' in live
+    assert '<li role="option" id="site-search-option-1" aria-selected="false">' in live
+
+
+def test_it_says_so_when_nothing_matches_live(english, client, lessons):
+    live = client.get(reverse("lessons:search"), {"q": "없는말"}, headers=LIVE).content.decode()
+
+    assert 'role="listbox"' not in live
+    assert "No lessons match “없는말”." in live
+
+
+def test_it_offers_tips_and_categories_when_nothing_matches(
+    english, client, lessons, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(2):
+        html = client.get(reverse("lessons:search"), {"q": "없는말"}).content.decode()
+
+    assert "Try fewer words" in html
+    assert 'href="/categories/basic/"' in html and 'href="/categories/cka/"' in html
 
 
 def test_it_keeps_to_a_query_budget(client, alice_client, seed, django_assert_max_num_queries):

@@ -61,6 +61,29 @@ class LessonQuerySet(models.QuerySet):
             reading_index=Coalesce(models.Subquery(position), 0),
         )
 
+    def with_card_state(self, user) -> "LessonQuerySet":
+        """Annotate what a lesson card shows the learner: `is_done`, and `best_score`, the
+        best quiz score in percent (unrounded; None before a first attempt), in the same
+        query that loads the lessons."""
+        if not user.is_authenticated:
+            return self.annotate(
+                is_done=models.Value(False),
+                best_score=models.Value(None, output_field=models.FloatField()),
+            )
+        from lessons.models.quiz import QuizAttempt
+
+        attempts = QuizAttempt.objects.filter(
+            user=user, quiz__lesson=models.OuterRef("pk"), max_score__gt=0
+        )
+        score = models.F("score") * 100.0 / models.F("max_score")
+        best = attempts.annotate(percent=models.ExpressionWrapper(score, models.FloatField()))
+        return self.annotate(
+            is_done=models.Exists(
+                Completion.objects.filter(user=user, lesson=models.OuterRef("pk"))
+            ),
+            best_score=models.Subquery(best.order_by("-percent").values("percent")[:1]),
+        )
+
     def neighbours_of(self, lesson: "Lesson") -> tuple[dict | None, dict | None]:
         """The lessons before and after `lesson` in its category, among these."""
         siblings = self.filter(category_id=lesson.category_id).values("title", "slug")

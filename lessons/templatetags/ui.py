@@ -1,6 +1,7 @@
 """Template tags for the design system's shared components (static/css/portal.css)."""
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -11,3 +12,19 @@ def breadcrumb(*trail: str) -> dict:
     label and address pairs leading to the current page, whose label comes last."""
     *pairs, current = trail
     return {"links": list(zip(pairs[::2], pairs[1::2], strict=True)), "current": current}
+
+
+# A true/false question's two choices are stored as the Korean words the importer writes.
+TRUE_FALSE_LABELS = {"참": _("True"), "거짓": _("False")}
+
+
+@register.filter
+def choice_label(text: str) -> str:
+    """A choice's text as the learner reads it: 참 and 거짓 in the UI's language."""
+    return TRUE_FALSE_LABELS.get(text, text)
+
+
+@register.filter
+def correct_labels(question) -> list[str]:
+    """The labels of a question's correct choices (its choices must be prefetched)."""
+    return [choice_label(choice.text) for choice in question.choices.all() if choice.is_correct]

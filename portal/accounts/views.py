@@ -4,14 +4,16 @@ password reset that also lifts a lock-out."""
 from axes.helpers import get_client_ip_address
 from axes.utils import reset as reset_login_failures
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import PasswordResetConfirmView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
+from lessons.web import HtmxHttpRequest
 from portal.accounts.forms import SignUpForm
-from portal.http import HtmxHttpRequest
 
 
 def signup(request: HtmxHttpRequest) -> HttpResponse:
@@ -22,6 +24,11 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request,
+            _("Welcome, %(name)s! Start with a lesson below; your progress is saved as you go.")
+            % {"name": user},
+        )
         return redirect(next_url or "lessons:home")
     return render(request, "registration/signup.html", {"form": form, "next": next_url})
 

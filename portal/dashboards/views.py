@@ -11,12 +11,12 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from lessons.models import Completion, Lesson
+from lessons.web import HtmxHttpRequest
 from portal.dashboards import drilldowns, export, matrix, table_html, timeline
 from portal.dashboards.forms import SORT_CHOICES, DashboardFilterForm, query_for
 from portal.groups import pace
 from portal.groups.access import get_group_for_dashboard
 from portal.groups.scope import learner_memberships, scope_queryset
-from portal.http import HtmxHttpRequest
 from portal.models import StudyGroup
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-import portal.converters  # noqa: F401  (registers <id64:…>)
+import lessons.web  # noqa: F401  (registers <id64:…>)
 from portal.dashboards import views as dashboard_views
 from portal.groups import views
 

@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lessons.progress import completed_lesson_ids
+from lessons.web import HtmxHttpRequest
 from portal.dashboards.matrix import scope_lessons
 from portal.groups import membership, pace
 from portal.groups.access import get_group_for_dashboard, get_group_for_member
 from portal.groups.forms import GroupForm, JoinForm, PaceDatesForm
 from portal.groups.standing import member_standing
-from portal.http import HtmxHttpRequest
 from portal.models import Membership, StudyGroup
 
 

@@ -1,6 +1,170 @@
-// Reading progress: tells the server the furthest lesson section the reader has reached.
+// The portal's small enhancements. Every page works without them; they add the phone
+// menu, the live search combobox, messages for failed htmx requests, focus that stays
+// where the learner was after a swap, and reading progress.
+"use strict";
+
+// ---- Phone menu: the header's links fold behind a button on narrow screens.
+function setUpMenu() {
+  const header = document.querySelector(".site-header");
+  const toggle = document.querySelector(".menu-toggle");
+  const menu = document.getElementById("site-menu");
+  if (!header || !toggle || !menu) return;
+  header.classList.add("has-menu-toggle");
+  toggle.hidden = false;
+  const setOpen = (open) => {
+    toggle.setAttribute("aria-expanded", String(open));
+    menu.classList.toggle("is-open", open);
+  };
+  toggle.addEventListener("click", () => setOpen(toggle.getAttribute("aria-expanded") !== "true"));
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && menu.classList.contains("is-open")) {
+      setOpen(false);
+      toggle.focus();
+    }
+  });
+}
+
+// ---- Live search: the WAI-ARIA combobox pattern over the results htmx puts in the list.
+function setUpSearch() {
+  const input = document.getElementById("site-search-q");
+  const results = document.getElementById("site-search-results");
+  if (!input || !results) return;
+  const options = () => Array.from(results.querySelectorAll("[role=option]"));
+  let active = -1;
+
+  const setActive = (index) => {
+    const all = options();
+    active = all.length ? (index + all.length) % all.length : -1;
+    all.forEach((option, i) => option.setAttribute("aria-selected", String(i === active)));
+    if (active >= 0) {
+      input.setAttribute("aria-activedescendant", all[active].id);
+      all[active].scrollIntoView({ block: "nearest" });
+    } else {
+      input.removeAttribute("aria-activedescendant");
+    }
+  };
+  const open = () => {
+    const has = results.querySelector("[role=listbox], .search-live-empty") !== null;
+    results.hidden = !has;
+    input.setAttribute("aria-expanded", String(options().length > 0));
+  };
+  const close = () => {
+    results.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+    setActive(-1);
+  };
+
+  results.addEventListener("htmx:afterSwap", () => {
+    active = -1;
+    input.removeAttribute("aria-activedescendant");
+    if (document.activeElement === input) open();
+    else close();
+  });
+  input.addEventListener("keydown", (event) => {
+    const expanded = input.getAttribute("aria-expanded") === "true";
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      if (!options().length) return;
+      event.preventDefault();
+      if (!expanded) open();
+      setActive(active + (event.key === "ArrowDown" ? 1 : -1));
+    } else if (event.key === "Enter" && expanded && active >= 0) {
+      event.preventDefault();
+      const link = options()[active].querySelector("a");
+      if (link) window.location.assign(link.href);
+    } else if (event.key === "Escape") {
+      if (!results.hidden) {
+        event.preventDefault();
+        event.stopPropagation();
+        close();
+      }
+    }
+  });
+  input.addEventListener("focus", () => { if (input.value.trim()) open(); });
+  document.addEventListener("click", (event) => {
+    if (!event.target.closest(".site-search")) close();
+  });
+  document.addEventListener("focusin", (event) => {
+    if (!event.target.closest(".site-search")) close();
+  });
+}
+
+// ---- Messages: a polite announcement, and a toast for any htmx request that failed.
+function announce(text) {
+  const announcer = document.getElementById("announcer");
+  if (!announcer) return;
+  announcer.textContent = "";
+  window.setTimeout(() => { announcer.textContent = text; }, 50);
+}
+
+function showToast(text, withReload) {
+  const region = document.getElementById("toasts");
+  if (!region) return;
+  const toast = document.createElement("div");
+  toast.className = "toast";
+  const message = document.createElement("p");
+  message.textContent = text;
+  toast.append(message);
+  const actions = document.createElement("div");
+  actions.className = "cluster";
+  if (withReload) {
+    const reload = document.createElement("button");
+    reload.type = "button";
+    reload.className = "link-button";
+    reload.textContent = region.dataset.reload;
+    reload.addEventListener("click", () => window.location.reload());
+    actions.append(reload);
+  }
+  const dismiss = document.createElement("button");
+  dismiss.type = "button";
+  dismiss.className = "link-button";
+  dismiss.textContent = region.dataset.dismiss;
+  dismiss.addEventListener("click", () => toast.remove());
+  actions.append(dismiss);
+  toast.append(actions);
+  region.replaceChildren(toast);
+}
+
+function messageFor(status) {
+  const data = document.getElementById("toasts")?.dataset || {};
+  if (status >= 500) return data.message5xx;
+  return data[`message${status}`] || data.message400;
+}
+
+function isBackground(event) {
+  return Boolean(event.detail.elt?.closest?.("[data-background]"));
+}
+
+document.addEventListener("htmx:responseError", (event) => {
+  if (isBackground(event)) return;
+  const status = event.detail.xhr.status;
+  showToast(messageFor(status), status === 403 || status === 404);
+});
+document.addEventListener("htmx:sendError", (event) => {
+  if (isBackground(event)) return;
+  showToast(document.getElementById("toasts")?.dataset.messageOffline, false);
+});
+document.addEventListener("portal:announce", (event) => announce(event.detail.message));
+
+// ---- Focus after a swap: the element the new fragment marks (a toggle, a result, an
+// error summary) takes the focus, and comes into view if it is off screen.
+document.addEventListener("htmx:afterSettle", () => {
+  const focus = document.querySelector("[data-focus-after-swap]");
+  if (!focus) return;
+  focus.removeAttribute("data-focus-after-swap");
+  focus.focus({ preventScroll: true });
+  const box = focus.getBoundingClientRect();
+  if (box.top < 0 || box.bottom > window.innerHeight) focus.scrollIntoView({ block: "start" });
+});
+
+// An error summary on a freshly loaded page (a form sent without JavaScript's help).
+function focusErrorSummary() {
+  const summary = document.querySelector(".error-summary");
+  if (summary) summary.focus();
+}
+
+// ---- Reading progress: tells the server the furthest lesson section the reader reached.
 // The form's hx-trigger waits for a pause, so a fast scroll sends one request, not dozens.
-document.addEventListener("DOMContentLoaded", () => {
+function setUpReadingProgress() {
   const form = document.getElementById("reading-position");
   if (!form) return;
   const input = form.querySelector("input[name=section]");
@@ -20,4 +184,11 @@ document.addEventListener("DOMContentLoaded", () => {
     heading.dataset.sectionIndex = String(index);
     observer.observe(heading);
   });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  setUpMenu();
+  setUpSearch();
+  setUpReadingProgress();
+  focusErrorSummary();
 });
