@@ -25,10 +25,14 @@ def _get_quiz_for_user(request, slug: str) -> tuple[Quiz, list[Question]]:
     return quiz, list(quiz.questions.prefetch_related("choices"))
 
 
-def present_questions(questions: list[Question], seed: str, posted: dict) -> list[dict]:
+def present_questions(
+    questions: list[Question], seed: str, posted: dict, errors: list | None = None
+) -> list[dict]:
     """Questions as the form shows them. Choices come in an order that tells nothing:
     shuffled per learner and question (stable across reloads), except true/false, which
-    always reads 참 then 거짓. `posted` refills what the learner entered after an error."""
+    always reads 참 then 거짓. `posted` refills what the learner entered after an error, and
+    each question carries its own error, if any, to show beside it."""
+    by_anchor = {getattr(error, "anchor", None): error for error in errors or []}
     items = []
     for question in questions:
         given = posted.get(f"q{question.id}", [])
@@ -42,6 +46,7 @@ def present_questions(questions: list[Question], seed: str, posted: dict) -> lis
                     {"id": c.id, "text": c.text, "checked": str(c.id) in given} for c in choices
                 ],
                 "text": given[0] if given and not question.has_choices else "",
+                "error": by_anchor.get(f"question-{question.id}"),
             }
         )
     return items
@@ -49,10 +54,11 @@ def present_questions(questions: list[Question], seed: str, posted: dict) -> lis
 
 def quiz_form_context(request, quiz: Quiz, questions: list[Question], **extra) -> dict:
     posted = extra.pop("posted", {})
+    seed = str(request.user.pk or "anonymous")
     return {
         "quiz": quiz,
         "lesson": quiz.lesson,
-        "questions": present_questions(questions, str(request.user.pk or "anonymous"), posted),
+        "questions": present_questions(questions, seed, posted, extra.get("errors")),
         "form_token": scoring.new_form_token(),
         **extra,
     }
@@ -137,7 +143,9 @@ def review(request: HtmxHttpRequest) -> HttpResponse:
         try:
             _, answers = scoring.submit_review(request.user, questions, request.POST)
         except scoring.InvalidSubmission as invalid:
+            seed = f"review:{request.user.pk}"
             context["errors"] = invalid.errors
+            context["questions"] = present_questions(questions, seed, posted, invalid.errors)
             return web.invalid_form(
                 request, "lessons/review.html", "review-body", context, "#review-body"
             )

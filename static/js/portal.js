@@ -153,7 +153,9 @@ document.addEventListener("htmx:afterSettle", () => {
   focus.removeAttribute("data-focus-after-swap");
   focus.focus({ preventScroll: true });
   const box = focus.getBoundingClientRect();
-  if (box.top < 0 || box.bottom > window.innerHeight) focus.scrollIntoView({ block: "start" });
+  if (box.top < 0 || box.bottom > window.innerHeight) {
+    focus.scrollIntoView({ block: "start", behavior: "instant" });
+  }
 });
 
 // An error summary on a freshly loaded page (a form sent without JavaScript's help).
