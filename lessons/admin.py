@@ -1,6 +1,7 @@
 """Editors' admin: categories and lessons with a live preview, quizzes with validation."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -72,7 +73,12 @@ class LessonAdmin(admin.ModelAdmin):
         """The body as the lesson page will show it: the same renderer and sanitizer."""
         if not self.has_change_permission(request) and not self.has_add_permission(request):
             raise PermissionDenied
-        rendered = render_markdown(request.POST.get("body", ""))
+        body = request.POST.get("body", "")
+        if len(body) > settings.LESSON_BODY_MAX_CHARS:
+            # Said in the preview itself, where the editor is looking.
+            context = {"too_long": len(body), "limit": settings.LESSON_BODY_MAX_CHARS}
+            return TemplateResponse(request, "admin/lessons/_preview.html", context)
+        rendered = render_markdown(body)
         return TemplateResponse(request, "admin/lessons/_preview.html", {"rendered": rendered})
 
     @admin.action(description=_("Publish selected lessons"))

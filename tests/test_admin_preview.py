@@ -63,3 +63,26 @@ def test_it_saves_an_edit_and_the_page_shows_it_at_once(editor_client, client, l
     assert response.status_code == 302
     html = client.get(reverse("lessons:lesson", args=["pods"])).content.decode()
     assert "Pods, fixed" in html and "오타를 고쳤다." in html
+
+
+def test_it_says_in_the_preview_that_a_body_is_too_long(editor_client, settings):
+    settings.LANGUAGE_CODE = "en"
+    settings.LESSON_BODY_MAX_CHARS = 1000
+
+    response = editor_client.post(reverse("admin:lessons_lesson_preview"), {"body": "가" * 1001})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "too long to preview or save: 1,001 characters, at most 1,000" in html
+    assert 'role="alert"' in html
+
+
+def test_it_reports_a_preview_it_cannot_show_in_the_preview(editor_client, lessons):
+    lesson = Lesson.objects.get(slug="pods")
+    html = editor_client.get(reverse("admin:lessons_lesson_change", args=[lesson.pk])).content
+    html = html.decode()
+    # An answer htmx does not swap (a post over the upload limit is Django's 400) is put
+    # into words in the preview by admin-preview.js.
+    assert "js/admin-preview.js" in html
+    assert "data-too-large=" in html and "data-failed=" in html
+    assert "django-htmx.js" not in html
