@@ -47,6 +47,24 @@ def test_it_shows_the_sign_up_form(client):
     assert 'name="password2"' in html
 
 
+@pytest.mark.parametrize(("name", "heading"), [("login", "Log in"), ("signup", "Sign up")])
+def test_it_names_the_page_in_its_heading(client, name, heading):
+    html = client.get(reverse(name)).content.decode()
+
+    assert re.search(r"<h1>\s*" + heading + r"\s*</h1>", html)
+
+
+def test_it_puts_a_mismatched_password_beside_its_field_and_in_the_summary(client):
+    html = sign_up(client, password2=STRONG_PASSWORD + "x").content.decode()
+
+    field = html[: html.index('id="id_password2"')]
+    field = field[field.rindex('<div class="field') :]
+    assert "has-error" in field and "The two password fields didn’t match." in field
+    summary = html[html.index('class="error-summary"') :]
+    assert '<a href="#id_password2">The two password fields didn’t match.</a>' in summary
+    assert 'value="dana"' in html  # what was typed stays
+
+
 def test_it_signs_up_a_learner_with_a_display_name_and_logs_them_in(client, lessons):
     response = sign_up(client)
 
@@ -57,6 +75,7 @@ def test_it_signs_up_a_learner_with_a_display_name_and_logs_them_in(client, less
     assert user.check_password(STRONG_PASSWORD)
     home = client.get(reverse("lessons:home")).content.decode()
     assert "Log out (다나)" in home
+    assert "Welcome, 다나! Start with a lesson below" in home
 
 
 def test_it_sends_a_new_learner_to_a_local_next_page(client):
