@@ -86,6 +86,9 @@ def sanitize(unsafe_html: str) -> str:
         attribute_filter=_filter_attribute,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
+        # Code and tables scroll sideways inside themselves on phones; a keyboard user
+        # must be able to focus them to scroll.
+        set_tag_attribute_values={"pre": {"tabindex": "0"}, "table": {"tabindex": "0"}},
     )
 
 

@@ -18,14 +18,14 @@ def checked_titles(html: str) -> list[str]:
     """Titles of the lessons the page shows with a "done" check."""
     cards = re.findall(r'<article class="card lesson-card is-done".*?</article>', html, re.DOTALL)
     return [
-        re.search(r'<h3 class="card-title"[^>]*><a href="[^"]*">([^<]*)</a>', card).group(1)
+        re.search(r'<h[23] class="card-title"[^>]*><a href="[^"]*">([^<]*)</a>', card).group(1)
         for card in cards
         if '<span class="chip ok">✓ Done</span>' in card
     ]
 
 
 def listed_titles(html: str) -> list[str]:
-    return re.findall(r'<h3 class="card-title"[^>]*><a href="[^"]*">([^<]*)</a>', html)
+    return re.findall(r'<h[23] class="card-title"[^>]*><a href="[^"]*">([^<]*)</a>', html)
 
 
 def mark_done(user, *slugs: str) -> None:
