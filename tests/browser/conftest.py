@@ -100,11 +100,16 @@ def allowed_console_errors(request) -> tuple[str, ...]:
     return tuple(marker.args) if marker else ()
 
 
-def open_page(browser, request, **options):
-    """A page in a browser context of its own, with Playwright's `new_context` options
+def open_context(browser, **options):
+    """A browser context of its own (cookies), with Playwright's `new_context` options
     (viewport, locale, java_script_enabled, …) over the defaults."""
     context = browser.new_context(**(CONTEXT_DEFAULTS | options))
     context.add_init_script(CSP_LISTENER)
+    return context
+
+
+def open_page(browser, request, **options):
+    context = open_context(browser, **options)
     page = context.new_page()
     watch = ConsoleWatch(page, allowed_console_errors(request))
     page.set_default_timeout(10_000)

@@ -24,6 +24,7 @@ class Page:
     name: str
     path: str
     status: int = 200
+    axe: bool = True
 
     def __str__(self) -> str:
         return f"{self.name} ({unquote(self.path)})"
