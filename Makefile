@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PG_URL := postgres://postgres@127.0.0.1:5432/portal
 
-.PHONY: run test test-sqlite lint format messages install postgres bench faults
+.PHONY: run test test-sqlite lint format messages install postgres bench faults screenshots
 
 install: $(VENV)/.installed
 
@@ -54,3 +54,7 @@ bench: install postgres
 # PostgreSQL restarted under write load: fast 503s, recovery, no acknowledged write lost.
 faults: install postgres
 	$(BIN)/python tests/bench/faults.py
+
+# README screenshots, desktop and phone, from the demo data on a throw-away SQLite database.
+screenshots: install
+	$(BIN)/python tests/browser/screenshots.py

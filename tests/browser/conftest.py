@@ -3,6 +3,12 @@
 Skipped, with a message, only where no Chromium is installed. A console error or a
 Content-Security-Policy violation fails the test; a failing test leaves a screenshot in
 test-artifacts/.
+
+A journey that provokes an error answer on purpose names the console messages it expects
+with `@pytest.mark.allow_console_errors("status of 422")` (a message includes the address it
+is about); a CSP violation fails all the same. A journey that takes `debug_mode` runs twice,
+with `DEBUG=False` and `DEBUG=True` (what `make run` uses, where `{% htmx_script %}` adds
+django-htmx's debug script).
 """
 
 import os
@@ -10,7 +16,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.test import Client
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -23,6 +31,15 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+CONTEXT_DEFAULTS = {"java_script_enabled": True, "locale": "ko-KR"}
+CSP_MARKERS = ("Content Security Policy", "Content-Security-Policy")
+# Reports every CSP violation on the console, also those Chromium reports only to the page.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  const where = `${event.violatedDirective} ${event.blockedURI}`;
+  console.error(`Content Security Policy violation: ${where}`);
+});
+"""
 
 
 def pytest_collection_modifyitems(items):
@@ -53,58 +70,125 @@ def browser():
         browser.close()
 
 
-def _open_page(browser, request, *, javascript: bool):
-    context = browser.new_context(java_script_enabled=javascript, locale="ko-KR")
+class ConsoleWatch:
+    """The console errors and page errors of one page, less those the test allows."""
+
+    def __init__(self, page, allowed: tuple[str, ...]):
+        self.allowed = allowed
+        self.messages: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.messages.append(str(error)))
+
+    def _console(self, message) -> None:
+        if message.type != "error":
+            return
+        # "Failed to load resource" names its address only here.
+        url = message.location.get("url")
+        self.messages.append(f"{message.text} ({url})" if url else message.text)
+
+    def problems(self) -> list[str]:
+        return [text for text in self.messages if not self._allowed(text)]
+
+    def _allowed(self, text: str) -> bool:
+        if any(marker in text for marker in CSP_MARKERS):
+            return False
+        return any(pattern in text for pattern in self.allowed)
+
+
+def allowed_console_errors(request) -> tuple[str, ...]:
+    marker = request.node.get_closest_marker("allow_console_errors")
+    return tuple(marker.args) if marker else ()
+
+
+def open_context(browser, **options):
+    """A browser context of its own (cookies), with Playwright's `new_context` options
+    (viewport, locale, java_script_enabled, …) over the defaults."""
+    context = browser.new_context(**(CONTEXT_DEFAULTS | options))
+    context.add_init_script(CSP_LISTENER)
+    return context
+
+
+def open_page(browser, request, **options):
+    context = open_context(browser, **options)
     page = context.new_page()
-    problems: list[str] = []
-    page.on(
-        "console",
-        lambda message: problems.append(message.text) if message.type == "error" else None,
-    )
-    page.on("pageerror", lambda error: problems.append(str(error)))
+    watch = ConsoleWatch(page, allowed_console_errors(request))
     page.set_default_timeout(10_000)
-    return context, page, problems
+    return context, page, watch
 
 
 @pytest.fixture
 def page(browser, request):
-    context, page, problems = _open_page(browser, request, javascript=True)
+    context, page, watch = open_page(browser, request)
     yield page
-    _finish(request, page, context, problems)
+    finish(request, page, context, watch)
 
 
 @pytest.fixture
 def new_page(browser, request):
-    """Open more pages, each its own browser (cookies), checked like `page`."""
+    """Open more pages, each its own browser (cookies), checked like `page`:
+    `new_page(viewport={"width": 390, "height": 844}, locale="en-US")`."""
     opened = []
 
-    def open_page(**options):
-        context, page, problems = _open_page(browser, request, javascript=True)
-        opened.append((page, context, problems))
+    def open_more(**options):
+        context, page, watch = open_page(browser, request, **options)
+        opened.append((page, context, watch))
         return page
 
-    yield open_page
-    for page, context, problems in opened:
-        _finish(request, page, context, problems)
+    yield open_more
+    for page, context, watch in opened:
+        finish(request, page, context, watch)
 
 
 @pytest.fixture
 def page_without_js(browser, request):
-    context, page, problems = _open_page(browser, request, javascript=False)
+    context, page, watch = open_page(browser, request, java_script_enabled=False)
     yield page
-    _finish(request, page, context, problems)
+    finish(request, page, context, watch)
 
 
-def _finish(request, page, context, problems):
+def finish(request, page, context, watch: ConsoleWatch) -> None:
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=ARTIFACTS / f"{request.node.name}.png", full_page=True)
     context.close()
+    problems = watch.problems()
+    if report is not None and not report.passed:
+        # The test already failed (or failed as expected): the console is a clue, not news.
+        if problems:
+            print(f"console errors or CSP violations: {problems}")
+        return
     assert not problems, f"console errors or CSP violations: {problems}"
+
+
+@pytest.fixture(params=[False, True], ids=["debug-off", "debug-on"])
+def debug_mode(request, settings) -> bool:
+    """Runs the test with DEBUG off (production) and on (`make run`); the live server
+    reads the same settings."""
+    settings.DEBUG = request.param
+    return request.param
 
 
 @pytest.fixture
 def seeded(transactional_db):
     """The seed lessons with their quizzes, as `make run` loads them."""
     call_command("import_lessons", "fixtures/lessons", verbosity=0)
+
+
+@pytest.fixture
+def demo(seeded):
+    """The seed lessons and `seed_demo`'s study group: `teacher` and five learners."""
+    call_command("seed_demo", allow_production=True, verbosity=0)
+
+
+def sign_in(context, url: str, user) -> None:
+    """Sign `user` in to a browser context for the server at `url`, without the form."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": url}])
+
+
+def set_language(context, url: str, language: str) -> None:
+    """Choose the UI language as the header's switch does: with the language cookie."""
+    context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": url}])
