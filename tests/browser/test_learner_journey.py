@@ -76,7 +76,7 @@ def test_it_works_without_javascript(page_without_js, live_server, seeded):
     page.goto(f"{live_server.url}/lessons/{LESSON}/")
     page.click("button[name=done][value='1']")
     page.wait_for_selector("button[name=done][value='0']")
-    assert page.url == f"{live_server.url}/lessons/{LESSON}/"
+    assert page.url == f"{live_server.url}/lessons/{LESSON}/#completion"
 
     lesson = Lesson.objects.select_related("quiz").get(slug=LESSON)
     page.goto(f"{live_server.url}/lessons/{LESSON}/quiz/")

@@ -8,9 +8,9 @@ def test_it_shows_live_results_while_typing(page, live_server, seeded):
     page.goto(f"{live_server.url}/")
     page.evaluate("window.notReloaded = true")
     page.fill("#site-search-q", "containerd")
-    page.wait_for_selector("#site-search-results .search-live a")
-    titles = page.locator("#site-search-results .search-live a").all_inner_texts()
-    assert titles[0] == "Docker & containerD"
+    page.wait_for_selector("#site-search-results [role=option] a")
+    titles = page.locator("#site-search-results [role=option] a").all_inner_texts()
+    assert titles[0].splitlines() == ["Docker & containerD", "CKA"]
     assert page.evaluate("window.notReloaded === true")
 
 
