@@ -1,5 +1,6 @@
 """Search: the header box, the results page and its htmx partials, Korean and English."""
 
+import re
 from io import StringIO
 from pathlib import Path
 
@@ -207,11 +208,12 @@ def test_it_puts_a_labelled_search_box_with_live_results_in_the_header(client, l
     assert " style=" not in nav and "<script" not in nav
 
 
-def test_it_lists_live_results_as_options_of_a_listbox(client, lessons):
+def test_it_lists_live_results_as_options_of_a_listbox(english, client, lessons):
     live = client.get(reverse("lessons:search"), {"q": "pods"}, headers=LIVE).content.decode()
 
     assert '<ul class="search-live" role="listbox" id="site-search-listbox"' in live
     assert '<li role="option" id="site-search-option-1" aria-selected="false">' in live
+    assert re.search(r'data-announce="\d+ lessons? found; use the arrow keys to choose."', live)
 
 
 def test_it_says_so_when_nothing_matches_live(english, client, lessons):

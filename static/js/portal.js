@@ -59,6 +59,8 @@ function setUpSearch() {
     input.removeAttribute("aria-activedescendant");
     if (document.activeElement === input) open();
     else close();
+    const said = results.querySelector("[data-announce]");
+    if (said) announce(said.dataset.announce);
   });
   input.addEventListener("keydown", (event) => {
     const expanded = input.getAttribute("aria-expanded") === "true";
