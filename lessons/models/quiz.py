@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lessons import numbers
 from lessons.rendering import render_inline
 
 
@@ -132,8 +133,7 @@ class QuizAttempt(models.Model):
 
     @property
     def percent(self) -> int:
-        # Rounded down, so that a score shown at the pass mark has passed.
-        return 100 * self.score // self.max_score if self.max_score else 0
+        return numbers.percent(self.score, self.max_score)
 
 
 class AttemptAnswer(models.Model):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from lessons import numbers
 from lessons.models import Completion, Lesson
 from portal.dashboards import drilldowns, export, matrix, table_html, timeline
 from portal.dashboards.forms import SORT_CHOICES, DashboardFilterForm, query_for
@@ -97,7 +98,7 @@ def learner(request: HtmxHttpRequest, group_id: int, user_id: int) -> HttpRespon
             "learner": membership.user,
             "done": done,
             "total": total,
-            "percent_done": matrix.percent(done, total),
+            "percent_done": numbers.percent(done, total),
             "scores": drilldowns.learner_quiz_scores(user_id, scope),
             "events": drilldowns.learner_timeline(user_id, scope),
         },
@@ -135,8 +136,8 @@ def lesson(request: HtmxHttpRequest, group_id: int, lesson_id: int) -> HttpRespo
             "due": due,
             "people": people,
             "done": done,
-            "completion_rate": matrix.percent(done, len(people)),
-            "average_best": matrix.average(scores),
+            "completion_rate": numbers.percent(done, len(people)),
+            "average_best": numbers.average(scores),
             "chart": timeline.column_chart(periods),
             "questions": drilldowns.question_stats(quiz, memberships.values("user_id"))
             if quiz
