@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from lessons import numbers
+from lessons import charts, numbers
 from lessons.models import Completion, Lesson
 from portal.dashboards import drilldowns, export, matrix, table_html, timeline
 from portal.dashboards.forms import SORT_CHOICES, DashboardFilterForm, query_for
@@ -35,6 +35,9 @@ def _table_context(request: HtmxHttpRequest, group: StudyGroup) -> dict:
         "matrix": matrix.build_matrix(group, lessons, filters, timezone.now()),
         "query": query_for(filters, chart_unit),
         "attention_query": query_for(filters, chart_unit, attention="1"),
+        # The chart's other unit, with the filters on screen (kept current after htmx
+        # filtering by an out-of-band swap of the link).
+        "other_unit_query": query_for(filters, "day" if chart_unit == "week" else "week"),
         "sort_label": dict(SORT_CHOICES)[filters.sort],
     }
 
@@ -48,6 +51,7 @@ def dashboard(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
     context = _table_context(request, group)
     context["matrix_html"] = table_html.parts(group.pk, context["matrix"])
     if request.htmx and not request.htmx.history_restore_request:
+        context["chart_unit_oob"] = True
         return render(request, "dashboards/dashboard.html#results", context)
 
     table = context["matrix"]
@@ -63,11 +67,8 @@ def dashboard(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
         today=timezone.localdate(),
     )
     context |= {
-        "chart": timeline.column_chart(periods),
+        "chart": charts.column_chart(periods),
         "hardest": drilldowns.hardest_questions(learners, scope),
-        "other_unit_query": query_for(
-            context["filters"], "day" if context["chart_unit"] == "week" else "week"
-        ),
     }
     return render(request, "dashboards/dashboard.html", context)
 
@@ -138,7 +139,7 @@ def lesson(request: HtmxHttpRequest, group_id: int, lesson_id: int) -> HttpRespo
             "done": done,
             "completion_rate": numbers.percent(done, len(people)),
             "average_best": numbers.average(scores),
-            "chart": timeline.column_chart(periods),
+            "chart": charts.column_chart(periods),
             "questions": drilldowns.question_stats(quiz, memberships.values("user_id"))
             if quiz
             else [],
