@@ -58,7 +58,7 @@ def test_it_scales_columns_and_pace_marks_together():
 def test_it_draws_the_chart_with_a_text_alternative(hand_made):
     client = logged_in(hand_made.teacher)
     html = client.get(reverse("groups:dashboard", args=[hand_made.group.pk])).content.decode()
-    assert '<svg class="column-chart" viewBox="0 0 640 200" role="img"' in html
+    assert '<svg class="column-chart" viewBox="0 0 480 200" role="img"' in html
     assert "<desc" in html
     assert "The same numbers as a table" in html
     assert 'class="pace-mark"' in html

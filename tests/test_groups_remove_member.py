@@ -85,12 +85,15 @@ def test_it_says_remove_from_group_not_export(teacher, alice, settings):
     assert "they can join again with the invite link" in html
 
 
-def test_without_javascript_it_asks_on_a_page_first(teacher, alice, settings):
+def test_without_javascript_it_asks_on_a_page_first(
+    teacher, alice, settings, django_assert_max_num_queries
+):
     settings.LANGUAGE_CODE = "en"
     group = make_group(instructors=(teacher,), learners=(alice,))
     client = logged_in(teacher)
     url = reverse("groups:remove_member", args=[group.pk, alice.pk])
-    response = client.get(url)
+    with django_assert_max_num_queries(4):  # session, user, group, the membership
+        response = client.get(url)
     html = response.content.decode()
     assert response.status_code == 200
     assert "Remove 앨리스 from this group?" in html

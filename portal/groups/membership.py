@@ -2,6 +2,7 @@
 signed-in person; no request names the acting user."""
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
 
 from portal.models import Membership, StudyGroup, User
 
@@ -76,18 +77,21 @@ def leave_group(user: User, group: StudyGroup) -> None:
     Membership.objects.filter(group=group, user=user).delete()
 
 
-def may_leave(user: User, group: StudyGroup, role: str | None) -> bool:
-    """Whether to offer "leave": to a learner, and to an instructor who is not the only
-    one (leave_group refuses that one in any case)."""
-    if role == Membership.Role.LEARNER:
-        return True
-    if role != Membership.Role.INSTRUCTOR:
-        return False
-    return (
-        Membership.objects.filter(group=group, role=Membership.Role.INSTRUCTOR)
-        .exclude(user=user)
-        .exists()
+def role_and_may_leave(user: User, group: StudyGroup) -> tuple[str | None, bool]:
+    """The user's role in the group (None: not a member), and whether to offer them
+    "leave": a learner may, an instructor only when another instructor stays (leave_group
+    refuses the only one in any case). One query."""
+    if not user.is_authenticated:
+        return None, False
+    instructor = Membership.Role.INSTRUCTOR
+    found = Membership.objects.filter(group=group).aggregate(
+        my_role=Max("role", filter=Q(user=user)),
+        other_instructors=Count("id", filter=Q(role=instructor) & ~Q(user=user)),
     )
+    role = found["my_role"]
+    if role == instructor:
+        return role, found["other_instructors"] > 0
+    return role, role == Membership.Role.LEARNER
 
 
 def remove_learner(group: StudyGroup, user_id: int) -> bool:

@@ -108,7 +108,7 @@ def _joined(request: HtmxHttpRequest, group: StudyGroup) -> HttpResponse:
 def detail(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
     """The group as a member sees it: their own progress beside the group's average."""
     group = get_group_for_member(request.user, group_id)
-    role = membership.role_in(request.user, group)
+    role, can_leave = membership.role_and_may_leave(request.user, group)
     lessons = scope_lessons(group)
     due = pace.due_dates(group, lessons)
     today = timezone.localdate()
@@ -120,7 +120,7 @@ def detail(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
             "role": role,
             "is_learner": role == Membership.Role.LEARNER,
             "can_run": role == Membership.Role.INSTRUCTOR or request.user.is_staff,
-            "can_leave": membership.may_leave(request.user, group, role),
+            "can_leave": can_leave,
             "standing": member_standing(
                 group,
                 request.user,
