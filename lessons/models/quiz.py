@@ -40,7 +40,9 @@ class Quiz(models.Model):
         return str(self.lesson)
 
     def passes(self, score: int, max_score: int) -> bool:
-        return max_score > 0 and score * 100 >= self.pass_mark * max_score
+        """At or above the pass mark as the score is shown (rounded half up), so that a
+        score shown at the pass mark has passed."""
+        return max_score > 0 and numbers.percent(score, max_score) >= self.pass_mark
 
 
 class Question(models.Model):

@@ -73,7 +73,7 @@ class Cell(NamedTuple):
         """The cell for these facts. A 200 × 100 table is made of a few hundred different
         cells, so each is built once and shared (cells are immutable)."""
         score = None if best is None else rounded(best)
-        below_pass = best is not None and best < (pass_mark or 0)
+        below_pass = score is not None and score < (pass_mark or 0)  # as Quiz.passes
         css = (
             "heat-none"
             if score is None
@@ -338,7 +338,7 @@ def build_matrix(
         failed = [
             lesson.title
             for lesson in with_quiz
-            if lesson.id in best and best[lesson.id] < (lesson.pass_mark or 0)
+            if lesson.id in best and rounded(best[lesson.id]) < (lesson.pass_mark or 0)
         ]
         reasons = [
             reason
