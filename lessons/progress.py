@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from lessons import numbers
 from lessons.models import Category, Completion, Lesson, ReadingPosition
 
 
@@ -20,7 +21,7 @@ class Bar:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 0
+        return numbers.percent(self.done, self.total)
 
 
 class Bars(dict[int, Bar]):

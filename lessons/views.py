@@ -145,7 +145,7 @@ def my_progress(request: HtmxHttpRequest) -> HttpResponse:
             .select_related("lesson")
             .only("completed_at", "lesson__title", "lesson__slug")
             .order_by("-completed_at"),
-            "chart": charts.column_chart(series),
+            "chart": charts.column_chart(charts.days(series)),
             "series_total": sum(count for _, count in series),
         },
     )

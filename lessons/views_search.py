@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from lessons import search as lesson_search
+from lessons import web
 from lessons.models import Category, Lesson
 from lessons.web import HtmxHttpRequest
 
@@ -28,7 +29,7 @@ def _page_number(value: str) -> int:
 def search(request: HtmxHttpRequest) -> HttpResponse:
     query = lesson_search.parse_query(request.GET.get("q", ""))
     visible = Lesson.objects.visible_to(request.user)
-    partial = request.htmx and not request.htmx.history_restore_request
+    partial = web.is_partial(request)
     if partial and request.htmx.target == LIVE_TARGET:
         results = lesson_search.find_lessons(
             visible, query, offset=0, limit=LIVE_SIZE, count=False, excerpts=False

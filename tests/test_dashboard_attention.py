@@ -1,6 +1,7 @@
 """The "needs attention" rules: behind the pace, inactive for 7 days, or below the pass
 mark on a quiz they tried."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -79,3 +80,16 @@ def test_it_names_a_few_failed_quizzes_and_counts_the_rest():
     reason = attention.below_pass_mark(["A", "B", "C", "D", "E"])
     assert reason.label == "Below the pass mark: A, B, C and 2 more"
     assert attention.below_pass_mark([]) is None
+    assert reason.in_full == "Below the pass mark: A, B, C, D, E"
+    assert attention.below_pass_mark(["A"]).in_full == "Below the pass mark: A"
+
+
+def test_the_attention_link_ends_without_a_stray_full_stop(hand_made):
+    html = (
+        logged_in(hand_made.teacher)
+        .get(reverse("groups:dashboard", args=[hand_made.group.pk]))
+        .content.decode()
+    )
+    link = re.search(r'<a href="\?[^"]*" class="attention-link">([^<]*)</a>(.?)', html)
+    assert link.group(1) == "2 need attention"
+    assert link.group(2) != "."

@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from lessons.charts import Period, column_chart
 from lessons.models import Completion
-from portal.dashboards.timeline import column_chart, periods_until, progress_over_time
+from portal.dashboards.timeline import periods_until, progress_over_time
 from portal.groups.scope import learner_memberships, scope_queryset
 from tests.test_groups_helpers import logged_in
 
@@ -45,8 +46,6 @@ def test_it_counts_lessons_done_and_what_the_pace_schedules(hand_made):
 
 
 def test_it_scales_columns_and_pace_marks_together():
-    from portal.dashboards.timeline import Period
-
     today = date(2026, 11, 27)
     chart = column_chart([Period(today, today, 2, 4), Period(today, today, 4, None)])
     first, second = chart.columns
@@ -59,7 +58,7 @@ def test_it_scales_columns_and_pace_marks_together():
 def test_it_draws_the_chart_with_a_text_alternative(hand_made):
     client = logged_in(hand_made.teacher)
     html = client.get(reverse("groups:dashboard", args=[hand_made.group.pk])).content.decode()
-    assert '<svg viewBox="0 0 640 200" role="img"' in html
+    assert '<svg class="column-chart" viewBox="0 0 480 200" role="img"' in html
     assert "<desc" in html
     assert "The same numbers as a table" in html
     assert 'class="pace-mark"' in html

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from portal.dashboards.export import neutralize
 from portal.models import User
-from tests.test_groups_helpers import logged_in
+from tests.conftest import make_lesson, make_user
+from tests.test_groups_helpers import attempt, logged_in, make_group, make_quiz
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -97,3 +98,25 @@ def test_it_neutralises_names_and_titles_in_the_file(hand_made):
     assert table[0][7] == "'@SUM(1+1): done"
     alice = next(row for row in table if row[1] == "alice")
     assert alice[0] == '\'=cmd|" /C calc"!A0'
+
+
+def test_it_writes_the_attention_note_in_full(teacher_of_five_failed_quizzes):
+    group, teacher = teacher_of_five_failed_quizzes
+    url = reverse("groups:dashboard_csv", args=[group.pk])
+    table = _table(logged_in(teacher).get(url))
+    note = table[1][6]
+    assert "Below the pass mark: L1, L2, L3, L4, L5" in note
+    assert "more" not in note
+    # The dashboard's cell stays short.
+    html = logged_in(teacher).get(reverse("groups:dashboard", args=[group.pk])).content.decode()
+    assert "Below the pass mark: L1, L2, L3 and 2 more" in html
+
+
+@pytest.fixture
+def teacher_of_five_failed_quizzes(alice, basic):
+    teacher = make_user("teacher")
+    group = make_group(instructors=(teacher,), learners=(alice,), categories=(basic,))
+    for n in range(1, 6):
+        quiz = make_quiz(make_lesson(basic, f"L{n}", n), questions=2)
+        attempt(alice, quiz, 0, 2)
+    return group, teacher

@@ -1,7 +1,11 @@
 """Sorting and filtering the dashboard with htmx, the state kept in the URL so that a
 filtered view survives a reload, a bookmark and the minute's refresh."""
 
+import re
+from html import unescape
+
 import pytest
+from django.http import QueryDict
 from django.urls import reverse
 
 from tests.test_groups_helpers import htmx_get, logged_in
@@ -119,3 +123,18 @@ def test_it_explains_bad_values_and_shows_the_default_view(hand_made, query):
         assert "<tbody>" in html
     csv = client.get(reverse("groups:dashboard_csv", args=[hand_made.group.pk]) + f"?{query}")
     assert csv.status_code == 200
+
+
+def test_the_per_day_link_keeps_the_filters_after_htmx_filtering(hand_made, basic):
+    client = logged_in(hand_made.teacher)
+    url = reverse("groups:dashboard", args=[hand_made.group.pk])
+    fragment = htmx_get(client, url, data={"q": "밥", "category": basic.pk}).content.decode()
+    # The link sits outside the swapped results, so the fragment replaces it out of band.
+    link = re.search(r'<p id="chart-unit" hx-swap-oob="true"><a href="\?([^"]*)">', fragment)
+    assert link, "the fragment does not update the per day/week link"
+    assert QueryDict(unescape(link.group(1))) == QueryDict(
+        f"q=%EB%B0%A5&category={basic.pk}&chart=day"
+    )
+    page = client.get(url, {"q": "밥", "chart": "day"}).content.decode()
+    link = re.search(r'<p id="chart-unit"><a href="\?([^"]*)">', page)
+    assert QueryDict(unescape(link.group(1))) == QueryDict("q=%EB%B0%A5")

@@ -50,3 +50,10 @@ def test_it_answers_404_to_someone_outside_the_group(hand_made):
         reverse("groups:detail", args=[hand_made.group.pk])
     )
     assert response.status_code == 404
+
+
+def test_its_instructor_sees_it_within_the_same_budget(hand_made, django_assert_max_num_queries):
+    client = logged_in(hand_made.teacher)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("groups:detail", args=[hand_made.group.pk]))
+    assert response.status_code == 200

@@ -50,3 +50,23 @@ def test_it_only_leaves_on_post(alice_client, alice):
     group = make_group(learners=(alice,))
     assert alice_client.get(reverse("groups:leave", args=[group.pk])).status_code == 405
     assert Membership.objects.filter(user=alice).exists()
+
+
+def test_the_only_instructor_is_not_offered_to_leave(alice, settings):
+    settings.LANGUAGE_CODE = "en"
+    teacher = make_user("teacher")
+    group = make_group(instructors=(teacher,), learners=(alice,))
+    html = logged_in(teacher).get(reverse("groups:detail", args=[group.pk])).content.decode()
+    assert "Leave this group" not in html
+    assert reverse("groups:leave", args=[group.pk]) not in html
+    assert "You are this group's only instructor" in html
+    learner_html = logged_in(alice).get(reverse("groups:detail", args=[group.pk])).content.decode()
+    assert "Leave this group" in learner_html
+
+
+def test_one_of_two_instructors_is_offered_to_leave(settings):
+    settings.LANGUAGE_CODE = "ko"
+    first, second = make_user("first"), make_user("second")
+    group = make_group(instructors=(first, second))
+    html = logged_in(first).get(reverse("groups:detail", args=[group.pk])).content.decode()
+    assert "그룹 나가기" in html

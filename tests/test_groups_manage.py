@@ -1,5 +1,7 @@
 """The instructor's page: settings and pace, invite link, members."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -49,3 +51,15 @@ def test_it_keeps_the_settings_when_the_form_is_wrong(teacher):
     assert response.status_code == 200
     assert group.name == "쿠버네티스 스터디"
     assert group.pace == StudyGroup.Pace.NONE
+
+
+def test_it_offers_a_copy_button_that_needs_javascript(teacher):
+    group = make_group(instructors=(teacher,))
+    html = logged_in(teacher).get(reverse("groups:manage", args=[group.pk])).content.decode()
+    assert re.search(r'<input id="invite-url" class="invite-url" type="text" readonly', html)
+    button = re.search(r"<button[^>]*data-copy-target=\"invite-url\"[^>]*>", html).group(0)
+    assert " hidden" in button  # shown by static/js/copy.js, absent without JavaScript
+    assert 'data-copied="The invite link is copied."' in button
+    assert '<span id="invite-copy-status" class="muted" role="status">' in html
+    assert '<script src="/static/js/copy.js" defer></script>' in html
+    assert "<script>" not in html and " style=" not in html  # nothing the CSP would block

@@ -1,9 +1,10 @@
 """Rotating a group's invite code: the old link stops working."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
-from portal.models import Membership
+from portal.models import Membership, StudyGroup
 from tests.conftest import make_user
 from tests.test_groups_helpers import logged_in, make_group
 
@@ -44,3 +45,15 @@ def test_it_only_rotates_on_post(teacher):
     group = make_group(instructors=(teacher,))
     response = logged_in(teacher).get(reverse("groups:rotate_invite", args=[group.pk]))
     assert response.status_code == 405
+
+
+def test_it_answers_htmx_with_the_invite_fragment_or_an_honest_404(teacher, bob):
+    group = make_group(instructors=(teacher,))
+    url = reverse("groups:rotate_invite", args=[group.pk])
+    response = logged_in(teacher).post(url, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response.content.decode().lstrip().startswith('<section id="invite"')
+    old = StudyGroup.objects.get(pk=group.pk).invite_code
+    assert logged_in(bob).post(url, headers={"HX-Request": "true"}).status_code == 404
+    assert Client().post(url, headers={"HX-Request": "true"}).status_code == 404
+    assert StudyGroup.objects.get(pk=group.pk).invite_code == old

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lessons import numbers
 from lessons.rendering import render_inline
 
 
@@ -39,7 +40,9 @@ class Quiz(models.Model):
         return str(self.lesson)
 
     def passes(self, score: int, max_score: int) -> bool:
-        return max_score > 0 and score * 100 >= self.pass_mark * max_score
+        """At or above the pass mark as the score is shown (rounded half up), so that a
+        score shown at the pass mark has passed."""
+        return max_score > 0 and numbers.percent(score, max_score) >= self.pass_mark
 
 
 class Question(models.Model):
@@ -132,8 +135,7 @@ class QuizAttempt(models.Model):
 
     @property
     def percent(self) -> int:
-        # Rounded down, so that a score shown at the pass mark has passed.
-        return 100 * self.score // self.max_score if self.max_score else 0
+        return numbers.percent(self.score, self.max_score)
 
 
 class AttemptAnswer(models.Model):

@@ -13,7 +13,12 @@ INACTIVE_AFTER = timedelta(days=7)
 @dataclass(frozen=True)
 class Reason:
     kind: str  # "behind", "inactive" or "below_pass"
-    label: str
+    label: str  # short enough for a table cell
+    full_label: str = ""  # everything, for the CSV; empty when `label` is already all
+
+    @property
+    def in_full(self) -> str:
+        return self.full_label or self.label
 
 
 def behind_pace(done: int, expected: int | None) -> Reason | None:
@@ -50,11 +55,12 @@ def below_pass_mark(failed_lesson_titles: list[str], named: int = 3) -> Reason |
     named, the rest counted, so that the reason stays readable in a table cell)."""
     if not failed_lesson_titles:
         return None
-    lessons = ", ".join(failed_lesson_titles[:named])
+    every = _("Below the pass mark: %(lessons)s") % {"lessons": ", ".join(failed_lesson_titles)}
     more = len(failed_lesson_titles) - named
-    if more > 0:
-        lessons = ngettext("%(lessons)s and %(n)d more", "%(lessons)s and %(n)d more", more) % {
-            "lessons": lessons,
-            "n": more,
-        }
-    return Reason("below_pass", _("Below the pass mark: %(lessons)s") % {"lessons": lessons})
+    if more <= 0:
+        return Reason("below_pass", every)
+    lessons = ngettext("%(lessons)s and %(n)d more", "%(lessons)s and %(n)d more", more) % {
+        "lessons": ", ".join(failed_lesson_titles[:named]),
+        "n": more,
+    }
+    return Reason("below_pass", _("Below the pass mark: %(lessons)s") % {"lessons": lessons}, every)

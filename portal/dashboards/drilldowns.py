@@ -10,11 +10,7 @@ from django.db.models import Count, F, FloatField, Max, OuterRef, Q, QuerySet, S
 from django.db.models.functions import Cast
 
 from lessons.models import AttemptAnswer, Choice, Completion, Lesson, Question, Quiz, QuizAttempt
-from portal.dashboards.matrix import percent, rounded
-
-
-def _score_percent(prefix: str = "") -> Cast:
-    return Cast(F(f"{prefix}score"), FloatField()) * 100.0 / F(f"{prefix}max_score")
+from lessons.numbers import percent, rounded, score_percent
 
 
 @dataclass(frozen=True)
@@ -75,14 +71,14 @@ def learner_quiz_scores(user_id: int, scope: QuerySet[Lesson]) -> list[QuizScore
     latest = (
         QuizAttempt.objects.filter(user_id=user_id, quiz=OuterRef("pk"), max_score__gt=0)
         .order_by("-submitted_at", "-id")
-        .annotate(percent=_score_percent())
+        .annotate(percent=score_percent())
         .values("percent")[:1]
     )
     rows = (
         Quiz.objects.filter(lesson_id__in=scope.values("pk"))
         .annotate(
             n=Count("attempts", filter=mine),
-            best=Max(_score_percent("attempts__"), filter=mine, output_field=FloatField()),
+            best=Max(score_percent("attempts__"), filter=mine, output_field=FloatField()),
             last_at=Max("attempts__submitted_at", filter=mine),
             latest=Subquery(latest, output_field=FloatField()),
         )
@@ -125,7 +121,7 @@ def lesson_learners(learners: QuerySet, lesson: Lesson) -> list[LessonLearner]:
         user_id=OuterRef("user_id"), quiz__lesson=lesson, max_score__gt=0
     ).order_by()
     attempts = theirs.values("user_id").annotate(n=Count("id")).values("n")
-    best = theirs.values("user_id").annotate(best=Max(_score_percent())).values("best")
+    best = theirs.values("user_id").annotate(best=Max(score_percent())).values("best")
     rows = (
         learners.annotate(
             done_at=Subquery(done_at),

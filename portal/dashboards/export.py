@@ -56,7 +56,7 @@ def table_rows(matrix: Matrix) -> Iterator[list[object]]:
             row.percent_done,
             _blank_if_none(row.average_best),
             timezone.localtime(last_active).strftime("%Y-%m-%d %H:%M") if last_active else "",
-            "; ".join(reason.label for reason in row.reasons),
+            "; ".join(reason.in_full for reason in row.reasons),
         ]
         for cell in row.cells:
             line += [1 if cell.done else 0, _blank_if_none(cell.score)]

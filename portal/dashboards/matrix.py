@@ -6,7 +6,6 @@ totals are sums over those cells, so they always agree with the table they sit u
 """
 
 import functools
-import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -16,7 +15,6 @@ from typing import NamedTuple
 from django.db import connections
 from django.db.models import (
     CharField,
-    F,
     FloatField,
     Max,
     OuterRef,
@@ -30,26 +28,13 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from lessons.models import Completion, QuizAttempt, ReadingPosition
+from lessons.numbers import average, percent, rounded, score_percent
 from portal.dashboards import attention
 from portal.groups import pace
 from portal.groups.scope import learner_memberships, scope_queryset
 from portal.models import LessonTarget, StudyGroup
 
 HEAT_LEVELS = 5
-
-
-def rounded(value: float) -> int:
-    """Half up, as people round by hand (Python's round() goes to the even neighbour)."""
-    return math.floor(value + 0.5)
-
-
-def percent(part: float, whole: float) -> int:
-    return rounded(100 * part / whole) if whole else 0
-
-
-def average(values: list[float]) -> int | None:
-    """The mean, rounded half up; None when there is nothing to average."""
-    return rounded(sum(values) / len(values)) if values else None
 
 
 @dataclass(frozen=True)
@@ -88,7 +73,7 @@ class Cell(NamedTuple):
         """The cell for these facts. A 200 × 100 table is made of a few hundred different
         cells, so each is built once and shared (cells are immutable)."""
         score = None if best is None else rounded(best)
-        below_pass = best is not None and best < (pass_mark or 0)
+        below_pass = score is not None and score < (pass_mark or 0)  # as Quiz.passes
         css = (
             "heat-none"
             if score is None
@@ -216,7 +201,7 @@ def group_learners(group: StudyGroup, lessons: list[LessonColumn]) -> list[Learn
 def best_score_percent() -> Max:
     """The best attempt's score as a percentage (attempts are append-only; the best is
     always derived, never stored)."""
-    return Max(Cast(F("score"), FloatField()) * 100.0 / F("max_score"), output_field=FloatField())
+    return Max(score_percent(), output_field=FloatField())
 
 
 @dataclass
@@ -353,7 +338,7 @@ def build_matrix(
         failed = [
             lesson.title
             for lesson in with_quiz
-            if lesson.id in best and best[lesson.id] < (lesson.pass_mark or 0)
+            if lesson.id in best and rounded(best[lesson.id]) < (lesson.pass_mark or 0)
         ]
         reasons = [
             reason

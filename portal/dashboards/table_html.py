@@ -24,6 +24,9 @@ from portal.dashboards.matrix import LessonColumn, Matrix, Row
 # reverse() per row was the largest cost left here.
 _MARKER = 987654321987654321
 
+# How each "needs attention" reason looks (the design system's status chips).
+_CHIP = {"behind": "warn", "inactive": "warn", "below_pass": "bad"}
+
 
 @dataclass(frozen=True)
 class MatrixHtml:
@@ -49,10 +52,10 @@ def parts(group_id: int, matrix: Matrix) -> MatrixHtml:
 
 
 def _lesson_header(url_of: Callable[[int], str], lesson: LessonColumn) -> str:
-    title = escape(lesson.title)
+    # The whole title, written across and wrapped in a narrow column (never cut).
     return (
         f'<th scope="col" class="lesson-col">'
-        f'<a href="{escape(url_of(lesson.id))}" title="{title}">{title}</a></th>'
+        f'<a href="{escape(url_of(lesson.id))}">{escape(lesson.title)}</a></th>'
     )
 
 
@@ -79,7 +82,8 @@ def _rows(group_id: int, rows: list[Row]) -> SafeString:
 
 def _row(row: Row, url: str, last_active: str) -> str:
     reasons = "".join(
-        f'<span class="reason reason-{escape(reason.kind)}">{escape(reason.label)}</span>'
+        f'<span class="chip {_CHIP[reason.kind]} reason-{escape(reason.kind)}">'
+        f"{escape(reason.label)}</span>"
         for reason in row.reasons
     )
     return (

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from lessons import charts, numbers, web
 from lessons.models import Completion, Lesson
 from lessons.web import HtmxHttpRequest
 from portal.dashboards import drilldowns, export, matrix, table_html, timeline
@@ -34,6 +35,9 @@ def _table_context(request: HtmxHttpRequest, group: StudyGroup) -> dict:
         "matrix": matrix.build_matrix(group, lessons, filters, timezone.now()),
         "query": query_for(filters, chart_unit),
         "attention_query": query_for(filters, chart_unit, attention="1"),
+        # The chart's other unit, with the filters on screen (kept current after htmx
+        # filtering by an out-of-band swap of the link).
+        "other_unit_query": query_for(filters, "day" if chart_unit == "week" else "week"),
         "sort_label": dict(SORT_CHOICES)[filters.sort],
     }
 
@@ -46,7 +50,8 @@ def dashboard(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
     group = get_group_for_dashboard(request.user, group_id)
     context = _table_context(request, group)
     context["matrix_html"] = table_html.parts(group.pk, context["matrix"])
-    if request.htmx and not request.htmx.history_restore_request:
+    if web.is_partial(request):
+        context["chart_unit_oob"] = True
         return render(request, "dashboards/dashboard.html#results", context)
 
     table = context["matrix"]
@@ -62,11 +67,8 @@ def dashboard(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
         today=timezone.localdate(),
     )
     context |= {
-        "chart": timeline.column_chart(periods),
+        "chart": charts.column_chart(periods),
         "hardest": drilldowns.hardest_questions(learners, scope),
-        "other_unit_query": query_for(
-            context["filters"], "day" if context["chart_unit"] == "week" else "week"
-        ),
     }
     return render(request, "dashboards/dashboard.html", context)
 
@@ -97,7 +99,7 @@ def learner(request: HtmxHttpRequest, group_id: int, user_id: int) -> HttpRespon
             "learner": membership.user,
             "done": done,
             "total": total,
-            "percent_done": matrix.percent(done, total),
+            "percent_done": numbers.percent(done, total),
             "scores": drilldowns.learner_quiz_scores(user_id, scope),
             "events": drilldowns.learner_timeline(user_id, scope),
         },
@@ -135,9 +137,9 @@ def lesson(request: HtmxHttpRequest, group_id: int, lesson_id: int) -> HttpRespo
             "due": due,
             "people": people,
             "done": done,
-            "completion_rate": matrix.percent(done, len(people)),
-            "average_best": matrix.average(scores),
-            "chart": timeline.column_chart(periods),
+            "completion_rate": numbers.percent(done, len(people)),
+            "average_best": numbers.average(scores),
+            "chart": charts.column_chart(periods),
             "questions": drilldowns.question_stats(quiz, memberships.values("user_id"))
             if quiz
             else [],

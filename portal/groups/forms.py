@@ -1,5 +1,7 @@
 """Forms for running a group (its settings and pace) and for joining one with a code."""
 
+import re
+import secrets
 from datetime import date
 
 from django import forms
@@ -8,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from lessons.models import Category
 from portal.groups.membership import group_for_invite_code
 from portal.models import StudyGroup
+
+TOKEN = re.compile(r"[0-9a-f]{32}")
 
 
 class DateInput(forms.DateInput):
@@ -41,6 +45,26 @@ class GroupForm(forms.ModelForm):
                 self.add_error("pace_start", _("A weekly pace needs a start date."))
             if not cleaned.get("lessons_per_week"):
                 self.add_error("lessons_per_week", _("A weekly pace needs at least one lesson."))
+        return cleaned
+
+
+class NewGroupForm(GroupForm):
+    """A new group's form, with the one-time token that makes a second post of the same
+    form find the group the first one made (membership.create_group)."""
+
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["form_token"].initial = secrets.token_hex(16)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not TOKEN.fullmatch(cleaned.get("form_token") or ""):
+            # A form from before tokens, or a hand-made post: show it again, with a token.
+            self.data = self.data.copy()
+            self.data["form_token"] = self.fields["form_token"].initial
+            self.add_error(None, _("This form has expired. Check the values and submit it again."))
         return cleaned
 
 

@@ -1,7 +1,8 @@
 """Joining, leaving and running a study group. Every function acts for `user`, the
 signed-in person; no request names the acting user."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
 
 from portal.models import Membership, StudyGroup, User
 
@@ -24,12 +25,33 @@ def group_for_invite_code(text: str) -> StudyGroup | None:
     return StudyGroup.objects.filter(invite_code=code).first()
 
 
-@transaction.atomic
-def create_group(instructor: User, group: StudyGroup) -> StudyGroup:
-    """Save a new group (an unsaved model from a form) with `instructor` running it."""
-    group.save()
-    Membership.objects.create(group=group, user=instructor, role=Membership.Role.INSTRUCTOR)
-    return group
+def create_group(instructor: User, group: StudyGroup, token: str) -> tuple[StudyGroup, bool]:
+    """Save a new group (an unsaved model from a form) with `instructor` running it, once
+    per form `token`: the same form posted again (a double click, a retry, two requests
+    at once) gives back the group it made, with False."""
+    made = _made_with(instructor, token)
+    if made is not None:
+        return made, False
+    group.creation_token = token
+    try:
+        with transaction.atomic():
+            group.save()
+            Membership.objects.create(group=group, user=instructor, role=Membership.Role.INSTRUCTOR)
+    except IntegrityError:
+        # A parallel request with the same token got there first: its group stands.
+        made = _made_with(instructor, token)
+        if made is None:
+            raise
+        return made, False
+    return group, True
+
+
+def _made_with(instructor: User, token: str) -> StudyGroup | None:
+    return StudyGroup.objects.filter(
+        creation_token=token,
+        memberships__user=instructor,
+        memberships__role=Membership.Role.INSTRUCTOR,
+    ).first()
 
 
 def join_group(user: User, group: StudyGroup) -> bool:
@@ -53,6 +75,23 @@ def leave_group(user: User, group: StudyGroup) -> None:
     if instructors == [user.pk]:
         raise LastInstructorError
     Membership.objects.filter(group=group, user=user).delete()
+
+
+def role_and_may_leave(user: User, group: StudyGroup) -> tuple[str | None, bool]:
+    """The user's role in the group (None: not a member), and whether to offer them
+    "leave": a learner may, an instructor only when another instructor stays (leave_group
+    refuses the only one in any case). One query."""
+    if not user.is_authenticated:
+        return None, False
+    instructor = Membership.Role.INSTRUCTOR
+    found = Membership.objects.filter(group=group).aggregate(
+        my_role=Max("role", filter=Q(user=user)),
+        other_instructors=Count("id", filter=Q(role=instructor) & ~Q(user=user)),
+    )
+    role = found["my_role"]
+    if role == instructor:
+        return role, found["other_instructors"] > 0
+    return role, role == Membership.Role.LEARNER
 
 
 def remove_learner(group: StudyGroup, user_id: int) -> bool:

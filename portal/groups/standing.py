@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from django.db.models import Avg, Count, Q
 
 from lessons.models import Completion, QuizAttempt
+from lessons.numbers import percent, rounded
 from lessons.progress import Bar
-from portal.dashboards.matrix import best_score_percent, percent, rounded
+from portal.dashboards.matrix import best_score_percent
 from portal.groups.scope import learner_memberships, scope_queryset
 from portal.models import StudyGroup, User
 

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,8 @@ from lessons.web import HtmxHttpRequest
 from portal.dashboards.matrix import scope_lessons
 from portal.groups import membership, pace
 from portal.groups.access import get_group_for_dashboard, get_group_for_member
-from portal.groups.forms import GroupForm, JoinForm, PaceDatesForm
+from portal.groups.forms import GroupForm, JoinForm, NewGroupForm, PaceDatesForm
+from portal.groups.scope import learner_memberships
 from portal.groups.standing import member_standing
 from portal.models import Membership, StudyGroup
 
@@ -47,12 +48,16 @@ def group_list(request: HtmxHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def create(request: HtmxHttpRequest) -> HttpResponse:
-    form = GroupForm(request.POST or None)
+    form = NewGroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
-            group = membership.create_group(request.user, form.save(commit=False))
-            form.save_m2m()
-        messages.success(request, _("Group created. Share its invite link with your learners."))
+            group, created = membership.create_group(
+                request.user, form.save(commit=False), form.cleaned_data["form_token"]
+            )
+            if created:
+                form.save_m2m()
+        if created:
+            messages.success(request, _("Group created. Share its invite link with your learners."))
         return redirect("groups:manage", group.pk)
     return render(request, "groups/create.html", {"form": form})
 
@@ -103,7 +108,7 @@ def _joined(request: HtmxHttpRequest, group: StudyGroup) -> HttpResponse:
 def detail(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
     """The group as a member sees it: their own progress beside the group's average."""
     group = get_group_for_member(request.user, group_id)
-    role = membership.role_in(request.user, group)
+    role, can_leave = membership.role_and_may_leave(request.user, group)
     lessons = scope_lessons(group)
     due = pace.due_dates(group, lessons)
     today = timezone.localdate()
@@ -115,6 +120,7 @@ def detail(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
             "role": role,
             "is_learner": role == Membership.Role.LEARNER,
             "can_run": role == Membership.Role.INSTRUCTOR or request.user.is_staff,
+            "can_leave": can_leave,
             "standing": member_standing(
                 group,
                 request.user,
@@ -185,9 +191,16 @@ def rotate_invite(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
     return redirect("groups:manage", group.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def remove_member(request: HtmxHttpRequest, group_id: int, user_id: int) -> HttpResponse:
+    """GET asks first (the page a browser without JavaScript opens); POST removes. An htmx
+    POST gets the members list back, saying whether the person was still a learner."""
     group = get_group_for_dashboard(request.user, group_id)
+    if request.method == "GET":
+        member = get_object_or_404(
+            learner_memberships(group).select_related("user"), user_id=user_id
+        )
+        return render(request, "groups/remove_member.html", {"group": group, "member": member})
     removed = membership.remove_learner(group, user_id)
     if request.htmx:
         return render(

@@ -46,6 +46,9 @@ class StudyGroup(models.Model):
         _("lessons per week"), null=True, blank=True
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # The one-time token of the form that created the group: a double submit or a
+    # retried POST of that form finds this group instead of making a second one.
+    creation_token = models.CharField(max_length=64, unique=True, null=True, editable=False)
 
     class Meta:
         ordering = ["name", "id"]

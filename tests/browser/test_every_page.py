@@ -75,13 +75,11 @@ def report(findings: dict, role: str, check: str, title: str) -> None:
         pytest.fail(f"{title} for the {role}:\n" + "\n".join(found), pytrace=False)
 
 
-@pytest.mark.xfail(strict=False, reason="needs the redesigned UI")
 @pytest.mark.parametrize("role", ROLES)
 def test_it_has_no_axe_violations_on_any_page(findings, role):
     report(findings, role, "axe", "axe violations (or console errors)")
 
 
-@pytest.mark.xfail(strict=False, reason="needs the redesigned UI")
 @pytest.mark.parametrize("role", ROLES)
 def test_it_fits_every_page_in_the_screen_width(findings, role):
     report(findings, role, "overflow", "pages wider than the screen (or console errors)")

@@ -1,0 +1,42 @@
+// Copy buttons: <button data-copy-target="ID" data-copy-status="ID" data-copied="…"
+// data-copy-failed="…" hidden>. The button stays hidden without JavaScript (the field it
+// copies is read-only and selectable); here it is shown, also in content htmx swaps in.
+(() => {
+  const reveal = (root) => {
+    root.querySelectorAll("button[data-copy-target][hidden]").forEach((button) => {
+      button.hidden = false;
+    });
+  };
+
+  const copy = async (field) => {
+    try {
+      await navigator.clipboard.writeText(field.value);
+      return true;
+    } catch {
+      // No clipboard API (a page not served over HTTPS): copy the selection instead.
+      field.select();
+      return document.execCommand("copy");
+    }
+  };
+
+  document.addEventListener("click", async (event) => {
+    const button = event.target.closest("button[data-copy-target]");
+    if (!button) return;
+    const field = document.getElementById(button.dataset.copyTarget);
+    const status = document.getElementById(button.dataset.copyStatus);
+    if (!field) return;
+    const copied = await copy(field);
+    if (!copied) field.select();
+    if (status) {
+      // Emptied first, so that a second copy is announced again.
+      status.textContent = "";
+      const message = copied ? button.dataset.copied : button.dataset.copyFailed;
+      setTimeout(() => {
+        status.textContent = message;
+      }, 100);
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", () => reveal(document));
+  document.addEventListener("htmx:load", (event) => reveal(event.detail.elt));
+})();
