@@ -86,7 +86,7 @@ def test_it_says_when_nothing_is_done_yet(alice_client, lessons):
 
 def test_it_draws_a_chart_with_a_text_alternative(alice_client, alices_record):
     html = alice_client.get(reverse("lessons:my_progress")).content.decode()
-    svg = re.search(r"<svg[^>]*>.*?</svg>", html, re.DOTALL).group(0)
+    svg = re.search(r'<svg class="column-chart"[^>]*>.*?</svg>', html, re.DOTALL).group(0)
 
     assert 'role="img"' in svg
     assert 'aria-labelledby="chart-title chart-desc"' in svg
