@@ -149,7 +149,7 @@ document.addEventListener("portal:announce", (event) => announce(event.detail.me
 
 // ---- Focus after a swap: the element the new fragment marks (a toggle, a result, an
 // error summary) takes the focus, and comes into view if it is off screen.
-document.addEventListener("htmx:afterSettle", () => {
+document.addEventListener("htmx:afterSwap", () => {
   const focus = document.querySelector("[data-focus-after-swap]");
   if (!focus) return;
   focus.removeAttribute("data-focus-after-swap");
