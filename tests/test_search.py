@@ -44,13 +44,13 @@ def titles(client, q: str, **headers) -> list[str]:
         ("드레인", "쿠버네티스 오케스트레이션 실습"),
         ("인그레스", "쿠버네티스 네트워크"),
         ("런타임", "Docker & containerD"),
-        ("kubelet", "Kubernetes Architecture"),
+        ("etcd", "Kubernetes Architecture"),
         ("containerd", "Docker & containerD"),
         ("CoreDNS", "쿠버네티스 네트워크"),
         ("NetworkPolicy", "쿠버네티스 네트워크"),
         ("RBAC", "쿠버네티스 보안"),
         ("Prometheus", "쿠버네티스 모니터링"),
-        ("ＫＵＢＥＬＥＴ", "Kubernetes Architecture"),
+        ("ＥＴＣＤ", "Kubernetes Architecture"),
     ],
 )
 def test_it_puts_the_expected_seed_lesson_first(client, seed, q, first):
