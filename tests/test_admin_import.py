@@ -111,10 +111,18 @@ def test_it_imports_nothing_for_a_stale_preview(editor_client, basic, cka):
     )
 
 
-def test_it_says_where_a_malformed_feed_broke(editor_client):
+def test_it_previews_what_a_feed_reader_makes_of_a_malformed_feed(editor_client, cka):
     html = preview(editor_client, feed_upload(DATA / "malformed-feed.xml")).content.decode()
+    assert "1 to create, 0 to update, 0 unchanged, 1 skipped." in html
+    assert "#2 닫히지 않은 태그: no content" in html
+    assert Lesson.objects.count() == 0
+
+
+def test_it_says_why_a_file_that_is_not_a_feed_cannot_be_imported(editor_client):
+    upload = SimpleUploadedFile("page.xml", b"<html><body>a web page</body></html>")
+    html = preview(editor_client, upload).content.decode()
     assert "Nothing can be imported from this file" in html
-    assert "malformed-feed.xml: line 13, column 30: mismatched tag" in html
+    assert "page.xml: it is not an RSS or Atom feed" in html
     assert Lesson.objects.count() == 0
     assert SESSION_KEY not in editor_client.session
 
