@@ -74,7 +74,7 @@ def fetch_feed(
                 raise FetchError(f"{target.host} did not answer within {timeout} s") from None
             except httpx.HTTPError as error:
                 raise FetchError(f"{target.host} could not be reached ({error})") from None
-            with response:
+            try:
                 if response.status_code in REDIRECTS and "location" in response.headers:
                     url = urljoin(str(target), response.headers["location"])
                     continue
@@ -92,6 +92,8 @@ def fetch_feed(
                     etag=response.headers.get("etag", "")[:200],
                     last_modified=response.headers.get("last-modified", "")[:100],
                 )
+            finally:
+                response.close()
     raise FetchError(f"more than {settings.FEED_FETCH_MAX_REDIRECTS} redirects")
 
 

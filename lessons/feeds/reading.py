@@ -213,7 +213,9 @@ def _entry(raw, number: int, wordpress: bool) -> FeedEntry:
         number=number,
         entry_id=(raw.get("id") or "").strip(),
         link=(raw.get("link") or "").strip(),
-        title=_html(raw.get("title_detail")),
+        # Titles are read as HTML whatever they claim to be (blogs put markup in them);
+        # only their text is kept.
+        title=(raw.get("title") or ""),
         category=_category(raw, wordpress),
         summary_html=summary_html,
         content_html=content_html,
