@@ -11,9 +11,11 @@ from django.urls import reverse
 
 from lessons.admin_import import SESSION_KEY
 from lessons.models import Category, Lesson, Quiz
+from tests import feed_server as local_server
 from tests.conftest import make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+feed_server = local_server.feed_server  # the fixture
 
 DATA = Path(__file__).parent / "data"
 SEED_FOLDER = Path(__file__).resolve().parent.parent / "fixtures" / "lessons"
@@ -49,6 +51,7 @@ def test_it_shows_the_upload_form_to_editors(editor_client):
     html = editor_client.get(UPLOAD).content.decode()
     assert 'enctype="multipart/form-data"' in html
     assert 'name="upload"' in html and 'name="category"' in html and 'name="publish"' in html
+    assert 'name="url"' in html
 
 
 def test_it_refuses_visitors_learners_and_staff_without_permission(client, alice_client):
@@ -167,3 +170,40 @@ def test_it_refuses_files_it_cannot_read(editor_client, upload, message):
     html = preview(editor_client, upload).content.decode()
     assert message in html
     assert Lesson.objects.count() == 0
+
+
+def test_it_previews_and_imports_a_feed_from_its_address(editor_client, feed_server, basic, cka):
+    url = feed_server.serve("/feed.xml", (DATA / "blog-feed.xml").read_bytes())
+    notices = Category.objects.create(name="공지", slug="notice", position=3)
+    html = editor_client.post(UPLOAD, {"url": url, "category": notices.pk}).content.decode()
+    assert "4 to create, 0 to update, 0 unchanged, 3 skipped." in html
+    assert Lesson.objects.count() == 0
+    digest = editor_client.session[SESSION_KEY]["digest"]
+    editor_client.post(CONFIRM, {"digest": digest})
+    assert Lesson.objects.count() == 4
+    assert len(feed_server.requests) == 1  # confirming imports what was previewed
+
+
+@pytest.mark.parametrize("give", ["both", "neither"])
+def test_it_asks_for_a_file_or_an_address(editor_client, give):
+    fields = (
+        {"upload": feed_upload(), "url": "https://blog.example.com/rss"} if give == "both" else {}
+    )
+    html = editor_client.post(UPLOAD, fields).content.decode()
+    assert "Choose a file or give a feed&#x27;s address, not both." in html
+    assert SESSION_KEY not in editor_client.session
+
+
+def test_it_refuses_to_fetch_from_the_internal_network(editor_client, feed_server, settings):
+    settings.FEED_ALLOW_PRIVATE_ADDRESSES = False
+    url = feed_server.serve("/feed.xml", (DATA / "blog-feed.xml").read_bytes())
+    html = editor_client.post(UPLOAD, {"url": url}).content.decode()
+    assert "Nothing can be imported" in html
+    assert "fetching from the internal network is refused" in html
+    assert feed_server.requests == []
+    assert SESSION_KEY not in editor_client.session
+
+
+def test_it_says_why_an_address_could_not_be_fetched(editor_client, feed_server):
+    html = editor_client.post(UPLOAD, {"url": feed_server.url("/gone.xml")}).content.decode()
+    assert "the server answered 404" in html

@@ -8,9 +8,10 @@ from django.core.management import CommandError, call_command
 
 from lessons.feeds.fetching import FetchError, fetch_feed, is_public_address
 from lessons.models import Lesson
-from tests.feed_server import feed_server  # noqa: F401 (a fixture)
+from tests import feed_server as local_server
 
 pytestmark = pytest.mark.django_db
+feed_server = local_server.feed_server  # the fixture
 
 FEED = """<rss version="2.0"><channel><title>블로그</title>
 <item><title>[Basic] 파드</title><link>https://blog.example.com/pods</link>
@@ -68,7 +69,7 @@ def test_it_stops_reading_a_huge_response_at_the_size_cap(feed_server, settings,
 
 
 def test_it_says_what_the_server_answered_when_it_is_not_a_feed(feed_server):
-    with pytest.raises(CommandError, match="Nothing was imported: .*: the server answered 404"):
+    with pytest.raises(CommandError, match=r"Nothing was imported: .*: the server answered 404"):
         run(feed_server.url("/missing.xml"))
 
 

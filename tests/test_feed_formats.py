@@ -8,9 +8,10 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from lessons.models import Category, Lesson
-from tests.feed_server import feed_server  # noqa: F401 (a fixture)
+from tests import feed_server as local_server
 
 pytestmark = pytest.mark.django_db
+feed_server = local_server.feed_server  # the fixture
 
 RSS = """<?xml version="1.0" encoding="{encoding}"?>
 <rss version="2.0"><channel><title>블로그</title>
@@ -38,7 +39,8 @@ ATOM_03 = """<?xml version="1.0" encoding="utf-8"?>
   <link rel="alternate" type="text/html" href="https://blog.example.com/atom03"/>
   <id>tag:blog.example.com,2023:1</id><issued>2023-09-05T12:10:00Z</issued>
   <modified>2023-09-06T12:10:00Z</modified>
-  <content type="text/html" mode="escaped">&lt;p&gt;아톰 0.3 &lt;em&gt;본문&lt;/em&gt;.&lt;/p&gt;</content>
+  <content type="text/html" mode="escaped"
+    >&lt;p&gt;아톰 0.3 &lt;em&gt;본문&lt;/em&gt;.&lt;/p&gt;</content>
 </entry></feed>"""
 
 WXR = """<?xml version="1.0" encoding="UTF-8" ?>
@@ -109,8 +111,12 @@ def test_it_takes_the_encoding_from_a_byte_order_mark(feed_server, codec):
 
 
 def test_it_detects_an_undeclared_encoding(feed_server):
-    feed = RSS.format(encoding="x").replace(' encoding="x"', "").replace(
-        "쿠버네티스는", "쿠버네티스는 여러 서버에 나뉘어 도는 컨테이너의 배치와 복구를 맡아서 "
+    feed = (
+        RSS.format(encoding="x")
+        .replace(' encoding="x"', "")
+        .replace(
+            "쿠버네티스는", "쿠버네티스는 여러 서버에 나뉘어 도는 컨테이너의 배치와 복구를 맡아서 "
+        )
     )
     run(feed_server.serve("/feed.xml", feed.encode("euc-kr"), headers={}))
     assert Lesson.objects.get().title == "쿠버네티스 소개"
@@ -148,13 +154,12 @@ def test_it_reads_atom_0_3(feed_server, basic):
 
 def test_it_reads_rss_0_91(feed_server, basic):
     feed = """<rss version="0.91"><channel><title>b</title><item><title>[Basic] 옛 글</title>
-    <link>https://blog.example.com/old</link><description>옛 본문</description></item></channel></rss>"""
+    <link>https://blog.example.com/old</link><description>옛 본문</description></item>
+    </channel></rss>"""
     assert "1 created" in run(feed_server.serve("/old.xml", feed))
 
 
-def test_it_imports_a_wordpress_export_posts_and_drafts_with_categories_and_dates(
-    feed_server, cka
-):
+def test_it_imports_a_wordpress_export_posts_and_drafts_with_categories_and_dates(feed_server, cka):
     items = "".join([
         wxr_item(1, "게시된 글", excerpt="요약문",
                  content='<p>그림 <img src="https://blog.example.com/a.png" alt="a"></p>'),
@@ -192,9 +197,11 @@ def hostile_documents() -> dict[str, str]:
     <author><name>{escaped}</name></author><category term="{escaped}"/>
     <summary type="html">{escaped} 요약</summary>
     <content type="html">&lt;p&gt;본문&lt;/p&gt;{escaped}</content></entry></feed>"""
-    rdf = RSS_10.replace("RDF 글", f"[Basic] 글 {escaped}").replace(
-        "RSS 1.0 본문.", f"본문 {escaped}"
-    ).replace("<dc:subject>Basic</dc:subject>", f"<dc:subject>{escaped}</dc:subject>")
+    rdf = (
+        RSS_10.replace("RDF 글", f"[Basic] 글 {escaped}")
+        .replace("RSS 1.0 본문.", f"본문 {escaped}")
+        .replace("<dc:subject>Basic</dc:subject>", f"<dc:subject>{escaped}</dc:subject>")
+    )
     atom03 = ATOM_03.replace("아톰 0.3 글", f"글 {escaped}").replace(
         "&lt;p&gt;아톰 0.3", f"{escaped}&lt;p&gt;아톰 0.3"
     )

@@ -18,7 +18,9 @@ import httpx
 from django.conf import settings
 
 USER_AGENT = "study-portal-feeds/1.0 (a study group portal importing lessons)"
-ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.1"
+ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.1"
+)
 REDIRECTS = {301, 302, 303, 307, 308}
 
 
