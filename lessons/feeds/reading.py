@@ -26,6 +26,7 @@ WXR_NAMESPACE = re.compile(r"^https?://wordpress\.org/export/\d+\.\d+/?$")
 # WordPress statuses that become lessons (as drafts unless published and asked to).
 WXR_IMPORTED_STATUSES = {"publish", "draft", "pending", "future"}
 _url_validator = URLValidator(schemes=["http", "https"])
+CHARACTER_REFERENCE = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,16})|([0-9]{1,24}));")
 
 
 class FeedError(Exception):
@@ -95,6 +96,7 @@ def read_feed(data: bytes, content_type: str = "", base_url: str = "") -> FeedDo
         raise FeedError("its character encoding could not be told")
     _refuse_unsafe_encoding(encoding, "it reads as")
     _refuse_dtd(utf8)
+    utf8 = CHARACTER_REFERENCE.sub(_valid_reference, utf8)
     response_headers = {"content-type": "application/xml; charset=utf-8"}
     if base_url:
         response_headers["content-location"] = base_url
@@ -161,6 +163,15 @@ def _refuse_dtd(utf8: bytes) -> None:
         ) from error
     except xml.sax.SAXException:
         pass
+
+
+def _valid_reference(match: re.Match) -> bytes:
+    """A character reference to no character (a surrogate, NUL, past U+10FFFF), which
+    crashes feedparser's lenient reader, becomes U+FFFD."""
+    code = int(match[1], 16) if match[1] else int(match[2])
+    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF or code in (0, 0xFFFE, 0xFFFF):
+        return b"&#xFFFD;"
+    return match[0]
 
 
 # Turning feedparser's entries into ours ----------------------------------------------
