@@ -207,3 +207,14 @@ def test_it_refuses_to_fetch_from_the_internal_network(editor_client, feed_serve
 def test_it_says_why_an_address_could_not_be_fetched(editor_client, feed_server):
     html = editor_client.post(UPLOAD, {"url": feed_server.url("/gone.xml")}).content.decode()
     assert "the server answered 404" in html
+
+
+@pytest.mark.parametrize("encoding", ["UTF-7", "x-bogus"])
+def test_it_says_a_feed_s_declared_encoding_cannot_be_read(editor_client, encoding):
+    feed = f'<?xml version="1.0" encoding="{encoding}"?><rss version="2.0"><channel/></rss>'
+    response = preview(editor_client, SimpleUploadedFile("feed.xml", feed.encode()))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Nothing can be imported from this file" in html
+    assert "feed.xml: it declares the" in html and f"encoding &quot;{encoding}&quot;" in html
+    assert SESSION_KEY not in editor_client.session

@@ -16,7 +16,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lessons.feeds import FeedError, import_feed
+from lessons.feeds import FeedError, import_feed, read_feed
 from lessons.models import Category, Lesson
 
 pytestmark = pytest.mark.django_db
@@ -212,6 +212,7 @@ def documents(draw) -> bytes:
 @settings(
     max_examples=80,
     deadline=None,
+    database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(data=documents(), publish=st.booleans())
@@ -231,3 +232,21 @@ def test_it_imports_any_document_safely_or_refuses_it_clearly(basic, data, publi
                 assert len(lesson.title) <= 200 and lesson.title.strip()
                 assert lesson.category.name.strip()
         transaction.set_rollback(True)
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(
+    data=st.one_of(
+        st.binary(max_size=300),
+        documents().flatmap(lambda doc: st.integers(0, len(doc)).map(lambda n: doc[:n])),
+    ),
+    content_type=st.sampled_from(["", "text/xml", "application/rss+xml; charset=euc-kr",
+                                  "text/html; charset=x-bogus", "application/xml; charset=utf-7"]),
+)  # fmt: skip
+def test_it_reads_any_bytes_or_says_why_not(data, content_type):
+    try:
+        document = read_feed(data, content_type)
+    except FeedError as error:
+        assert str(error) and "\n" not in str(error)
+    else:
+        assert all(entry.number == n for n, entry in enumerate(document.entries, 1))

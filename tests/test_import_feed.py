@@ -1,5 +1,6 @@
 """`manage.py import_feed`: a blog's RSS or Atom file becomes lessons."""
 
+import time
 from io import StringIO
 from pathlib import Path
 
@@ -244,3 +245,53 @@ def test_it_converts_html_to_markdown_that_renders_safely():
         "<ul><li>하나</li><li>둘</li></ul><p>kubectl -o &lt;format&gt; &amp; 1 &lt; 2</p>"
     )
     assert markdown_text == "a b c\n\n- 하나\n- 둘\n\nkubectl -o &lt;format> & 1 < 2\n"
+
+
+def test_it_refuses_linear_entity_expansion_at_once(tmp_path):
+    # 40 KB that an XML parser would expand to 100 million characters.
+    path = tmp_path / "bomb.xml"
+    path.write_text(
+        f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "{"x" * 10_000}">]>'
+        f"<rss><channel><item><title>t</title><description>{'&a;' * 10_000}</description>"
+        "</item></channel></rss>",
+        encoding="utf-8",
+    )
+    started = time.monotonic()
+    with pytest.raises(CommandError, match="feeds with a DTD are refused"):
+        run(str(path))
+    assert time.monotonic() - started < 2
+
+
+def test_it_refuses_a_file_over_the_size_cap_before_reading_it(tmp_path, settings):
+    settings.FEED_MAX_BYTES = 1024 * 1024
+    path = tmp_path / "big.xml"
+    path.write_bytes(b"<rss>" + b" " * (1024 * 1024) + b"</rss>")
+    with pytest.raises(CommandError, match="Nothing was imported: .*: it is larger than 1 MB"):
+        run(str(path))
+
+
+def test_it_skips_an_entry_with_an_element_over_the_text_cap(basic, tmp_path, settings):
+    settings.FEED_MAX_ELEMENT_CHARS = 1000
+    items = "".join(
+        f"<item><title>[Basic] 글 {n}</title><link>https://b.example/{n}</link>"
+        f"<description>{'가' * size}</description></item>"
+        for n, size in ((1, 10), (2, 2000))
+    )
+    path = tmp_path / "feed.xml"
+    path.write_text(f'<rss version="2.0"><channel>{items}</channel></rss>', encoding="utf-8")
+    output = run(str(path))
+    assert "skipped: entry 2: 글 2: its content is longer than 1000 characters" in output
+    assert "1 created, 0 updated, 0 unchanged, 1 skipped." in output
+
+
+def test_it_skips_an_entry_the_lesson_model_would_refuse(basic, tmp_path):
+    long_title = "가" * 300  # shortened to 200 characters
+    path = tmp_path / "feed.xml"
+    path.write_text(
+        f'<rss version="2.0"><channel><item><title>[Basic] {long_title}</title>'
+        "<link>https://b.example/1</link><description>본문</description></item>"
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    assert "1 created" in run(str(path))
+    assert len(Lesson.objects.get().title) == 200
