@@ -137,10 +137,11 @@ def _check_declared_encodings(data: bytes, content_type: str) -> None:
 
 def _refuse_unsafe_encoding(name: str, source: str) -> None:
     """Unknown encodings cannot be read as declared; UTF-7 hides markup from filters."""
+    name = re.sub(r"[^\w.:+-]", "?", name)[:40]
     try:
         codec = codecs.lookup(name)
-    except LookupError:
-        raise FeedError(f'{source} the unknown character encoding "{name[:40]}"') from None
+    except (LookupError, ValueError):
+        raise FeedError(f'{source} the unknown character encoding "{name}"') from None
     if codec.name == "utf-7":
         raise FeedError(f'{source} the character encoding "{name}", which is not accepted')
 
