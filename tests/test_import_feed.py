@@ -266,7 +266,7 @@ def test_it_refuses_a_file_over_the_size_cap_before_reading_it(tmp_path, setting
     settings.FEED_MAX_BYTES = 1024 * 1024
     path = tmp_path / "big.xml"
     path.write_bytes(b"<rss>" + b" " * (1024 * 1024) + b"</rss>")
-    with pytest.raises(CommandError, match="Nothing was imported: .*: it is larger than 1 MB"):
+    with pytest.raises(CommandError, match=r"Nothing was imported: .*: it is larger than 1 MB"):
         run(str(path))
 
 
