@@ -1,5 +1,6 @@
 """Fetching a feed from its address: timeouts, size cap, redirects, private addresses."""
 
+import socket
 import time
 from io import StringIO
 
@@ -118,3 +119,12 @@ def test_it_tells_public_from_internal_addresses(address, public):
 def test_it_fetches_only_http_and_https_addresses(url):
     with pytest.raises(FetchError):
         fetch_feed(url)
+
+
+def test_it_says_when_nothing_answers_at_the_address(feed_server):
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    with pytest.raises(FetchError, match="127.0.0.1 could not be reached"):
+        fetch_feed(f"http://127.0.0.1:{port}/feed.xml")

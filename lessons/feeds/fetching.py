@@ -63,19 +63,7 @@ def fetch_feed(
                 raise FetchError(f"{url[:200]} is not a valid address ({error})") from None
             if target.scheme not in ("http", "https") or not target.host:
                 raise FetchError(f"{url[:200]} is not an http or https address")
-            address = _checked_address(target.host, target.port or _default_port(target))
-            request = client.build_request(
-                "GET",
-                target.copy_with(host=address),
-                headers={**headers, "Host": target.netloc.decode("ascii")},
-                extensions={"sni_hostname": target.host},
-            )
-            try:
-                response = client.send(request, stream=True)
-            except httpx.TimeoutException:
-                raise FetchError(f"{target.host} did not answer within {timeout} s") from None
-            except httpx.HTTPError as error:
-                raise FetchError(f"{target.host} could not be reached ({error})") from None
+            response = _send(client, target, headers, timeout)
             try:
                 if response.status_code in REDIRECTS and "location" in response.headers:
                     url = urljoin(str(target), response.headers["location"])
@@ -103,8 +91,30 @@ def _default_port(url: httpx.URL) -> int:
     return 443 if url.scheme == "https" else 80
 
 
-def _checked_address(host: str, port: int) -> str:
-    """The address to connect to for `host`, after checking that every address it
+def _send(client: httpx.Client, target: httpx.URL, headers: dict, timeout: int):
+    """Send the request to each checked address of the host in turn (an IPv6 address
+    may be unreachable from here while an IPv4 one answers)."""
+    failure = ""
+    for address in _checked_addresses(target.host, target.port or _default_port(target)):
+        request = client.build_request(
+            "GET",
+            target.copy_with(host=address),
+            headers={**headers, "Host": target.netloc.decode("ascii")},
+            extensions={"sni_hostname": target.host},
+        )
+        try:
+            return client.send(request, stream=True)
+        except httpx.ConnectError as error:
+            failure = str(error)
+        except httpx.TimeoutException:
+            raise FetchError(f"{target.host} did not answer within {timeout} s") from None
+        except httpx.HTTPError as error:
+            raise FetchError(f"{target.host} could not be reached ({error})") from None
+    raise FetchError(f"{target.host} could not be reached ({failure})")
+
+
+def _checked_addresses(host: str, port: int) -> list[str]:
+    """The addresses to connect to for `host`, after checking that every address it
     resolves to may be reached from here."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -118,7 +128,7 @@ def _checked_address(host: str, port: int) -> str:
                     f"{host} is a private, loopback or link-local address ({address}); "
                     "fetching from the internal network is refused"
                 )
-    return addresses[0]
+    return list(dict.fromkeys(addresses))
 
 
 def is_public_address(address: str) -> bool:
