@@ -126,5 +126,5 @@ def test_it_says_when_nothing_answers_at_the_address(feed_server):
     closed.bind(("127.0.0.1", 0))
     port = closed.getsockname()[1]
     closed.close()
-    with pytest.raises(FetchError, match="127.0.0.1 could not be reached"):
+    with pytest.raises(FetchError, match=r"127\.0\.0\.1 could not be reached"):
         fetch_feed(f"http://127.0.0.1:{port}/feed.xml")
