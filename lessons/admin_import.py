@@ -89,6 +89,7 @@ class Summary:
     unchanged: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     new_categories: list[str] = field(default_factory=list)
+    read_as: str = ""
 
     @classmethod
     def of_feed(cls, result: FeedImportResult) -> "Summary":
@@ -102,6 +103,7 @@ class Summary:
             unchanged=[label(o) for o in result.unchanged],
             skipped=[(f"#{o.number} {o.title}", o.reason) for o in result.skipped],
             new_categories=result.new_categories,
+            read_as=result.read_as,
         )
 
     @classmethod

@@ -218,3 +218,10 @@ def test_it_says_a_feed_s_declared_encoding_cannot_be_read(editor_client, encodi
     assert "Nothing can be imported from this file" in html
     assert "feed.xml: it declares the" in html and f"encoding &quot;{encoding}&quot;" in html
     assert SESSION_KEY not in editor_client.session
+
+
+def test_it_says_what_format_and_encoding_the_feed_was_read_as(editor_client, feed_server):
+    feed = '<?xml version="1.0" encoding="EUC-KR"?><rss version="2.0"><channel/></rss>'
+    url = feed_server.serve("/feed.xml", feed.encode("euc-kr"))
+    html = editor_client.post(UPLOAD, {"url": url}).content.decode()
+    assert "Read as RSS 2.0, euc-kr." in html

@@ -40,8 +40,7 @@ class FeedImportResult:
     skipped: list[Outcome] = field(default_factory=list)
     new_categories: list[str] = field(default_factory=list)
     dry_run: bool = False
-    format: str = ""
-    encoding: str = ""
+    read_as: str = ""  # the document's format and encoding, e.g. "RSS 2.0, euc-kr"
 
 
 def read_source(source: Path | BinaryIO | bytes) -> bytes:
@@ -224,7 +223,7 @@ def import_document(
 ) -> FeedImportResult:
     """Import the entries of a document already read; all in one transaction (a savepoint
     when the caller has one open, e.g. to hold a lock on the feed's source)."""
-    result = FeedImportResult(dry_run=dry_run, format=document.format, encoding=document.encoding)
+    result = FeedImportResult(dry_run=dry_run, read_as=document.described)
     with transaction.atomic():
         # Read inside the transaction, so that a caller's lock covers what is matched.
         existing = {

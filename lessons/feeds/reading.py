@@ -26,6 +26,22 @@ WXR_NAMESPACE = re.compile(r"^https?://wordpress\.org/export/\d+\.\d+/?$")
 # WordPress statuses that become lessons (as drafts unless published and asked to).
 WXR_IMPORTED_STATUSES = {"publish", "draft", "pending", "future"}
 _url_validator = URLValidator(schemes=["http", "https"])
+# feedparser's names of formats, as an editor would call them.
+FORMAT_NAMES = {
+    "rss090": "RSS 0.90",
+    "rss091n": "RSS 0.91",
+    "rss091u": "RSS 0.91",
+    "rss092": "RSS 0.92",
+    "rss093": "RSS 0.93",
+    "rss094": "RSS 0.94",
+    "rss10": "RSS 1.0",
+    "rss20": "RSS 2.0",
+    "atom01": "Atom 0.1",
+    "atom02": "Atom 0.2",
+    "atom03": "Atom 0.3",
+    "atom10": "Atom 1.0",
+    "wordpress": "WordPress export",
+}
 CHARACTER_REFERENCE = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,16})|([0-9]{1,24}));")
 
 
@@ -67,6 +83,12 @@ class FeedDocument:
     format: str  # feedparser's name of the format, e.g. "rss20", "atom03", "wordpress"
     encoding: str
     entries: list[FeedEntry]
+
+    @property
+    def described(self) -> str:
+        """E.g. "RSS 2.0, euc-kr"."""
+        name = FORMAT_NAMES.get(self.format, self.format.upper() or "an RSS or Atom feed")
+        return f"{name}, {self.encoding}"
 
 
 def is_web_url(value: str) -> bool:

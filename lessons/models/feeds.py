@@ -1,5 +1,6 @@
 """A blog feed that `manage.py sync_feeds` keeps lessons in step with."""
 
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +13,12 @@ class FeedSource(models.Model):
         NOT_MODIFIED = "not_modified", _("Not modified")
         FAILED = "failed", _("Failed")
 
-    url = models.URLField(_("feed address"), max_length=500, unique=True)
+    url = models.URLField(
+        _("feed address"),
+        max_length=500,
+        unique=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
     category = models.ForeignKey(
         Category,
         verbose_name=_("category for posts that name none"),

@@ -67,7 +67,7 @@ class Command(BaseCommand):
     def _report(self, result: FeedImportResult, verbosity: int) -> None:
         would = "would be " if result.dry_run else ""
         if verbosity >= 1:
-            self.stdout.write(f"read as {result.format or 'a feed'}, {result.encoding}")
+            self.stdout.write(f"read as {result.read_as}")
             for name in result.new_categories:
                 self.stdout.write(f"category {would}created: {name}")
             for label, outcomes in (("created", result.created), ("updated", result.updated)):
