@@ -224,7 +224,7 @@ def test_it_uses_an_atom_summary_when_there_is_no_content(basic):
     assert lesson.body == "본문 대신 요약만 있다.\n"
 
 
-def test_it_streams_a_large_feed_with_a_progress_bar(basic, tmp_path):
+def test_it_imports_a_large_feed_with_a_progress_bar(basic, tmp_path):
     items = "".join(
         f"<item><title>[Basic] 글 {n}</title><link>https://b.example/{n}</link>"
         f"<description>&lt;p&gt;본문 {n}&lt;/p&gt;</description></item>"
@@ -284,7 +284,7 @@ def test_it_skips_an_entry_with_an_element_over_the_text_cap(basic, tmp_path, se
     assert "1 created, 0 updated, 0 unchanged, 1 skipped." in output
 
 
-def test_it_skips_an_entry_the_lesson_model_would_refuse(basic, tmp_path):
+def test_it_shortens_a_long_title_to_what_the_lesson_model_allows(basic, tmp_path):
     long_title = "가" * 300  # shortened to 200 characters
     path = tmp_path / "feed.xml"
     path.write_text(
