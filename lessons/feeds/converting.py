@@ -2,8 +2,10 @@
 
 import html
 import re
+import warnings
 
 import nh3
+from bs4 import MarkupResemblesLocatorWarning
 from markdownify import MarkdownConverter
 
 from lessons.feeds.reading import FeedEntry
@@ -17,6 +19,8 @@ BLOCK_END = re.compile(r"</(?:p|div|h[1-6]|li|tr|td|th|pre|blockquote)\s*>|<br\s
 # Text that looks like the start of a tag would become raw HTML in Markdown (and then be
 # removed by the sanitizer): `kubectl get -o <format>` must keep its `<format>`.
 TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+# A post whose whole text is an address ("https://…") is HTML to us, not a file name.
+warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
 
 
 def plain(fragment: str) -> str:
