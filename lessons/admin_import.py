@@ -1,5 +1,6 @@
-"""Editors' bulk import in the admin: upload a blog feed or a zip of Markdown lessons, read
-what a dry run would do, then confirm.
+"""Editors' bulk import in the admin: upload a blog feed or a zip of Markdown lessons (or
+give a feed's address), read what a dry run would do, then confirm. Also the admin of the
+feed sources that `sync_feeds` keeps in step.
 
 Between the two steps the upload waits, compressed, in the editor's session: sessions
 live in the database, so the confirming request may reach any app process or machine.
@@ -26,8 +27,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lessons.feeds import FeedError, FeedImportResult, import_feed
+from lessons.feeds.fetching import FetchError, fetch_feed
+from lessons.feeds.sync import sync_source
 from lessons.importing import ImportFailed, ImportResult, import_folder
-from lessons.models import Category
+from lessons.models import Category, FeedSource
 
 SESSION_KEY = "lessons_pending_import"
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -38,10 +41,18 @@ MAX_ZIP_FILE_BYTES = 1024 * 1024
 class ImportUploadForm(forms.Form):
     upload = forms.FileField(
         label=gettext_lazy("Feed or zip file"),
+        required=False,
         help_text=gettext_lazy(
-            "An RSS 2.0 or Atom file (a blog's feed or export), or a zip of Markdown lessons "
+            "A blog's feed (RSS or Atom) or WordPress export, or a zip of Markdown lessons "
             "with front matter and an optional categories.yaml."
         ),
+    )
+    url = forms.URLField(
+        label=gettext_lazy("Or the feed's address"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=gettext_lazy("e.g. https://blog.example.com/rss"),
     )
     category = forms.ModelChoiceField(
         Category.objects.all(),
@@ -54,12 +65,18 @@ class ImportUploadForm(forms.Form):
 
     def clean_upload(self):
         upload = self.cleaned_data["upload"]
-        if upload.size > MAX_UPLOAD_BYTES:
+        if upload and upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
                 _("The file is larger than %(size)d MB; use the import_feed command instead.")
                 % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
             )
         return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and bool(cleaned.get("upload")) == bool(cleaned.get("url")):
+            raise forms.ValidationError(_("Choose a file or give a feed's address, not both."))
+        return cleaned
 
 
 @dataclass
@@ -72,6 +89,7 @@ class Summary:
     unchanged: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     new_categories: list[str] = field(default_factory=list)
+    read_as: str = ""
 
     @classmethod
     def of_feed(cls, result: FeedImportResult) -> "Summary":
@@ -85,6 +103,7 @@ class Summary:
             unchanged=[label(o) for o in result.unchanged],
             skipped=[(f"#{o.number} {o.title}", o.reason) for o in result.skipped],
             new_categories=result.new_categories,
+            read_as=result.read_as,
         )
 
     @classmethod
@@ -150,6 +169,8 @@ def run_import(pending: dict, *, dry_run: bool) -> Summary:
             category=pending["category"],
             publish=pending["publish"],
             dry_run=dry_run,
+            content_type=pending.get("content_type", ""),
+            base_url=pending.get("base_url", ""),
         )
     except FeedError as error:
         raise ImportFailed([f"{pending['name']}: {error}"]) from error
@@ -161,12 +182,22 @@ def _looks_like_zip(name: str, data: bytes) -> bool:
 
 
 def _pending_upload(form: ImportUploadForm) -> dict:
-    upload = form.cleaned_data["upload"]
-    data = b"".join(upload.chunks())
+    """The upload, or the feed fetched from the address given, as it waits in the session."""
+    upload, url = form.cleaned_data["upload"], form.cleaned_data["url"]
+    fetched = None
+    if url:
+        try:
+            fetched = fetch_feed(url, max_bytes=MAX_UPLOAD_BYTES)
+        except FetchError as error:
+            raise ImportFailed([f"{url}: {error}"]) from error
+    name = url or upload.name
+    data = fetched.content if fetched else b"".join(upload.chunks())
     category = form.cleaned_data["category"]
     return {
-        "name": upload.name,
-        "kind": "zip" if _looks_like_zip(upload.name, data) else "feed",
+        "name": name,
+        "kind": "feed" if fetched else "zip" if _looks_like_zip(name, data) else "feed",
+        "content_type": fetched.content_type if fetched else "",
+        "base_url": fetched.url if fetched else "",
         "data": base64.b64encode(zlib.compress(data)).decode(),
         "digest": hashlib.sha256(data).hexdigest(),
         "category": category.name if category else "",
@@ -221,8 +252,8 @@ class LessonImport:
         form = ImportUploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return self._render(request, "admin/lessons/import_upload.html", {"form": form})
-        pending = _pending_upload(form)
         try:
+            pending = _pending_upload(form)
             summary = run_import(pending, dry_run=True)
         except ImportFailed as failure:
             return self._render(
@@ -274,3 +305,50 @@ class LessonImport:
         return HttpResponseRedirect(
             reverse(f"{self.model_admin.admin_site.name}:lessons_lesson_changelist")
         )
+
+
+@admin.register(FeedSource)
+class FeedSourceAdmin(admin.ModelAdmin):
+    """Blogs whose feeds `manage.py sync_feeds` keeps lessons in step with, and how their
+    last sync went."""
+
+    list_display = [
+        "url",
+        "category",
+        "publish_new",
+        "last_run_at",
+        "last_outcome",
+        "last_created",
+        "last_updated",
+        "last_skipped",
+        "last_error",
+    ]
+    list_filter = ["last_outcome"]
+    list_select_related = ["category"]
+    readonly_fields = [
+        "last_run_at",
+        "last_outcome",
+        "last_created",
+        "last_updated",
+        "last_skipped",
+        "last_error",
+    ]
+    actions = ["sync_now"]
+
+    @admin.action(description=gettext_lazy("Sync the selected feed sources now"))
+    def sync_now(self, request: HttpRequest, queryset) -> None:
+        for source in queryset.select_related("category"):
+            sync_source(source)
+            if source.last_outcome == FeedSource.Outcome.FAILED:
+                messages.error(request, f"{source.url}: {source.last_error}")
+            else:
+                messages.success(
+                    request,
+                    _("%(url)s: %(created)d created, %(updated)d updated, %(skipped)d skipped.")
+                    % {
+                        "url": source.url,
+                        "created": source.last_created,
+                        "updated": source.last_updated,
+                        "skipped": source.last_skipped,
+                    },
+                )

@@ -222,3 +222,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "WARNING")},
 }
+
+# Blog feeds (lessons/feeds/): a feed document is read whole, so its size is capped, and
+# so is the text of any one element. Fetching a feed's address refuses private, loopback
+# and link-local targets unless FEED_ALLOW_PRIVATE_ADDRESSES is True (tests, intranets).
+FEED_MAX_BYTES = envint("FEED_MAX_BYTES", str(32 * 1024 * 1024))
+FEED_MAX_ELEMENT_CHARS = envint("FEED_MAX_ELEMENT_CHARS", "1000000")
+FEED_ALLOW_PRIVATE_ADDRESSES = envbool("FEED_ALLOW_PRIVATE_ADDRESSES", "False")
+FEED_FETCH_TIMEOUT = envint("FEED_FETCH_TIMEOUT", "10")
+FEED_FETCH_MAX_REDIRECTS = envint("FEED_FETCH_MAX_REDIRECTS", "5")

@@ -11,9 +11,11 @@ from django.urls import reverse
 
 from lessons.admin_import import SESSION_KEY
 from lessons.models import Category, Lesson, Quiz
+from tests import feed_server as local_server
 from tests.conftest import make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+feed_server = local_server.feed_server  # the fixture
 
 DATA = Path(__file__).parent / "data"
 SEED_FOLDER = Path(__file__).resolve().parent.parent / "fixtures" / "lessons"
@@ -49,6 +51,7 @@ def test_it_shows_the_upload_form_to_editors(editor_client):
     html = editor_client.get(UPLOAD).content.decode()
     assert 'enctype="multipart/form-data"' in html
     assert 'name="upload"' in html and 'name="category"' in html and 'name="publish"' in html
+    assert 'name="url"' in html
 
 
 def test_it_refuses_visitors_learners_and_staff_without_permission(client, alice_client):
@@ -111,10 +114,18 @@ def test_it_imports_nothing_for_a_stale_preview(editor_client, basic, cka):
     )
 
 
-def test_it_says_where_a_malformed_feed_broke(editor_client):
+def test_it_previews_what_a_feed_reader_makes_of_a_malformed_feed(editor_client, cka):
     html = preview(editor_client, feed_upload(DATA / "malformed-feed.xml")).content.decode()
+    assert "1 to create, 0 to update, 0 unchanged, 1 skipped." in html
+    assert "#2 닫히지 않은 태그: no content" in html
+    assert Lesson.objects.count() == 0
+
+
+def test_it_says_why_a_file_that_is_not_a_feed_cannot_be_imported(editor_client):
+    upload = SimpleUploadedFile("page.xml", b"<html><body>a web page</body></html>")
+    html = preview(editor_client, upload).content.decode()
     assert "Nothing can be imported from this file" in html
-    assert "malformed-feed.xml: line 13, column 30: mismatched tag" in html
+    assert "page.xml: it is not an RSS or Atom feed" in html
     assert Lesson.objects.count() == 0
     assert SESSION_KEY not in editor_client.session
 
@@ -159,3 +170,58 @@ def test_it_refuses_files_it_cannot_read(editor_client, upload, message):
     html = preview(editor_client, upload).content.decode()
     assert message in html
     assert Lesson.objects.count() == 0
+
+
+def test_it_previews_and_imports_a_feed_from_its_address(editor_client, feed_server, basic, cka):
+    url = feed_server.serve("/feed.xml", (DATA / "blog-feed.xml").read_bytes())
+    notices = Category.objects.create(name="공지", slug="notice", position=3)
+    html = editor_client.post(UPLOAD, {"url": url, "category": notices.pk}).content.decode()
+    assert "4 to create, 0 to update, 0 unchanged, 3 skipped." in html
+    assert Lesson.objects.count() == 0
+    digest = editor_client.session[SESSION_KEY]["digest"]
+    editor_client.post(CONFIRM, {"digest": digest})
+    assert Lesson.objects.count() == 4
+    assert len(feed_server.requests) == 1  # confirming imports what was previewed
+
+
+@pytest.mark.parametrize("give", ["both", "neither"])
+def test_it_asks_for_a_file_or_an_address(editor_client, give):
+    fields = (
+        {"upload": feed_upload(), "url": "https://blog.example.com/rss"} if give == "both" else {}
+    )
+    html = editor_client.post(UPLOAD, fields).content.decode()
+    assert "Choose a file or give a feed&#x27;s address, not both." in html
+    assert SESSION_KEY not in editor_client.session
+
+
+def test_it_refuses_to_fetch_from_the_internal_network(editor_client, feed_server, settings):
+    settings.FEED_ALLOW_PRIVATE_ADDRESSES = False
+    url = feed_server.serve("/feed.xml", (DATA / "blog-feed.xml").read_bytes())
+    html = editor_client.post(UPLOAD, {"url": url}).content.decode()
+    assert "Nothing can be imported" in html
+    assert "fetching from the internal network is refused" in html
+    assert feed_server.requests == []
+    assert SESSION_KEY not in editor_client.session
+
+
+def test_it_says_why_an_address_could_not_be_fetched(editor_client, feed_server):
+    html = editor_client.post(UPLOAD, {"url": feed_server.url("/gone.xml")}).content.decode()
+    assert "the server answered 404" in html
+
+
+@pytest.mark.parametrize("encoding", ["UTF-7", "x-bogus"])
+def test_it_says_a_feed_s_declared_encoding_cannot_be_read(editor_client, encoding):
+    feed = f'<?xml version="1.0" encoding="{encoding}"?><rss version="2.0"><channel/></rss>'
+    response = preview(editor_client, SimpleUploadedFile("feed.xml", feed.encode()))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Nothing can be imported from this file" in html
+    assert "feed.xml: it declares the" in html and f"encoding &quot;{encoding}&quot;" in html
+    assert SESSION_KEY not in editor_client.session
+
+
+def test_it_says_what_format_and_encoding_the_feed_was_read_as(editor_client, feed_server):
+    feed = '<?xml version="1.0" encoding="EUC-KR"?><rss version="2.0"><channel/></rss>'
+    url = feed_server.serve("/feed.xml", feed.encode("euc-kr"))
+    html = editor_client.post(UPLOAD, {"url": url}).content.decode()
+    assert "Read as RSS 2.0, euc-kr." in html

@@ -1,6 +1,7 @@
 """What is learned (categories, lessons, quizzes) and each learner's record of it."""
 
 from lessons.models.content import Category, Lesson, LessonQuerySet
+from lessons.models.feeds import FeedSource
 from lessons.models.progress import Completion, ReadingPosition
 from lessons.models.quiz import (
     AttemptAnswer,
@@ -17,6 +18,7 @@ __all__ = [
     "Category",
     "Choice",
     "Completion",
+    "FeedSource",
     "Lesson",
     "LessonQuerySet",
     "Question",

@@ -1,4 +1,4 @@
-"""`manage.py import_feed PATH`: one lesson per entry of an RSS 2.0 or Atom file."""
+"""`manage.py import_feed PATH|URL`: one lesson per entry of a blog's feed or export."""
 
 from pathlib import Path
 
@@ -6,18 +6,20 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from lessons.feeds import FeedError, FeedImportResult, import_feed
+from lessons.feeds.fetching import FetchError, fetch_feed
 
 
 class Command(BaseCommand):
     help = (
-        "Create or update lessons from a blog's RSS 2.0 or Atom feed (or export). Entries "
+        "Create or update lessons from a blog's feed (RSS 0.9x/1.0/2.0, Atom 0.3/1.0) or a "
+        "WordPress export, given as a file or an http(s) address. Entries "
         "are matched to lessons by their link or id, so importing again updates them. A "
         "title '[Category] Title' names the category, else the entry's own category, else "
         "--category. Updates keep each lesson's category, position, status and slug."
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("path", type=Path)
+        parser.add_argument("path", help="A feed file, or the feed's http(s) address.")
         parser.add_argument(
             "--category", default="", help="Category (name) of entries that name none."
         )
@@ -28,8 +30,15 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Say what would happen; change nothing."
         )
 
-    def handle(self, *args, path: Path, category: str, publish: bool, dry_run: bool, **options):
-        if not path.is_file():
+    def handle(self, *args, path: str, category: str, publish: bool, dry_run: bool, **options):
+        source, fetched = Path(path), None
+        if path.startswith(("http://", "https://")):
+            try:
+                fetched = fetch_feed(path)
+            except FetchError as error:
+                raise CommandError(f"Nothing was imported: {path}: {error}") from error
+            source = fetched.content
+        elif not source.is_file():
             raise CommandError(f"{path}: no such file")
         bar = None
 
@@ -40,7 +49,13 @@ class Command(BaseCommand):
 
         try:
             result = import_feed(
-                path, category=category, publish=publish, dry_run=dry_run, progress=progress
+                source,
+                category=category,
+                publish=publish,
+                dry_run=dry_run,
+                progress=progress,
+                content_type=fetched.content_type if fetched else "",
+                base_url=fetched.url if fetched else "",
             )
         except FeedError as error:
             raise CommandError(f"Nothing was imported: {path}: {error}") from error
@@ -52,6 +67,7 @@ class Command(BaseCommand):
     def _report(self, result: FeedImportResult, verbosity: int) -> None:
         would = "would be " if result.dry_run else ""
         if verbosity >= 1:
+            self.stdout.write(f"read as {result.read_as}")
             for name in result.new_categories:
                 self.stdout.write(f"category {would}created: {name}")
             for label, outcomes in (("created", result.created), ("updated", result.updated)):
