@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lessons', '0004_completion_index_covers_lesson'),
+        ('lessons', '0005_attempts_passed_as_shown'),
     ]
 
     operations = [
