@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from lessons.models import Question, Quiz
+from lessons.models import Lesson, Question, Quiz
 from lessons.rendering import render_markdown
 from tests.conftest import make_lesson
 
@@ -325,3 +325,26 @@ def test_it_never_lets_a_body_take_an_id_the_lesson_page_uses(alice_client, basi
     page = alice_client.get(reverse("lessons:lesson", args=["hostile"])).content.decode()
     ids = [attrs["id"] for _, attrs in elements(page) if "id" in attrs]
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+
+
+def test_it_lets_a_keyboard_scroll_code_and_tables():
+    html = render_markdown(
+        "```bash\nkubectl get pods\n```\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n"
+    ).html
+
+    assert '<pre tabindex="0">' in html
+    assert '<table tabindex="0">' in html
+
+
+def test_it_renders_stored_lessons_again_when_migrating(basic):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    lesson = make_lesson(basic, "Code", body="```bash\nls\n```\n")
+    Lesson.objects.filter(pk=lesson.pk).update(body_html="<pre>old</pre>")
+    migration = import_module("lessons.migrations.0007_rerender_for_scrollable_code")
+
+    migration.render_again(apps, None)
+
+    assert 'tabindex="0"' in Lesson.objects.get(pk=lesson.pk).body_html
