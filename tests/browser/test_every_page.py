@@ -22,6 +22,10 @@ from tests.browser.pages import (
 )
 
 WIDTHS = [360, 390, 768, 1280]
+# Expected to fail with findings until the redesign lands; a broken walk fails for real.
+NEEDS_UI = pytest.mark.xfail(
+    strict=False, raises=pytest.fail.Exception, reason="needs the redesigned UI"
+)
 AXE_WIDTHS = [390, 1280]
 
 
@@ -75,13 +79,13 @@ def report(findings: dict, role: str, check: str, title: str) -> None:
         pytest.fail(f"{title} for the {role}:\n" + "\n".join(found), pytrace=False)
 
 
-@pytest.mark.xfail(strict=False, reason="needs the redesigned UI")
+@NEEDS_UI
 @pytest.mark.parametrize("role", ROLES)
 def test_it_has_no_axe_violations_on_any_page(findings, role):
     report(findings, role, "axe", "axe violations (or console errors)")
 
 
-@pytest.mark.xfail(strict=False, reason="needs the redesigned UI")
+@NEEDS_UI
 @pytest.mark.parametrize("role", ROLES)
 def test_it_fits_every_page_in_the_screen_width(findings, role):
     report(findings, role, "overflow", "pages wider than the screen (or console errors)")
