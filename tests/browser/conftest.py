@@ -118,9 +118,9 @@ def open_page(browser, request, **options):
 
 @pytest.fixture
 def page(browser, request):
-    context, page, watch = open_page(browser, request)
-    yield page
-    finish(request, page, context, watch)
+    opened = [open_page(browser, request)]
+    yield opened[0][1]
+    finish(request, opened)
 
 
 @pytest.fixture
@@ -130,29 +130,32 @@ def new_page(browser, request):
     opened = []
 
     def open_more(**options):
-        context, page, watch = open_page(browser, request, **options)
-        opened.append((page, context, watch))
-        return page
+        opened.append(open_page(browser, request, **options))
+        return opened[-1][1]
 
     yield open_more
-    for page, context, watch in opened:
-        finish(request, page, context, watch)
+    finish(request, opened)
 
 
 @pytest.fixture
 def page_without_js(browser, request):
-    context, page, watch = open_page(browser, request, java_script_enabled=False)
-    yield page
-    finish(request, page, context, watch)
+    opened = [open_page(browser, request, java_script_enabled=False)]
+    yield opened[0][1]
+    finish(request, opened)
 
 
-def finish(request, page, context, watch: ConsoleWatch) -> None:
+def finish(request, opened: list) -> None:
+    """Close the test's pages: a screenshot of each when the test failed, and the console
+    errors of all of them checked."""
     report = getattr(request.node, "report_call", None)
-    if report is not None and report.failed:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=ARTIFACTS / f"{request.node.name}.png", full_page=True)
-    context.close()
-    problems = watch.problems()
+    problems = []
+    for number, (context, page, watch) in enumerate(opened, start=1):
+        if report is not None and report.failed:
+            ARTIFACTS.mkdir(exist_ok=True)
+            suffix = f"-{number}" if len(opened) > 1 else ""
+            page.screenshot(path=ARTIFACTS / f"{request.node.name}{suffix}.png", full_page=True)
+        context.close()
+        problems += watch.problems()
     if report is not None and not report.passed:
         # The test already failed (or failed as expected): the console is a clue, not news.
         if problems:

@@ -67,10 +67,11 @@ def pages_for(role: str) -> list[Page]:
             Page("group", reverse("groups:detail", args=[group.pk])),
         ]
     learner = User.objects.get(username=LEARNER)
+    # A lesson, my progress and 404 look the same to an instructor: axe has seen them.
     return [
         Page("home", reverse("lessons:home")),
-        Page("lesson", lesson.get_absolute_url()),
-        Page("my progress", reverse("lessons:my_progress")),
+        Page("lesson", lesson.get_absolute_url(), axe=False),
+        Page("my progress", reverse("lessons:my_progress"), axe=False),
         Page("groups", reverse("groups:list")),
         Page("group", reverse("groups:detail", args=[group.pk])),
         Page("group manage", reverse("groups:manage", args=[group.pk])),
@@ -84,7 +85,7 @@ def pages_for(role: str) -> list[Page]:
             "dashboard lesson",
             reverse("groups:dashboard_lesson", args=[group.pk, lesson.pk]),
         ),
-        Page("404", NOT_FOUND, status=404),
+        Page("404", NOT_FOUND, status=404, axe=False),
     ]
 
 
