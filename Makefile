@@ -57,4 +57,5 @@ faults: install postgres
 
 # README screenshots, desktop and phone, from the demo data on a throw-away SQLite database.
 screenshots: install
+	@fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || (apt-get update -qq && apt-get install -y -qq fonts-noto-cjk)
 	$(BIN)/python tests/browser/screenshots.py
