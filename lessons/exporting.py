@@ -44,7 +44,7 @@ def _dump(data) -> str:
 
 
 def _file_name(number: int, lesson: Lesson) -> str:
-    """'0007-쿠버네티스-네트워크.md': numbered in learning order, short enough for any disk."""
+    """'0007-kubernetes-network.md': numbered in learning order, short enough for any disk."""
     stem = lesson.slug.encode()[:FILE_NAME_BYTES].decode(errors="ignore")
     return f"{number:04d}-{stem}.md"
 

@@ -133,12 +133,12 @@ def test_it_says_why_a_file_that_is_not_a_feed_cannot_be_imported(editor_client)
 def test_it_previews_and_imports_a_zip_of_markdown_lessons_with_quizzes(editor_client):
     html = preview(editor_client, zip_upload(seed_files("lessons/"))).content.decode()
     assert "8 to create, 0 to update, 0 unchanged, 0 skipped." in html
-    assert "쿠버네티스-네트워크" in html
+    assert "kubernetes-network" in html
     assert Lesson.objects.count() == 0 and Category.objects.count() == 0
     digest = editor_client.session[SESSION_KEY]["digest"]
     editor_client.post(CONFIRM, {"digest": digest})
     assert Lesson.objects.count() == 8
-    assert Quiz.objects.filter(lesson__slug="쿠버네티스-네트워크").exists()
+    assert Quiz.objects.filter(lesson__slug="kubernetes-network").exists()
 
 
 def test_it_lists_the_problems_of_a_zip_and_imports_nothing(editor_client):

@@ -109,14 +109,14 @@ def test_it_writes_the_format_import_lessons_reads(tmp_path):
     load_everything()
     export(tmp_path)
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names[0] == "0001-쿠버네티스-오케스트레이션-실습.md"
+    assert names[0] == "0001-kubernetes-orchestration-lab.md"
     assert "categories.yaml" in names
-    text = (tmp_path / "0002-쿠버네티스-네트워크.md").read_text(encoding="utf-8")
+    text = (tmp_path / "0002-kubernetes-network.md").read_text(encoding="utf-8")
     front, body = split_front_matter(text)
     assert "title: 쿠버네티스 네트워크\n" in front
     assert "category: basic\n" in front
     assert "- kind: true_false\n" in front and "answer: false\n" in front
-    assert body.lstrip().startswith(Lesson.objects.get(slug="쿠버네티스-네트워크").body[:40])
+    assert body.lstrip().startswith(Lesson.objects.get(slug="kubernetes-network").body[:40])
     feed_lesson = next(tmp_path.glob("*-스케줄러와-노드-배치.md")).read_text(encoding="utf-8")
     assert "published_at: '2023-09-05T12:10:00+00:00'\n" in feed_lesson
     assert "source_url: https://blog.example.com/entry/scheduler\n" in feed_lesson
