@@ -121,6 +121,8 @@ def submit_attempt(user, quiz: Quiz, questions: list[Question], data) -> QuizAtt
     """Score a posted quiz and store the attempt. A repeat of the same form returns the
     attempt it made the first time. Raises InvalidSubmission and stores nothing when the
     post does not fit the quiz."""
+    if not questions:
+        raise InvalidSubmission([_("This quiz has no questions yet.")])
     token = data.get("form_token", "")
     if not token or len(token) > FORM_TOKEN_MAX_CHARS:
         raise InvalidSubmission([_("The form is incomplete. Reload the quiz and try again.")])

@@ -60,7 +60,7 @@ def _attempt_history(request, quiz: Quiz) -> dict:
     if not request.user.is_authenticated:
         return {"attempts": [], "best": None}
     attempts = list(QuizAttempt.objects.filter(user=request.user, quiz=quiz))
-    best = max(attempts, key=lambda a: (a.score * 100 // a.max_score, a.score), default=None)
+    best = max(attempts, key=lambda a: (a.percent, a.score), default=None)
     return {"attempts": attempts, "best": best}
 
 

@@ -447,3 +447,42 @@ def test_it_refuses_a_short_answer_that_yaml_reads_as_a_number(tmp_path):
 
     with pytest.raises(CommandError, match=r"a-pods\.md, question 4"):
         import_folder(folder)
+
+
+def test_it_refuses_to_delete_every_question_of_a_quiz(editor, quiz):
+    deletes = {f"questions-{index}-DELETE": ["on"] for index in range(4)}
+    response = post_quiz_change(editor, quiz.quiz, deletes)
+
+    assert response.status_code == 200
+    assert "A quiz needs at least one question." in parse(response.content).text
+    assert Question.objects.count() == 4
+
+
+def test_it_refuses_a_new_quiz_without_questions(editor, lessons):
+    url = reverse("admin:lessons_quiz_add")
+    fields = form_fields(parse(editor.get(url).content).find("form", id="quiz_form"))
+    response = editor.post(url, fields | {"lesson": [str(lessons[1].pk)]})
+
+    assert response.status_code == 200
+    assert "A quiz needs at least one question." in parse(response.content).text
+    assert not Quiz.objects.exists()
+
+
+def test_it_saves_a_new_quiz_with_one_question(editor, lessons):
+    url = reverse("admin:lessons_quiz_add")
+    fields = form_fields(parse(editor.get(url).content).find("form", id="quiz_form"))
+    response = editor.post(
+        url,
+        fields
+        | {
+            "lesson": [str(lessons[1].pk)],
+            "questions-TOTAL_FORMS": ["1"],
+            "questions-0-kind": ["short"],
+            "questions-0-prompt": ["서비스를 만드는 명령은?"],
+            "questions-0-accepted_answers": ["kubectl expose"],
+            "questions-0-position": ["1"],
+        },
+    )
+
+    assert response.status_code == 302
+    assert Quiz.objects.get().questions.count() == 1

@@ -523,3 +523,30 @@ def test_it_runs_as_many_queries_for_30_questions_as_for_3(learner, basic, recor
     record_property("queries", counts)
 
     assert counts[3] == counts[30]
+
+
+@pytest.fixture
+def empty_quiz(lessons) -> Quiz:
+    return Quiz.objects.create(lesson=lessons[1])
+
+
+def test_it_refuses_a_submission_to_a_quiz_without_questions(learner, empty_quiz):
+    url = reverse("lessons:quiz", args=[empty_quiz.lesson.slug])
+    response = take(learner, url, {})
+
+    assert response.status_code == 400
+    assert "This quiz has no questions yet." in response.content.decode()
+    assert not QuizAttempt.objects.exists()
+
+
+def test_it_shows_the_quiz_and_an_attempt_scored_out_of_zero(learner, alice, empty_quiz):
+    # Stored before empty quizzes were refused: the pages must still open.
+    attempt = QuizAttempt.objects.create(
+        user=alice, quiz=empty_quiz, score=0, max_score=0, passed=False, form_token="old"
+    )
+    slug = empty_quiz.lesson.slug
+
+    assert learner.get(reverse("lessons:quiz", args=[slug])).status_code == 200
+    page = learner.get(reverse("lessons:quiz_attempt", args=[slug, attempt.pk]))
+    assert page.status_code == 200
+    assert "0 / 0 (0%)" in page.content.decode()
