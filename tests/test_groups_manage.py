@@ -1,10 +1,12 @@
 """The instructor's page: settings and pace, invite link, members."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
 from portal.models import StudyGroup
-from tests.conftest import make_user
+from tests.conftest import make_lesson, make_user
 from tests.test_groups_helpers import logged_in, make_group
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -49,3 +51,31 @@ def test_it_keeps_the_settings_when_the_form_is_wrong(teacher):
     assert response.status_code == 200
     assert group.name == "쿠버네티스 스터디"
     assert group.pace == StudyGroup.Pace.NONE
+
+
+@pytest.mark.parametrize("start", ["9999-12-31", "0001-01-01", "1999-12-31", "2100-01-01"])
+def test_it_refuses_a_pace_start_outside_the_sane_range(teacher, alice, start):
+    group = make_group(instructors=(teacher,), learners=(alice,))
+    response = logged_in(teacher).post(
+        reverse("groups:manage", args=[group.pk]),
+        {"name": "스터디", "pace": "weekly", "pace_start": start, "lessons_per_week": "1"},
+    )
+
+    assert response.status_code == 200
+    assert "Choose a date from 2000-01-01 to 2099-12-31." in response.content.decode()
+    group.refresh_from_db()
+    assert group.pace == StudyGroup.Pace.NONE
+
+
+def test_it_shows_every_page_of_a_group_whose_pace_starts_at_the_end_of_time(teacher, alice, basic):
+    make_lesson(basic, "Pods", 1)
+    group = make_group(
+        instructors=(teacher,),
+        learners=(alice,),
+        pace=StudyGroup.Pace.WEEKLY,
+        pace_start=date(9999, 12, 31),
+        lessons_per_week=1,
+    )
+    for user, name in [(teacher, "dashboard"), (teacher, "dashboard_csv"), (alice, "detail")]:
+        response = logged_in(user).get(reverse(f"groups:{name}", args=[group.pk]))
+        assert response.status_code == 200, name

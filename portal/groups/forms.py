@@ -7,11 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 from lessons.models import Category
 from portal.groups.membership import group_for_invite_code
+from portal.groups.pace import EARLIEST_DATE, LATEST_DATE, validate_pace_date
 from portal.models import StudyGroup
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+    def __init__(self, attrs: dict | None = None, **kwargs) -> None:
+        bounds = {"min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()}
+        super().__init__(attrs=bounds | (attrs or {}), **kwargs)
 
 
 class GroupForm(forms.ModelForm):
@@ -33,6 +38,7 @@ class GroupForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["categories"].queryset = Category.objects.all()
         self.fields["lessons_per_week"].widget.attrs.update(min=1, max=100)
+        self.fields["pace_start"].validators.append(validate_pace_date)
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -75,6 +81,7 @@ class PaceDatesForm(forms.Form):
                 label=lesson.title,
                 required=False,
                 widget=DateInput,
+                validators=[validate_pace_date],
                 initial=initial_dates.get(lesson.id),
             )
 
