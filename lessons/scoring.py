@@ -15,7 +15,15 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from lessons import progress
-from lessons.models import AttemptAnswer, Question, Quiz, QuizAttempt, Review, normalize_answer
+from lessons.models import (
+    AttemptAnswer,
+    Lesson,
+    Question,
+    Quiz,
+    QuizAttempt,
+    Review,
+    normalize_answer,
+)
 
 SHORT_ANSWER_MAX_CHARS = 200
 FORM_TOKEN_MAX_CHARS = 64
@@ -154,13 +162,18 @@ def submit_attempt(user, quiz: Quiz, questions: list[Question], data) -> QuizAtt
 
 
 def missed_questions(user) -> list[Question]:
-    """Questions answered wrongly in the learner's latest attempt of each quiz."""
+    """Questions answered wrongly in the learner's latest attempt of each quiz, of
+    published lessons only: a lesson taken back to draft takes its questions along."""
     newest = QuizAttempt.objects.filter(user=user, quiz_id=OuterRef("quiz_id")).order_by(
         "-submitted_at", "-id"
     )
     latest = QuizAttempt.objects.filter(user=user, id=Subquery(newest.values("id")[:1]))
     return list(
-        Question.objects.filter(answers__attempt__in=latest.values("id"), answers__is_correct=False)
+        Question.objects.filter(
+            answers__attempt__in=latest.values("id"),
+            answers__is_correct=False,
+            quiz__lesson__status=Lesson.Status.PUBLISHED,
+        )
         .select_related("quiz__lesson")
         .prefetch_related("choices")
         .order_by("quiz__lesson__category__position", "quiz__lesson__position", "position")

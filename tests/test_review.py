@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lessons import scoring
-from lessons.models import AttemptAnswer, Quiz, QuizAttempt, Review
+from lessons.models import AttemptAnswer, Lesson, Quiz, QuizAttempt, Review
 from tests.conftest import make_lesson
 from tests.quiz_fixtures import (
     WRONG,
@@ -77,6 +77,19 @@ def test_it_lists_exactly_the_questions_missed_in_each_latest_attempt(learner, u
     assert listed_question_ids(response.content) == {question.id for question in missed}
     lessons_named = [p.text for p in parse(response.content).find_all("p", class_="from-lesson")]
     assert lessons_named == ["Pods", "Services"]
+
+
+def test_it_leaves_out_questions_of_a_lesson_taken_back_to_draft(learner, url, missed, services):
+    services.lesson.status = Lesson.Status.DRAFT
+    services.lesson.save()
+    services.questions["short"].explanation = "초안에만 있는 설명"
+    services.questions["short"].save()
+
+    response = learner.get(url)
+
+    assert listed_question_ids(response.content) == {missed[0].id}
+    assert "초안에만 있는 설명" not in response.content.decode()
+    assert services.questions["short"].prompt not in response.content.decode()
 
 
 def test_it_reveals_no_answer_before_the_review_is_checked(learner, url, missed):
