@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ def feed_upload(path: Path = DATA / "blog-feed.xml") -> SimpleUploadedFile:
 
 def zip_upload(files: dict[str, str], name: str = "lessons.zip") -> SimpleUploadedFile:
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for member, text in files.items():
             archive.writestr(member, text)
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/zip")
@@ -158,4 +159,25 @@ def test_it_reads_zip_members_by_their_base_name_only(editor_client, basic, tmp_
 def test_it_refuses_files_it_cannot_read(editor_client, upload, message):
     html = preview(editor_client, upload).content.decode()
     assert message in html
+    assert Lesson.objects.count() == 0
+
+
+def test_it_refuses_a_zip_whose_lessons_add_up_to_too_much(editor_client):
+    # Each member is under the 1 MB cap and compresses to almost nothing.
+    padding = "# " + "x" * (1000 * 1000) + "\n"
+    files = {f"lesson-{n}.md": padding for n in range(21)}
+    html = preview(editor_client, zip_upload(files)).content.decode()
+    assert "add up to more than 20 MB uncompressed" in html
+    assert Lesson.objects.count() == 0
+
+
+def test_it_refuses_twenty_lessons_with_huge_summaries_at_once(editor_client, basic):
+    summary = "요약 " * 140_000  # just under the 1 MB a file may hold
+    files = {
+        f"lesson-{n}.md": f"---\ntitle: 글 {n}\nslug: l-{n}\ncategory: basic\n"
+        f"summary: {summary}\n---\n\n## 본문\n\n내용.\n"
+        for n in range(20)
+    }
+    html = unescape(preview(editor_client, zip_upload(files)).content.decode())
+    assert "lesson-0.md: front matter is longer than 100000 characters" in html
     assert Lesson.objects.count() == 0
