@@ -137,6 +137,6 @@ class QuizAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "title": _("Preview: %(lesson)s") % {"lesson": quiz.lesson},
             "quiz": quiz,
-            "questions": present_questions(questions, "preview", {}),
+            "questions": present_questions(questions, "preview", "preview"),
         }
         return TemplateResponse(request, "admin/lessons/quiz_preview.html", context)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from lessons import progress
@@ -33,6 +34,14 @@ def new_form_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def choice_token(form_token: str, choice_id: int) -> str:
+    """What a choice posts instead of its id: a keyed hash of the form's own token and the
+    choice. It differs on every form and tells nothing of ids, which follow the order the
+    choices were written in (often the right ones first)."""
+    digest = salted_hmac("lessons.choice", f"{form_token}:{choice_id}", algorithm="sha256")
+    return digest.hexdigest()[:20]
+
+
 @dataclass
 class Answer:
     question: Question
@@ -51,7 +60,9 @@ class InvalidSubmission(Exception):
 
 def parse_submission(questions: list[Question], data, *, require_all: bool = True) -> list[Answer]:
     """Turn posted fields `q<question id>` into answers, refusing anything that does not
-    belong to these questions. `questions` must have their choices prefetched."""
+    belong to these questions. Choices are posted as their `choice_token` for the posted
+    form token. `questions` must have their choices prefetched."""
+    form_token = data.get("form_token", "")
     errors: list[str] = []
     by_key = {f"q{question.id}": question for question in questions}
     for key in data:
@@ -75,12 +86,9 @@ def parse_submission(questions: list[Question], data, *, require_all: bool = Tru
                 continue
             answers.append(Answer(question, [], text))
             continue
-        valid_ids = {choice.id for choice in question.choices.all()}
-        try:
-            chosen = [int(value) for value in values]
-        except ValueError:
-            chosen = [-1]
-        if not set(chosen) <= valid_ids or len(set(chosen)) != len(chosen):
+        by_token = {choice_token(form_token, c.id): c.id for c in question.choices.all()}
+        chosen = [by_token.get(value) for value in values]
+        if None in chosen or len(set(chosen)) != len(chosen):
             errors.append(
                 _("Question %(number)d got a choice that is not one of its own.")
                 % {"number": number}

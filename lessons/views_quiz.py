@@ -23,10 +23,16 @@ def _get_quiz_for_user(request, slug: str) -> tuple[Quiz, list[Question]]:
     return quiz, list(quiz.questions.prefetch_related("choices"))
 
 
-def present_questions(questions: list[Question], seed: str, posted: dict) -> list[dict]:
+def present_questions(
+    questions: list[Question], seed: str, form_token: str, posted: dict | None = None
+) -> list[dict]:
     """Questions as the form shows them. Choices come in an order that tells nothing:
     shuffled per learner and question (stable across reloads), except true/false, which
-    always reads 참 then 거짓. `posted` refills what the learner entered after an error."""
+    always reads 참 then 거짓; each posts an opaque token for this form, not its id.
+    `posted` (with the form token it was posted with) refills what the learner entered
+    after an error."""
+    posted = posted or {}
+    posted_token = (posted.get("form_token") or [""])[0]
     items = []
     for question in questions:
         given = posted.get(f"q{question.id}", [])
@@ -37,7 +43,12 @@ def present_questions(questions: list[Question], seed: str, posted: dict) -> lis
             {
                 "question": question,
                 "choices": [
-                    {"id": c.id, "text": c.text, "checked": str(c.id) in given} for c in choices
+                    {
+                        "token": scoring.choice_token(form_token, c.id),
+                        "text": c.text,
+                        "checked": scoring.choice_token(posted_token, c.id) in given,
+                    }
+                    for c in choices
                 ],
                 "text": given[0] if given and not question.has_choices else "",
             }
@@ -47,11 +58,13 @@ def present_questions(questions: list[Question], seed: str, posted: dict) -> lis
 
 def quiz_form_context(request, quiz: Quiz, questions: list[Question], **extra) -> dict:
     posted = extra.pop("posted", {})
+    token = scoring.new_form_token()
+    seed = str(request.user.pk or "anonymous")
     return {
         "quiz": quiz,
         "lesson": quiz.lesson,
-        "questions": present_questions(questions, str(request.user.pk or "anonymous"), posted),
-        "form_token": scoring.new_form_token(),
+        "questions": present_questions(questions, seed, token, posted),
+        "form_token": token,
         **extra,
     }
 
@@ -89,7 +102,11 @@ def take_quiz(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 def _posted(request) -> dict:
     """What the learner entered, to fill the form again after an error."""
-    return {key: request.POST.getlist(key) for key in request.POST if key.startswith("q")}
+    return {
+        key: request.POST.getlist(key)
+        for key in request.POST
+        if key.startswith("q") or key == "form_token"
+    }
 
 
 def _result_context(attempt: QuizAttempt) -> dict:
@@ -124,9 +141,10 @@ def review(request: HtmxHttpRequest) -> HttpResponse:
     """Re-answer the questions missed in the latest attempt of each quiz."""
     questions = scoring.missed_questions(request.user)
     posted = _posted(request) if request.method == "POST" else {}
+    token = scoring.new_form_token()
     context = {
-        "questions": present_questions(questions, f"review:{request.user.pk}", posted),
-        "form_token": scoring.new_form_token(),
+        "questions": present_questions(questions, f"review:{request.user.pk}", token, posted),
+        "form_token": token,
     }
     status = 200
     if request.method == "POST":
