@@ -46,12 +46,15 @@ class ForbiddenYaml(yaml.YAMLError):
 def load_plain_yaml(text: str):
     """YAML as plain data: mappings, lists and scalars, quoted or not. Anchors and aliases
     are refused (a few hundred bytes of nested aliases expand to gigabytes), and so are
-    tags (`!!binary`, `!!set`, ...), before any object is built."""
+    tags (`!!binary`, `!!set`, ...) and NUL characters, before any object is built."""
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise ForbiddenYaml("anchors and aliases (& and *) are not allowed")
         if getattr(event, "tag", None) is not None:
             raise ForbiddenYaml(f"tags such as {event.tag!r} are not allowed")
+        if "\x00" in (getattr(event, "value", None) or ""):
+            # Written as "\0" in quotes: the database could not store it.
+            raise ForbiddenYaml("NUL characters are not allowed")
     return yaml.safe_load(text)
 
 
