@@ -33,8 +33,9 @@ SESSION_KEY = "lessons_pending_import"
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ZIP_FILES = 2000
 MAX_ZIP_FILE_BYTES = 1024 * 1024
-# What the lessons of one zip may add up to, uncompressed: a few hundred long lessons.
-MAX_ZIP_TOTAL_BYTES = 20 * 1024 * 1024
+# What the lessons of one zip may add up to, uncompressed: hundreds of blog-sized lessons,
+# yet a bounded wait (a 200,000-character body takes about a second to render).
+MAX_ZIP_TOTAL_BYTES = 10 * 1024 * 1024
 
 
 class ImportUploadForm(forms.Form):

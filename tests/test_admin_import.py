@@ -165,9 +165,9 @@ def test_it_refuses_files_it_cannot_read(editor_client, upload, message):
 def test_it_refuses_a_zip_whose_lessons_add_up_to_too_much(editor_client):
     # Each member is under the 1 MB cap and compresses to almost nothing.
     padding = "# " + "x" * (1000 * 1000) + "\n"
-    files = {f"lesson-{n}.md": padding for n in range(21)}
+    files = {f"lesson-{n}.md": padding for n in range(11)}
     html = preview(editor_client, zip_upload(files)).content.decode()
-    assert "add up to more than 20 MB uncompressed" in html
+    assert "add up to more than 10 MB uncompressed" in html
     assert Lesson.objects.count() == 0
 
 
