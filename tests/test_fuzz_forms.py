@@ -1,6 +1,7 @@
-"""Property: every form of the portal (sign-up, log-in, password reset, group settings,
-pace dates, joining, search, marking done, reading position) answers any input with a
-page or a clear refusal, never a 5xx; a refused form changes nothing."""
+"""Property: every form of the portal (sign-up, log-in, password reset and change, a new
+group, group settings, pace dates, joining, search, marking done, reading position)
+answers any input with a page or a clear refusal, never a 5xx; a refused form changes
+nothing."""
 
 from datetime import date
 
@@ -90,6 +91,19 @@ FORMS = {
         "visitor",
         reverse("password_reset"),
         st.fixed_dictionaries({}, optional={"email": text}),
+        lambda: list(User.objects.values("password")),
+    ),
+    "password change": lambda p: (
+        "bob",
+        reverse("password_change"),
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "old_password": usually(st.just("bob-password-1"), text),
+                "new_password1": text,
+                "new_password2": text,
+            },
+        ),
         lambda: list(User.objects.values("password")),
     ),
     "new group": lambda p: (
