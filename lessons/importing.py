@@ -35,8 +35,6 @@ TRUE_FALSE_CHOICES = ("참", "거짓")
 FRONT_MATTER_MAX_CHARS = 100_000
 CATEGORIES_MAX_CHARS = 100_000
 SUMMARY_MAX_CHARS = 1_000
-# Fields the import never sets: filled in at save time, or links checked by the import.
-DERIVED_FIELDS = {"body_html", "toc", "reading_minutes", "search_document"}
 
 
 class ForbiddenYaml(yaml.YAMLError):
@@ -98,11 +96,11 @@ def _unknown_keys(data: dict, allowed: set[str]) -> list[str]:
 
 def _model_problems(instance, where: str, problems: _Problems, exclude: set[str]) -> bool:
     """Check `instance` with its model's own validators; True when it passes. Uniqueness
-    is the import's own business (it matches existing rows by slug)."""
+    is the import's own business (it matches existing rows by slug); `exclude` names the
+    links it checks itself. Derived fields (rendered HTML, search) are not editable, so
+    Django skips them."""
     try:
-        instance.full_clean(
-            exclude=exclude | DERIVED_FIELDS, validate_unique=False, validate_constraints=False
-        )
+        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         for name, messages in error.message_dict.items():
             for message in messages:
@@ -250,7 +248,7 @@ def _read_quiz(where: str, data, toc: list[dict], problems: _Problems) -> dict |
             "choices": choices,
         }
         record = Question(**{key: value for key, value in item.items() if key != "choices"})
-        _model_problems(record, qwhere, problems, exclude={"quiz", "prompt_html"})
+        _model_problems(record, qwhere, problems, exclude={"quiz"})
         for index, (text, correct) in enumerate(choices, start=1):
             choice = Choice(text=text, is_correct=correct, position=index)
             _model_problems(choice, f"{qwhere}, choice {index}", problems, exclude={"question"})
