@@ -403,3 +403,13 @@ def test_it_brings_a_visitor_back_to_the_lesson_after_logging_in(client, alice, 
     )
     assert response.status_code == 200
     assert response.redirect_chain[-1][0] == reverse("lessons:lesson", args=["pods"])
+
+
+def test_it_refuses_a_username_longer_than_any_account_with_a_message(client, alice):
+    # Found by tests/test_fuzz_forms.py: on PostgreSQL the failed-login record broke.
+    response = log_in(client, "가" * 300, "wrong-guess")
+
+    assert response.status_code == 200
+    assert "Ensure this value has at most 150 characters" in response.content.decode()
+    assert not AccessAttempt.objects.exists()
+    assert log_in(client, "alice", "alice-password-1").status_code == 302

@@ -79,3 +79,18 @@ def test_it_shows_every_page_of_a_group_whose_pace_starts_at_the_end_of_time(tea
     for user, name in [(teacher, "dashboard"), (teacher, "dashboard_csv"), (alice, "detail")]:
         response = logged_in(user).get(reverse(f"groups:{name}", args=[group.pk]))
         assert response.status_code == 200, name
+
+
+@pytest.mark.parametrize("category", ["9223372036854775808", "-9223372036854775809", "1" * 30])
+def test_it_refuses_a_category_id_no_database_can_hold(teacher, category):
+    # Found by tests/test_fuzz_forms.py: on SQLite the id overflowed inside the query.
+    group = make_group(instructors=(teacher,))
+    response = logged_in(teacher).post(
+        reverse("groups:manage", args=[group.pk]),
+        {"name": "새 이름", "pace": "none", "categories": [category]},
+    )
+
+    assert response.status_code == 200
+    assert "is not a valid value" in response.content.decode()
+    group.refresh_from_db()
+    assert group.name == "쿠버네티스 스터디"

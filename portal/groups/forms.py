@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from lessons.models import Category
 from portal.groups.membership import group_for_invite_code
 from portal.groups.pace import EARLIEST_DATE, LATEST_DATE, validate_pace_date
+from portal.model_choices import ModelMultipleChoiceField
 from portal.models import StudyGroup
 
 
@@ -23,6 +24,7 @@ class GroupForm(forms.ModelForm):
     class Meta:
         model = StudyGroup
         fields = ["name", "description", "categories", "pace", "pace_start", "lessons_per_week"]
+        field_classes = {"categories": ModelMultipleChoiceField}
         widgets = {
             "categories": forms.CheckboxSelectMultiple,
             "pace": forms.RadioSelect,
