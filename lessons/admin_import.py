@@ -36,6 +36,9 @@ SESSION_KEY = "lessons_pending_import"
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ZIP_FILES = 2000
 MAX_ZIP_FILE_BYTES = 1024 * 1024
+# What the lessons of one zip may add up to, uncompressed: hundreds of blog-sized lessons,
+# yet a bounded wait (a 200,000-character body takes about a second to render).
+MAX_ZIP_TOTAL_BYTES = 10 * 1024 * 1024
 
 
 class ImportUploadForm(forms.Form):
@@ -129,6 +132,7 @@ def _extract_lessons(data: bytes, folder: Path) -> None:
         if len(members) > MAX_ZIP_FILES:
             raise ImportFailed([_("The zip holds more than %d files.") % MAX_ZIP_FILES])
         seen: dict[str, str] = {}
+        total = 0
         for member in members:
             name = PurePosixPath(member.filename.replace("\\", "/")).name
             if name.startswith(".") or "__MACOSX" in member.filename:
@@ -147,6 +151,14 @@ def _extract_lessons(data: bytes, folder: Path) -> None:
                 raise ImportFailed([f"{member.filename}: {error}"]) from error
             if len(content) > MAX_ZIP_FILE_BYTES:
                 raise ImportFailed([_("%s is larger than 1 MB.") % member.filename])
+            total += len(content)
+            if total > MAX_ZIP_TOTAL_BYTES:
+                raise ImportFailed(
+                    [
+                        _("The lessons in the zip add up to more than %(size)d MB uncompressed.")
+                        % {"size": MAX_ZIP_TOTAL_BYTES // (1024 * 1024)}
+                    ]
+                )
             (folder / name).write_bytes(content)
         if not any(name.endswith(".md") for name in seen):
             raise ImportFailed([_("The zip holds no .md lesson files.")])

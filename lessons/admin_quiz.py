@@ -85,9 +85,24 @@ class InlineQuestionForm(QuestionForm):
         return data
 
 
+class QuestionFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if form.has_changed() or form.instance.pk
+            if not (form.cleaned_data or {}).get("DELETE")
+        ]
+        if not kept:
+            # A learner could submit nothing to score, and no score is out of zero.
+            raise forms.ValidationError(_("A quiz needs at least one question."))
+
+
 class QuestionInline(admin.StackedInline):
     model = Question
     form = InlineQuestionForm
+    formset = QuestionFormSet
     extra = 0
     show_change_link = True
     fields = ["kind", "prompt", "accepted_answers", "explanation", "section", "position"]
@@ -122,6 +137,6 @@ class QuizAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "title": _("Preview: %(lesson)s") % {"lesson": quiz.lesson},
             "quiz": quiz,
-            "questions": present_questions(questions, "preview", {}),
+            "questions": present_questions(questions, "preview", "preview"),
         }
         return TemplateResponse(request, "admin/lessons/quiz_preview.html", context)

@@ -1,8 +1,9 @@
 """Read and write lessons as Markdown files with YAML front matter.
 
 A folder holds `categories.yaml` (optional) and one `*.md` file per lesson; the format is
-described in the README. Importing validates every file first and then writes all of them
-in one transaction, so a bad file changes nothing.
+described in the README. Importing validates every file first, with the checks below and
+then the models' own validators (`full_clean`: lengths, number ranges, slugs, URLs), and
+writes all of them in one transaction, so a bad file changes nothing.
 """
 
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import yaml
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -29,6 +31,29 @@ QUIZ_KEYS = {"pass_mark", "marks_done", "questions"}
 QUESTION_KEYS = {"kind", "prompt", "section", "explanation", "choices", "answer", "answers"}
 CHOICE_KEYS = {"text", "correct"}
 TRUE_FALSE_CHOICES = ("참", "거짓")
+# Sizes beyond anything a lesson needs, so that no file makes the import slow.
+FRONT_MATTER_MAX_CHARS = 100_000
+CATEGORIES_MAX_CHARS = 100_000
+SUMMARY_MAX_CHARS = 1_000
+
+
+class ForbiddenYaml(yaml.YAMLError):
+    pass
+
+
+def load_plain_yaml(text: str):
+    """YAML as plain data: mappings, lists and scalars, quoted or not. Anchors and aliases
+    are refused (a few hundred bytes of nested aliases expand to gigabytes), and so are
+    tags (`!!binary`, `!!set`, ...) and NUL characters, before any object is built."""
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise ForbiddenYaml("anchors and aliases (& and *) are not allowed")
+        if getattr(event, "tag", None) is not None:
+            raise ForbiddenYaml(f"tags such as {event.tag!r} are not allowed")
+        if "\x00" in (getattr(event, "value", None) or ""):
+            # Written as "\0" in quotes: the database could not store it.
+            raise ForbiddenYaml("NUL characters are not allowed")
+    return yaml.safe_load(text)
 
 
 class ImportFailed(Exception):
@@ -69,12 +94,35 @@ def _unknown_keys(data: dict, allowed: set[str]) -> list[str]:
     return sorted(str(key) for key in data if key not in allowed)
 
 
+def _model_problems(instance, where: str, problems: _Problems, exclude: set[str]) -> bool:
+    """Check `instance` with its model's own validators; True when it passes. Uniqueness
+    is the import's own business (it matches existing rows by slug); `exclude` names the
+    links it checks itself. Derived fields (rendered HTML, search) are not editable, so
+    Django skips them."""
+    try:
+        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            for message in messages:
+                problems.add(f"{where}, field '{name}'", message)
+        return False
+    return True
+
+
+def _is_scalar(value) -> bool:
+    return not isinstance(value, dict | list)
+
+
 def _read_categories(folder: Path, problems: _Problems) -> list[dict]:
     path = folder / "categories.yaml"
     if not path.exists():
         return []
     try:
-        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        text = path.read_text(encoding="utf-8")
+        if len(text) > CATEGORIES_MAX_CHARS:
+            problems.add(path.name, f"is longer than {CATEGORIES_MAX_CHARS} characters")
+            return []
+        entries = load_plain_yaml(text) or []
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         problems.add(path.name, f"not valid YAML: {error}")
         return []
@@ -92,12 +140,24 @@ def _read_categories(folder: Path, problems: _Problems) -> list[dict]:
         if not entry.get("slug") or not entry.get("name"):
             problems.add(where, "'slug' and 'name' are required")
             continue
+        texts = [key for key in ("slug", "name", "description", "parent") if key in entry]
+        if any(not _is_scalar(entry[key]) for key in texts):
+            problems.add(where, "'slug', 'name', 'description' and 'parent' must be text")
+            continue
+        entry = entry | {key: str(entry[key]) for key in texts if entry[key] is not None}
         position = entry.get("position", 0)
-        if not isinstance(position, int) or position < 0:
+        if not isinstance(position, int) or isinstance(position, bool) or position < 0:
             problems.add(where, "'position' must be a whole number, 0 or more")
             continue
-        categories.append(entry)
-    slugs = {str(entry["slug"]) for entry in categories}
+        category = Category(
+            slug=entry["slug"],
+            name=entry["name"],
+            position=position,
+            description=entry.get("description") or "",
+        )
+        if _model_problems(category, where, problems, exclude={"parent"}):
+            categories.append(entry)
+    slugs = {entry["slug"] for entry in categories}
     for entry in categories:
         parent = entry.get("parent")
         if parent and parent not in slugs and not Category.objects.filter(slug=parent).exists():
@@ -179,16 +239,23 @@ def _read_quiz(where: str, data, toc: list[dict], problems: _Problems) -> dict |
             answer_count=len(answers),
         ):  # fmt: skip
             problems.add(qwhere, problem)
-        parsed.append(
-            {
-                "kind": kind,
-                "prompt": str(question.get("prompt") or ""),
-                "explanation": str(question.get("explanation") or ""),
-                "section": anchors.get(section, ""),
-                "accepted_answers": "\n".join(answers),
-                "choices": choices,
-            }
-        )
+        item = {
+            "kind": kind,
+            "prompt": str(question.get("prompt") or ""),
+            "explanation": str(question.get("explanation") or ""),
+            "section": anchors.get(section, ""),
+            "accepted_answers": "\n".join(answers),
+            "choices": choices,
+        }
+        record = Question(**{key: value for key, value in item.items() if key != "choices"})
+        _model_problems(record, qwhere, problems, exclude={"quiz"})
+        for index, (text, correct) in enumerate(choices, start=1):
+            choice = Choice(text=text, is_correct=correct, position=index)
+            _model_problems(choice, f"{qwhere}, choice {index}", problems, exclude={"question"})
+        parsed.append(item)
+    if isinstance(pass_mark, int):
+        quiz = Quiz(pass_mark=pass_mark, marks_done=data.get("marks_done", True) is not False)
+        _model_problems(quiz, f"{where}, field 'quiz'", problems, exclude={"lesson"})
     return {
         "pass_mark": pass_mark,
         "marks_done": data.get("marks_done", True) is not False,
@@ -215,12 +282,18 @@ def _read_lesson(path: Path, problems: _Problems) -> dict | None:
     except UnicodeDecodeError:
         problems.add(where, "is not UTF-8 text")
         return None
+    if "\x00" in text:
+        problems.add(where, "contains a NUL character")
+        return None
     parts = split_front_matter(text)
     if parts is None:
         problems.add(where, "has no front matter (a YAML block between two '---' lines)")
         return None
+    if len(parts[0]) > FRONT_MATTER_MAX_CHARS:
+        problems.add(where, f"front matter is longer than {FRONT_MATTER_MAX_CHARS} characters")
+        return None
     try:
-        meta = yaml.safe_load(parts[0]) or {}
+        meta = load_plain_yaml(parts[0]) or {}
     except yaml.YAMLError as error:
         problems.add(where, f"front matter is not valid YAML: {error}")
         return None
@@ -245,8 +318,11 @@ def _read_lesson(path: Path, problems: _Problems) -> dict | None:
     if status not in Lesson.Status.values:
         problems.add(f"{where}, field 'status'", "must be 'draft' or 'published'")
     position = meta.get("position", 0)
-    if not isinstance(position, int) or position < 0:
+    if not isinstance(position, int) or isinstance(position, bool) or position < 0:
         problems.add(f"{where}, field 'position'", "must be a whole number, 0 or more")
+    summary = str(meta.get("summary") or "").strip()
+    if len(summary) > SUMMARY_MAX_CHARS:
+        problems.add(f"{where}, field 'summary'", f"is longer than {SUMMARY_MAX_CHARS} characters")
     published_at = _read_published_at(meta.get("published_at"))
     if meta.get("published_at") is not None and published_at is None:
         problems.add(f"{where}, field 'published_at'", "must be a date and time (ISO 8601)")
@@ -256,24 +332,26 @@ def _read_lesson(path: Path, problems: _Problems) -> dict | None:
         problems.add(
             f"{where}, body", f"is longer than {settings.LESSON_BODY_MAX_CHARS} characters"
         )
-    quiz = None
-    if "quiz" in meta and len(problems.items) == before:
-        quiz = _read_quiz(where, meta["quiz"], render_markdown(body).toc, problems)
     if len(problems.items) > before:
         return None
-    return {
-        "file": where,
+    lesson = {
         "title": title,
         "slug": slug,
-        "category": str(meta["category"]),
         "position": position,
         "status": status,
-        "summary": str(meta.get("summary") or "").strip(),
+        "summary": summary,
         "source_url": str(meta.get("source_url") or ""),
         "published_at": published_at,
         "body": body,
-        "quiz": quiz,
     }
+    if not _model_problems(Lesson(**lesson), where, problems, exclude={"category"}):
+        return None
+    quiz = None
+    if "quiz" in meta:
+        quiz = _read_quiz(where, meta["quiz"], render_markdown(body).toc, problems)
+    if len(problems.items) > before:
+        return None
+    return lesson | {"file": where, "category": str(meta["category"]), "quiz": quiz}
 
 
 def read_folder(folder: Path) -> tuple[list[dict], list[dict]]:

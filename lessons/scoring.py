@@ -12,10 +12,19 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from lessons import progress
-from lessons.models import AttemptAnswer, Question, Quiz, QuizAttempt, Review, normalize_answer
+from lessons.models import (
+    AttemptAnswer,
+    Lesson,
+    Question,
+    Quiz,
+    QuizAttempt,
+    Review,
+    normalize_answer,
+)
 
 SHORT_ANSWER_MAX_CHARS = 200
 FORM_TOKEN_MAX_CHARS = 64
@@ -23,6 +32,14 @@ FORM_TOKEN_MAX_CHARS = 64
 
 def new_form_token() -> str:
     return secrets.token_urlsafe(24)
+
+
+def choice_token(form_token: str, choice_id: int) -> str:
+    """What a choice posts instead of its id: a keyed hash of the form's own token and the
+    choice. It differs on every form and tells nothing of ids, which follow the order the
+    choices were written in (often the right ones first)."""
+    digest = salted_hmac("lessons.choice", f"{form_token}:{choice_id}", algorithm="sha256")
+    return digest.hexdigest()[:20]
 
 
 @dataclass
@@ -55,7 +72,9 @@ class InvalidSubmission(Exception):
 
 def parse_submission(questions: list[Question], data, *, require_all: bool = True) -> list[Answer]:
     """Turn posted fields `q<question id>` into answers, refusing anything that does not
-    belong to these questions. `questions` must have their choices prefetched."""
+    belong to these questions. Choices are posted as their `choice_token` for the posted
+    form token. `questions` must have their choices prefetched."""
+    form_token = data.get("form_token", "")
     errors: list[str] = []
     by_key = {f"q{question.id}": question for question in questions}
     for key in data:
@@ -80,12 +99,9 @@ def parse_submission(questions: list[Question], data, *, require_all: bool = Tru
                 continue
             answers.append(Answer(question, [], text))
             continue
-        valid_ids = {choice.id for choice in question.choices.all()}
-        try:
-            chosen = [int(value) for value in values]
-        except ValueError:
-            chosen = [-1]
-        if not set(chosen) <= valid_ids or len(set(chosen)) != len(chosen):
+        by_token = {choice_token(form_token, c.id): c.id for c in question.choices.all()}
+        chosen = [by_token.get(value) for value in values]
+        if None in chosen or len(set(chosen)) != len(chosen):
             message = _("Question %(number)d got a choice that is not one of its own.")
             errors.append(QuestionError(message % {"number": number}, question))
             continue
@@ -133,6 +149,8 @@ def submit_attempt(user, quiz: Quiz, questions: list[Question], data) -> QuizAtt
     """Score a posted quiz and store the attempt. A repeat of the same form returns the
     attempt it made the first time. Raises InvalidSubmission and stores nothing when the
     post does not fit the quiz."""
+    if not questions:
+        raise InvalidSubmission([_("This quiz has no questions yet.")])
     token = data.get("form_token", "")
     if not token or len(token) > FORM_TOKEN_MAX_CHARS:
         raise InvalidSubmission([_("The form is incomplete. Reload the quiz and try again.")])
@@ -164,13 +182,18 @@ def submit_attempt(user, quiz: Quiz, questions: list[Question], data) -> QuizAtt
 
 
 def missed_questions(user) -> list[Question]:
-    """Questions answered wrongly in the learner's latest attempt of each quiz."""
+    """Questions answered wrongly in the learner's latest attempt of each quiz, of
+    published lessons only: a lesson taken back to draft takes its questions along."""
     newest = QuizAttempt.objects.filter(user=user, quiz_id=OuterRef("quiz_id")).order_by(
         "-submitted_at", "-id"
     )
     latest = QuizAttempt.objects.filter(user=user, id=Subquery(newest.values("id")[:1]))
     return list(
-        Question.objects.filter(answers__attempt__in=latest.values("id"), answers__is_correct=False)
+        Question.objects.filter(
+            answers__attempt__in=latest.values("id"),
+            answers__is_correct=False,
+            quiz__lesson__status=Lesson.Status.PUBLISHED,
+        )
         .select_related("quiz__lesson")
         .prefetch_related("choices")
         .order_by("quiz__lesson__category__position", "quiz__lesson__position", "position")

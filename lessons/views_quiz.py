@@ -26,12 +26,19 @@ def _get_quiz_for_user(request, slug: str) -> tuple[Quiz, list[Question]]:
 
 
 def present_questions(
-    questions: list[Question], seed: str, posted: dict, errors: list | None = None
+    questions: list[Question],
+    seed: str,
+    form_token: str,
+    posted: dict | None = None,
+    errors: list | None = None,
 ) -> list[dict]:
     """Questions as the form shows them. Choices come in an order that tells nothing:
     shuffled per learner and question (stable across reloads), except true/false, which
-    always reads 참 then 거짓. `posted` refills what the learner entered after an error, and
-    each question carries its own error, if any, to show beside it."""
+    always reads 참 then 거짓; each posts an opaque token for this form, not its id.
+    `posted` (with the form token it was posted with) refills what the learner entered
+    after an error, and each question carries its own error, if any, to show beside it."""
+    posted = posted or {}
+    posted_token = (posted.get("form_token") or [""])[0]
     by_anchor = {getattr(error, "anchor", None): error for error in errors or []}
     items = []
     for question in questions:
@@ -43,7 +50,12 @@ def present_questions(
             {
                 "question": question,
                 "choices": [
-                    {"id": c.id, "text": c.text, "checked": str(c.id) in given} for c in choices
+                    {
+                        "token": scoring.choice_token(form_token, c.id),
+                        "text": c.text,
+                        "checked": scoring.choice_token(posted_token, c.id) in given,
+                    }
+                    for c in choices
                 ],
                 "text": given[0] if given and not question.has_choices else "",
                 "error": by_anchor.get(f"question-{question.id}"),
@@ -54,12 +66,13 @@ def present_questions(
 
 def quiz_form_context(request, quiz: Quiz, questions: list[Question], **extra) -> dict:
     posted = extra.pop("posted", {})
+    token = scoring.new_form_token()
     seed = str(request.user.pk or "anonymous")
     return {
         "quiz": quiz,
         "lesson": quiz.lesson,
-        "questions": present_questions(questions, seed, posted, extra.get("errors")),
-        "form_token": scoring.new_form_token(),
+        "questions": present_questions(questions, seed, token, posted, extra.get("errors")),
+        "form_token": token,
         **extra,
     }
 
@@ -100,7 +113,11 @@ def take_quiz(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 def _posted(request) -> dict:
     """What the learner entered, to fill the form again after an error."""
-    return {key: request.POST.getlist(key) for key in request.POST if key.startswith("q")}
+    return {
+        key: request.POST.getlist(key)
+        for key in request.POST
+        if key.startswith("q") or key == "form_token"
+    }
 
 
 def _result_context(attempt: QuizAttempt) -> dict:
@@ -135,17 +152,18 @@ def review(request: HtmxHttpRequest) -> HttpResponse:
     """Re-answer the questions missed in the latest attempt of each quiz."""
     questions = scoring.missed_questions(request.user)
     posted = _posted(request) if request.method == "POST" else {}
+    token = scoring.new_form_token()
+    seed = f"review:{request.user.pk}"
     context = {
-        "questions": present_questions(questions, f"review:{request.user.pk}", posted),
-        "form_token": scoring.new_form_token(),
+        "questions": present_questions(questions, seed, token, posted),
+        "form_token": token,
     }
     if request.method == "POST":
         try:
             _, answers = scoring.submit_review(request.user, questions, request.POST)
         except scoring.InvalidSubmission as invalid:
-            seed = f"review:{request.user.pk}"
             context["errors"] = invalid.errors
-            context["questions"] = present_questions(questions, seed, posted, invalid.errors)
+            context["questions"] = present_questions(questions, seed, token, posted, invalid.errors)
             return web.invalid_form(
                 request, "lessons/review.html", "review-body", context, "#review-body"
             )

@@ -1,4 +1,5 @@
-"""Site-wide request guards: bad bytes are refused, a database outage is a clear 503."""
+"""Site-wide request guards: bad bytes are refused, a database outage is a clear 503, and
+pages made for one signed-in person are never stored by a cache."""
 
 import logging
 from collections.abc import Callable
@@ -6,23 +7,34 @@ from collections.abc import Callable
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger(__name__)
 
 
 class RejectNulBytesMiddleware:
-    """PostgreSQL text cannot hold NUL, so a NUL in a path or a field would otherwise reach
-    a query and fail there; no legitimate form or link of the portal ever sends one."""
+    """PostgreSQL text cannot hold NUL, so a NUL in a path, a field, a cookie (the session
+    key is looked up in the database) or a header would otherwise reach a query and fail
+    there; no legitimate browser, form or link of the portal ever sends one."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if "\x00" in request.path or self._has_nul(request.GET):
+        if "\x00" in request.path or self._has_nul(request.GET) or self._has_nul_header(request):
             return HttpResponseBadRequest("NUL bytes are not allowed.")
         if request.method == "POST" and self._has_nul(request.POST):
             return HttpResponseBadRequest("NUL bytes are not allowed.")
         return self.get_response(request)
+
+    @staticmethod
+    def _has_nul_header(request: HttpRequest) -> bool:
+        # Cookies arrive in HTTP_COOKIE, so this covers them as well.
+        return any(
+            "\x00" in value
+            for key, value in request.META.items()
+            if key.startswith("HTTP_") and isinstance(value, str)
+        )
 
     @staticmethod
     def _has_nul(data) -> bool:
@@ -47,4 +59,20 @@ class DatabaseUnavailableMiddleware:
         logger.warning("Database unavailable: %s", exception)
         response = render(request, "503.html", status=503)
         response["Retry-After"] = "5"
+        return response
+
+
+class PrivatePagesMiddleware:
+    """Every page a signed-in person gets shows their own records (progress, scores, a
+    group's dashboard, its CSV), so no shared cache or proxy may keep it, nor the
+    browser's disk once they sign out: `Cache-Control: private, no-store`."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
         return response

@@ -1,12 +1,26 @@
 """Shared test fixtures: the named users (alice, bob, charlie, an editor) and content."""
 
+import os
 import re
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from lessons.models import Category, Lesson
 from portal.models import User
+
+# Property-based tests (tests/test_fuzz_*.py): a bounded number of examples in `make test`;
+# HYPOTHESIS_PROFILE=deep searches much longer. Examples share the test's fixtures and
+# roll their own writes back (tests/fuzzing.py), so those health checks do not apply.
+_FUZZ = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+}
+hypothesis_settings.register_profile("portal", max_examples=30, **_FUZZ)
+hypothesis_settings.register_profile("deep", max_examples=2000, **_FUZZ)
+hypothesis_settings.load_profile(os.getenv("HYPOTHESIS_PROFILE", "portal"))
 
 
 @pytest.fixture(autouse=True)

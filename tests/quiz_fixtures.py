@@ -8,6 +8,7 @@ from django.conf import settings
 from django.test import Client
 
 from lessons.models import Choice, Lesson, Question, Quiz
+from lessons.scoring import choice_token
 
 # One question of each kind. Texts are unique so that a page can be searched for them.
 QUESTIONS = {
@@ -125,6 +126,25 @@ def answer_fields(questions, given: dict | None = None) -> dict[str, list[str]]:
             by_text = {choice.text: choice.id for choice in question.choices.all()}
             fields[f"q{question.id}"] = [str(by_text[text]) for text in answer]
     return fields
+
+
+def with_token(token: str, fields: dict[str, list[str]]) -> dict[str, list[str]]:
+    """`fields` as the form with `token` posts them: `answer_fields` names choices by id,
+    and a form posts each choice as its opaque token for that form instead."""
+    ids = {v for values in fields.values() for v in values if isinstance(v, str) and v.isdigit()}
+    question_of = dict(
+        Choice.objects.filter(pk__in=[int(v) for v in ids]).values_list("pk", "question_id")
+    )
+
+    def value(key: str, v):
+        if isinstance(v, str) and v.isdigit() and key == f"q{question_of.get(int(v))}":
+            return choice_token(token, int(v))
+        return v
+
+    posted = {"form_token": token}
+    for key, values in fields.items():
+        posted[key] = [value(key, v) for v in values] if isinstance(values, list) else values
+    return posted
 
 
 def in_english(client: Client) -> Client:

@@ -4,6 +4,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from axes.models import AccessAttempt
 from django.test import Client
 from django.urls import reverse
 
@@ -285,12 +286,77 @@ def test_it_refuses_the_right_password_while_locked(client, alice):
     assert not is_signed_in(client)
 
 
-def test_it_locks_the_account_from_every_address_but_not_other_accounts(client, alice, bob):
+def test_it_locks_the_username_only_from_the_address_that_guessed(client, alice, bob):
     fail_to_log_in(client, "alice", 5)
-    elsewhere = Client(REMOTE_ADDR="203.0.113.9")
 
-    assert log_in(elsewhere, "alice", "alice-password-1").status_code == 429
-    assert log_in(elsewhere, "bob", "bob-password-1").status_code == 302
+    # Whoever guessed at alice's password cannot lock her out of her own account...
+    assert log_in(Client(REMOTE_ADDR="203.0.113.9"), "alice", "alice-password-1").status_code == 302
+    # ...nor everyone else who shares the address.
+    assert log_in(client, "bob", "bob-password-1").status_code == 302
+    assert log_in(client, "alice", "alice-password-1").status_code == 429
+
+
+@pytest.fixture
+def behind_load_balancer(settings):
+    """What TRUSTED_PROXY_COUNT=1 configures: one balancer at 10.0.0.2 appends the
+    address it was reached from to X-Forwarded-For."""
+    settings.AXES_IPWARE_PROXY_COUNT = 0
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+
+def through_balancer(forwarded_for: str) -> Client:
+    return Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded_for)
+
+
+def test_it_does_not_lock_everyone_out_behind_a_load_balancer(behind_load_balancer, alice):
+    attacker = through_balancer("198.51.100.66")
+    for number in range(10):
+        log_in(attacker, f"someone-{number}", "wrong-guess")
+    fail_to_log_in(attacker, "alice", 5)
+
+    assert log_in(through_balancer("198.51.100.7"), "alice", "alice-password-1").status_code == 302
+
+
+def test_it_takes_the_address_the_balancer_appended_not_the_one_a_client_wrote(
+    behind_load_balancer, alice
+):
+    spoofing = through_balancer("203.0.113.1, 198.51.100.66")
+    for number in range(5):
+        spoofing.defaults["HTTP_X_FORWARDED_FOR"] = f"203.0.113.{number}, 198.51.100.66"
+        log_in(spoofing, "alice", "wrong-guess")
+
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"198.51.100.66"}
+    assert log_in(spoofing, "alice", "alice-password-1").status_code == 429
+
+
+def test_it_ignores_x_forwarded_for_without_trusted_proxies(client, alice):
+    for number in range(5):
+        client.defaults["HTTP_X_FORWARDED_FOR"] = f"198.51.100.{number}"
+        log_in(client, "alice", "wrong-guess")
+
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"127.0.0.1"}
+    assert log_in(client, "alice", "alice-password-1").status_code == 429
+
+
+def test_it_locks_an_address_that_fails_with_many_usernames(client, settings, alice, bob):
+    assert settings.LOGIN_ADDRESS_FAILURE_LIMIT >= 10 * settings.AXES_FAILURE_LIMIT
+    for number in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT - 1):
+        log_in(client, f"someone-{number}", "wrong-guess")
+    assert log_in(client, "bob", "bob-password-1").status_code == 302
+    client.post(reverse("logout"))
+
+    log_in(client, "someone-else", "wrong-guess")
+
+    assert log_in(client, "alice", "alice-password-1").status_code == 429
+    assert log_in(Client(REMOTE_ADDR="203.0.113.9"), "alice", "alice-password-1").status_code == 302
+
+
+def test_it_still_says_a_look_alike_username_is_taken(client, db):
+    sign_up(client, username="minjun", email="minjun@example.com")
+    for username in ("MINJUN", "ｍｉｎｊｕｎ"):
+        response = sign_up(Client(), username=username, email="other@example.com")
+        assert response.status_code == 200
+        assert "already exists" in response.content.decode()
 
 
 def test_it_does_not_lock_after_four_failures_and_a_success(client, alice):
@@ -307,6 +373,18 @@ def test_it_says_how_long_the_lock_lasts_in_words(client, alice):
     html = response.content.decode()
     assert "PT15M" not in html
     assert "15 minutes" in html
+
+
+def test_it_clears_only_the_reset_accounts_failures(client, alice, bob, mailoutbox):
+    fail_to_log_in(client, "bob", 4)
+    fail_to_log_in(client, "alice", 5)
+
+    reset_password_by_email(client, mailoutbox, "alice@example.com")
+
+    assert log_in(client, "alice", STRONG_PASSWORD).status_code == 302
+    client.post(reverse("logout"))
+    # bob's four failures still count: a fifth guess locks him from this address.
+    assert fail_to_log_in(client, "bob", 1)[0].status_code == 429
 
 
 def test_it_lets_a_locked_out_learner_in_after_resetting_the_password(client, alice, mailoutbox):
@@ -344,3 +422,13 @@ def test_it_brings_a_visitor_back_to_the_lesson_after_logging_in(client, alice, 
     )
     assert response.status_code == 200
     assert response.redirect_chain[-1][0] == reverse("lessons:lesson", args=["pods"])
+
+
+def test_it_refuses_a_username_longer_than_any_account_with_a_message(client, alice):
+    # Found by tests/test_fuzz_forms.py: on PostgreSQL the failed-login record broke.
+    response = log_in(client, "가" * 300, "wrong-guess")
+
+    assert response.status_code == 200
+    assert "Ensure this value has at most 150 characters" in response.content.decode()
+    assert not AccessAttempt.objects.exists()
+    assert log_in(client, "alice", "alice-password-1").status_code == 302

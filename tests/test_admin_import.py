@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,7 @@ def feed_upload(path: Path = DATA / "blog-feed.xml") -> SimpleUploadedFile:
 
 def zip_upload(files: dict[str, str], name: str = "lessons.zip") -> SimpleUploadedFile:
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for member, text in files.items():
             archive.writestr(member, text)
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/zip")
@@ -225,3 +226,24 @@ def test_it_says_what_format_and_encoding_the_feed_was_read_as(editor_client, fe
     url = feed_server.serve("/feed.xml", feed.encode("euc-kr"))
     html = editor_client.post(UPLOAD, {"url": url}).content.decode()
     assert "Read as RSS 2.0, euc-kr." in html
+
+
+def test_it_refuses_a_zip_whose_lessons_add_up_to_too_much(editor_client):
+    # Each member is under the 1 MB cap and compresses to almost nothing.
+    padding = "# " + "x" * (1000 * 1000) + "\n"
+    files = {f"lesson-{n}.md": padding for n in range(11)}
+    html = preview(editor_client, zip_upload(files)).content.decode()
+    assert "add up to more than 10 MB uncompressed" in html
+    assert Lesson.objects.count() == 0
+
+
+def test_it_refuses_twenty_lessons_with_huge_summaries_at_once(editor_client, basic):
+    summary = "요약 " * 70_000  # half a megabyte each: the twenty fit the zip's total
+    files = {
+        f"lesson-{n}.md": f"---\ntitle: 글 {n}\nslug: l-{n}\ncategory: basic\n"
+        f"summary: {summary}\n---\n\n## 본문\n\n내용.\n"
+        for n in range(20)
+    }
+    html = unescape(preview(editor_client, zip_upload(files)).content.decode())
+    assert "lesson-0.md: front matter is longer than 100000 characters" in html
+    assert Lesson.objects.count() == 0

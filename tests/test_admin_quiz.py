@@ -13,6 +13,7 @@ from django.utils import translation
 
 from lessons.models import AttemptAnswer, Choice, Lesson, Question, Quiz, QuizAttempt
 from lessons.quiz_rules import question_problems
+from lessons.scoring import choice_token
 from tests.quiz_fixtures import (
     answer_items,
     choice_labels,
@@ -157,8 +158,9 @@ def test_it_saves_the_quiz_page_when_its_questions_are_well_formed(editor, quiz)
 
 
 def question_inputs(page, question: Question) -> set[tuple]:
+    # Values differ by design: each form posts its own opaque tokens.
     return {
-        (label.find("input").attrs["type"], label.find("input").attrs["value"], label.text)
+        (label.find("input").attrs["type"], label.text)
         for label in page.find_all("label")
         if label.find_all("input", name=f"q{question.id}")
     }
@@ -348,14 +350,15 @@ def test_it_imports_a_quiz_of_every_kind(tmp_path):
 def take_imported_quiz(client: Client, answers: dict[int, list[str] | str]) -> str:
     """Answer the imported quiz by question number; returns the attempt page's address."""
     url = reverse("lessons:quiz", args=["pod-basics"])
-    fields = {"form_token": form_token(client.get(url).content)}
+    token = form_token(client.get(url).content)
+    fields = {"form_token": token}
     for number, question in enumerate(Quiz.objects.get().questions.all(), start=1):
         given = answers[number]
         if question.kind == "short":
             fields[f"q{question.id}"] = given
         else:
             fields[f"q{question.id}"] = [
-                str(c.id) for c in question.choices.all() if c.text in given
+                choice_token(token, c.id) for c in question.choices.all() if c.text in given
             ]
     response = client.post(url, fields)
     assert response.status_code == 302
@@ -447,3 +450,42 @@ def test_it_refuses_a_short_answer_that_yaml_reads_as_a_number(tmp_path):
 
     with pytest.raises(CommandError, match=r"a-pods\.md, question 4"):
         import_folder(folder)
+
+
+def test_it_refuses_to_delete_every_question_of_a_quiz(editor, quiz):
+    deletes = {f"questions-{index}-DELETE": ["on"] for index in range(4)}
+    response = post_quiz_change(editor, quiz.quiz, deletes)
+
+    assert response.status_code == 200
+    assert "A quiz needs at least one question." in parse(response.content).text
+    assert Question.objects.count() == 4
+
+
+def test_it_refuses_a_new_quiz_without_questions(editor, lessons):
+    url = reverse("admin:lessons_quiz_add")
+    fields = form_fields(parse(editor.get(url).content).find("form", id="quiz_form"))
+    response = editor.post(url, fields | {"lesson": [str(lessons[1].pk)]})
+
+    assert response.status_code == 200
+    assert "A quiz needs at least one question." in parse(response.content).text
+    assert not Quiz.objects.exists()
+
+
+def test_it_saves_a_new_quiz_with_one_question(editor, lessons):
+    url = reverse("admin:lessons_quiz_add")
+    fields = form_fields(parse(editor.get(url).content).find("form", id="quiz_form"))
+    response = editor.post(
+        url,
+        fields
+        | {
+            "lesson": [str(lessons[1].pk)],
+            "questions-TOTAL_FORMS": ["1"],
+            "questions-0-kind": ["short"],
+            "questions-0-prompt": ["서비스를 만드는 명령은?"],
+            "questions-0-accepted_answers": ["kubectl expose"],
+            "questions-0-position": ["1"],
+        },
+    )
+
+    assert response.status_code == 302
+    assert Quiz.objects.get().questions.count() == 1

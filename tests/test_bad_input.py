@@ -2,12 +2,16 @@
 
 Path parameters get NUL bytes, invalid UTF-8, 10,000 characters, negative and huge
 numbers and decomposed Hangul; every page also gets the same values as query strings
-(q, page, sort, filter, next). Anonymous visitors, learners and staff all walk them.
+(q, page, sort, filter, next), as cookies (session, CSRF, language) and as request
+headers (htmx's, language, referrer, forwarding, caching). Anonymous visitors, learners
+and staff all walk them, on whichever database the suite runs (`make test` walks
+PostgreSQL, `make test-sqlite` SQLite).
 """
 
 import re
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -24,6 +28,24 @@ BAD_VALUES = [
     "%00",
 ]
 QUERY_KEYS = ["q", "page", "sort", "order", "filter", "category", "next", "learner", "code"]
+HEADERS = [
+    "HTTP_HX_REQUEST",
+    "HTTP_HX_TARGET",
+    "HTTP_HX_TRIGGER",
+    "HTTP_HX_CURRENT_URL",
+    "HTTP_HX_BOOSTED",
+    "HTTP_ACCEPT",
+    "HTTP_ACCEPT_LANGUAGE",
+    "HTTP_ACCEPT_ENCODING",
+    "HTTP_REFERER",
+    "HTTP_ORIGIN",
+    "HTTP_USER_AGENT",
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_RANGE",
+]
 
 
 def _walk(patterns, prefix=""):
@@ -54,6 +76,60 @@ def _assert_no_server_error(client: Client) -> None:
                 assert response.status_code < 500, f"{method.__name__.upper()} {url!r}"
             response = client.get(url.split("<")[0], {key: value for key in QUERY_KEYS})
             assert response.status_code < 500, f"GET {url!r} with query {value!r}"
+
+
+def _cookie_header(value: str, *, with_session: bool) -> str:
+    """Cookies as a client may send them: raw, and quoted as curl's -H 'Cookie: a="b"'."""
+    names = [settings.CSRF_COOKIE_NAME, settings.SESSION_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME]
+    if not with_session:
+        names.remove(settings.SESSION_COOKIE_NAME)
+    return "; ".join(
+        f'{name}="{value}"' if n % 2 else f"{name}={value}" for n, name in enumerate(names)
+    )
+
+
+def _assert_no_server_error_from_headers(client: Client, *, with_session: bool) -> None:
+    urls = sorted(_urls_with("1"))
+    # A session key is looked up only from eight characters on: hide a NUL in a long one.
+    for value in [*BAD_VALUES, "sessionkey\x00" * 3]:
+        # A WSGI server hands headers over as the latin-1 reading of the bytes sent.
+        value = value.encode().decode("latin-1")
+        headers = dict.fromkeys(HEADERS, value)
+        headers["HTTP_COOKIE"] = _cookie_header(value, with_session=with_session)
+        if not with_session:
+            cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+            headers["HTTP_COOKIE"] += f"; {settings.SESSION_COOKIE_NAME}={cookie.value}"
+        for url in urls:
+            for method in (client.get, client.post):
+                response = method(url, **headers)
+                assert response.status_code < 500, f"{method.__name__.upper()} {url!r} {value!r}"
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_nul_byte_in_the_session_cookie(client, lessons):
+    response = client.get("/", HTTP_COOKIE='sessionid="aaaa\x00bbbb"')
+    assert response.status_code == 400
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_nul_byte_in_a_header(alice_client, lessons):
+    response = alice_client.get("/", HTTP_HX_CURRENT_URL="/\x00")
+    assert response.status_code == 400
+
+
+@pytest.mark.django_db
+def test_it_never_answers_500_to_hostile_cookies_and_headers_from_visitors(client, lessons):
+    _assert_no_server_error_from_headers(client, with_session=True)
+
+
+@pytest.mark.django_db
+def test_it_never_answers_500_to_hostile_cookies_and_headers_from_learners(alice_client, lessons):
+    _assert_no_server_error_from_headers(alice_client, with_session=False)
+
+
+@pytest.mark.django_db
+def test_it_never_answers_500_to_hostile_cookies_and_headers_from_staff(editor_client, lessons):
+    _assert_no_server_error_from_headers(editor_client, with_session=False)
 
 
 @pytest.mark.django_db

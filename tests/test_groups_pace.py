@@ -36,3 +36,8 @@ def test_it_counts_a_lesson_due_once_its_day_has_passed():
     assert expected_done(due, date(2026, 11, 8)) == 0
     assert expected_done(due, date(2026, 11, 9)) == 2
     assert expected_done(due, date(2026, 11, 16)) == 3
+
+
+def test_it_gives_the_last_day_when_a_weekly_pace_runs_past_the_calendar():
+    group = StudyGroup(pace="weekly", pace_start=date(9999, 12, 31), lessons_per_week=1)
+    assert due_dates(group, _lessons(None, None)) == {1: date.max, 2: date.max}

@@ -41,3 +41,14 @@ def test_it_refuses_a_malformed_date(basic):
     )
     assert response.status_code == 200
     assert not LessonTarget.objects.exists()
+
+
+def test_it_refuses_a_target_date_outside_the_sane_range(basic):
+    teacher = make_user("teacher")
+    pods = make_lesson(basic, "Pods", 1)
+    group = make_group(instructors=(teacher,))
+    response = logged_in(teacher).post(
+        reverse("groups:pace_dates", args=[group.pk]), {f"lesson_{pods.pk}": "9999-12-31"}
+    )
+    assert response.status_code == 200
+    assert not LessonTarget.objects.exists()

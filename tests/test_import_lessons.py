@@ -7,6 +7,7 @@ import pytest
 import yaml
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import translation
 
 from lessons.models import AttemptAnswer, Category, Choice, Lesson, Question, Quiz, QuizAttempt
@@ -340,6 +341,17 @@ def test_it_reports_a_missing_folder(tmp_path):
     assert "no such folder" in import_error(tmp_path / "nope")
 
 
+def largest_position() -> int:
+    """2,147,483,647 on PostgreSQL, 2**63 - 1 on SQLite."""
+    return connection.ops.integer_field_range("PositiveIntegerField")[1]
+
+
+def write_categories(folder: Path, *extra: dict) -> None:
+    (folder / "categories.yaml").write_text(
+        yaml.safe_dump([*CATEGORIES, *extra], allow_unicode=True), encoding="utf-8"
+    )
+
+
 LONG_CHOICE = {"text": "파드" * 300, "correct": True}
 CRASHING_FILES = {
     "unknown-parent-category": (
@@ -359,6 +371,32 @@ CRASHING_FILES = {
     "slug-too-long": (
         lambda folder: write_lesson(folder, "b-bad.md", bad("x", slug="a" * 201)),
         ["b-bad.md, field 'slug'"],
+    ),
+    "category-slug-with-a-slash": (
+        lambda folder: write_categories(folder, {"slug": "a/b", "name": "AB"}),
+        ["categories.yaml, category 3, field 'slug'"],
+    ),
+    "category-position-beyond-the-database": (
+        lambda folder: write_categories(
+            folder, {"slug": "ckad", "name": "CKAD", "position": largest_position() + 1}
+        ),
+        ["categories.yaml, category 3, field 'position'"],
+    ),
+    "category-name-too-long": (
+        lambda folder: write_categories(folder, {"slug": "ckad", "name": "가" * 300}),
+        ["categories.yaml, category 3, field 'name'"],
+    ),
+    "lesson-position-of-23-digits": (
+        lambda folder: write_lesson(folder, "b-bad.md", bad("x", position=10**22)),
+        ["b-bad.md, field 'position'"],
+    ),
+    "source-url-not-a-web-address": (
+        lambda folder: write_lesson(folder, "b-bad.md", bad("x", source_url="javascript:alert(1)")),
+        ["b-bad.md, field 'source_url'"],
+    ),
+    "nul-in-the-body": (
+        lambda folder: write_lesson(folder, "b-bad.md", bad("x"), BODY + "NUL\x00\n"),
+        ["b-bad.md", "NUL character"],
     ),
     "choice-too-long": (
         lambda folder: write_lesson(
@@ -380,3 +418,62 @@ def test_it_names_the_file_and_field_for_values_the_database_would_refuse(folder
 
     for fragment in expected:
         assert fragment in message
+
+
+# --- Files made to burn CPU and memory -------------------------------------------------
+
+ALIAS_LADDER = "\n".join(
+    ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    + [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 10)]
+    + ["title: *a9"]
+)
+
+
+def write_front_matter(folder: Path, front: str) -> None:
+    (folder / "b-bad.md").write_text(f"---\n{front}\n---\n\n{BODY}", encoding="utf-8")
+
+
+EXPENSIVE_FILES = {
+    "alias-ladder": (
+        lambda folder: write_front_matter(folder, ALIAS_LADDER),
+        ["b-bad.md", "anchors and aliases"],
+    ),
+    "one-alias": (
+        lambda folder: write_front_matter(
+            folder, "slug: x\ncategory: basic\nsummary: &s 요약\ntitle: *s"
+        ),
+        ["b-bad.md", "anchors and aliases"],
+    ),
+    "tagged-value": (
+        lambda folder: write_front_matter(
+            folder, "slug: x\ncategory: basic\ntitle: !!binary 7YyM65OcIOq4sOy0iA=="
+        ),
+        ["b-bad.md", "tags such as"],
+    ),
+    "alias-in-categories": (
+        lambda folder: (folder / "categories.yaml").write_text(
+            "- &c {slug: basic, name: Basic}\n- *c\n", encoding="utf-8"
+        ),
+        ["categories.yaml", "anchors and aliases"],
+    ),
+    "huge-front-matter": (
+        lambda folder: write_front_matter(folder, "title: x\ncategory: basic\n# " + "가" * 100_000),
+        ["b-bad.md", "front matter is longer than 100000 characters"],
+    ),
+    "huge-summary": (
+        lambda folder: write_lesson(folder, "b-bad.md", bad("x", summary="가" * 1001)),
+        ["b-bad.md, field 'summary'", "longer than 1000 characters"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(EXPENSIVE_FILES))
+def test_it_refuses_front_matter_made_to_burn_cpu_and_memory(folder, case):
+    write_bad_file, expected = EXPENSIVE_FILES[case]
+    write_bad_file(folder)
+
+    message = import_error(folder)
+
+    for fragment in expected:
+        assert fragment in message
+    assert not Lesson.objects.exists()

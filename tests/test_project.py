@@ -51,3 +51,24 @@ def test_it_refuses_to_start_in_production_without_a_secret_key():
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def _production_setting(name: str, **env: str) -> str:
+    code = f"from django.conf import settings; print(settings.{name})"
+    result = _manage("shell", "-c", code, env={**PRODUCTION_ENV, **env})
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_it_leaves_hsts_subdomains_and_preload_off_unless_asked():
+    assert _production_setting("SECURE_HSTS_SECONDS") == "31536000"
+    assert _production_setting("SECURE_HSTS_INCLUDE_SUBDOMAINS") == "False"
+    assert _production_setting("SECURE_HSTS_PRELOAD") == "False"
+
+
+def test_it_sends_hsts_subdomains_and_preload_when_asked():
+    opted_in = {"SECURE_HSTS_INCLUDE_SUBDOMAINS": "True", "SECURE_HSTS_PRELOAD": "True"}
+    assert _production_setting("SECURE_HSTS_INCLUDE_SUBDOMAINS", **opted_in) == "True"
+    assert _production_setting("SECURE_HSTS_PRELOAD", **opted_in) == "True"
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV | opted_in)
+    assert result.returncode == 0, result.stdout + result.stderr

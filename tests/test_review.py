@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lessons import scoring
-from lessons.models import AttemptAnswer, Quiz, QuizAttempt, Review
+from lessons.models import AttemptAnswer, Lesson, Quiz, QuizAttempt, Review
 from tests.conftest import make_lesson
 from tests.quiz_fixtures import (
     WRONG,
@@ -18,6 +18,7 @@ from tests.quiz_fixtures import (
     make_every_kind_quiz,
     make_quiz,
     parse,
+    with_token,
 )
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,7 @@ def url() -> str:
 def take(client: Client, quiz, fields: dict) -> None:
     url = reverse("lessons:quiz", args=[quiz.lesson.slug])
     token = form_token(client.get(url).content)
-    assert client.post(url, {"form_token": token, **fields}).status_code == 302
+    assert client.post(url, with_token(token, fields)).status_code == 302
 
 
 def listed_question_ids(html: bytes) -> set[int]:
@@ -77,6 +78,19 @@ def test_it_lists_exactly_the_questions_missed_in_each_latest_attempt(learner, u
     assert listed_question_ids(response.content) == {question.id for question in missed}
     lessons_named = [p.text for p in parse(response.content).find_all("p", class_="from-lesson")]
     assert lessons_named == ["Pods", "Services"]
+
+
+def test_it_leaves_out_questions_of_a_lesson_taken_back_to_draft(learner, url, missed, services):
+    services.lesson.status = Lesson.Status.DRAFT
+    services.lesson.save()
+    services.questions["short"].explanation = "초안에만 있는 설명"
+    services.questions["short"].save()
+
+    response = learner.get(url)
+
+    assert listed_question_ids(response.content) == {missed[0].id}
+    assert "초안에만 있는 설명" not in response.content.decode()
+    assert services.questions["short"].prompt not in response.content.decode()
 
 
 def test_it_reveals_no_answer_before_the_review_is_checked(learner, url, missed):
@@ -126,7 +140,7 @@ def test_it_records_a_review_and_leaves_quiz_scores_alone(learner, url, alice, p
     token = form_token(learner.get(url).content)
     fields = answer_fields([missed[0]]) | answer_fields([missed[1]], WRONG)
 
-    response = learner.post(url, {"form_token": token, **fields}, **(HTMX if htmx else {}))
+    response = learner.post(url, with_token(token, fields), **(HTMX if htmx else {}))
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -149,7 +163,7 @@ def test_it_records_a_review_and_leaves_quiz_scores_alone(learner, url, alice, p
 
 def test_it_records_a_repeated_review_form_once(learner, url, missed):
     token = form_token(learner.get(url).content)
-    fields = {"form_token": token, **answer_fields(missed)}
+    fields = with_token(token, answer_fields(missed))
 
     learner.post(url, fields)
     again = learner.post(url, fields)
@@ -198,7 +212,7 @@ BAD_INPUT = [
     ("spoil", "message"), BAD_INPUT, ids=[spoil.__name__[6:] for spoil, _ in BAD_INPUT]
 )
 def test_it_refuses_bad_review_input_with_a_message(learner, url, pods, missed, spoil, message):
-    fields = {"form_token": form_token(learner.get(url).content), **answer_fields(missed)}
+    fields = with_token(form_token(learner.get(url).content), answer_fields(missed))
 
     response = learner.post(url, spoil(fields, pods, missed))
 
@@ -221,9 +235,10 @@ def test_it_sends_anonymous_visitors_to_login(client, url, missed):
 
 def miss_everything(user, quiz: Quiz, questions) -> None:
     data = QueryDict(mutable=True)
-    for name, values in answer_fields(questions, WRONG).items():
-        data.setlist(name, values)
-    data["form_token"] = scoring.new_form_token()
+    for name, values in with_token(
+        scoring.new_form_token(), answer_fields(questions, WRONG)
+    ).items():
+        data.setlist(name, values if isinstance(values, list) else [values])
     scoring.submit_attempt(user, quiz, questions, data)
 
 

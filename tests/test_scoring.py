@@ -7,7 +7,7 @@ from django.http import QueryDict
 
 from lessons import scoring
 from lessons.models import AttemptAnswer, Completion, Quiz, QuizAttempt
-from tests.quiz_fixtures import WRONG, answer_fields, make_every_kind_quiz, make_quiz
+from tests.quiz_fixtures import WRONG, answer_fields, make_every_kind_quiz, make_quiz, with_token
 
 pytestmark = pytest.mark.django_db
 
@@ -19,9 +19,8 @@ def quiz(lessons):
 
 def submit(user, quiz: Quiz, fields: dict[str, list[str]]) -> QuizAttempt:
     data = QueryDict(mutable=True)
-    for name, values in fields.items():
-        data.setlist(name, values)
-    data["form_token"] = scoring.new_form_token()
+    for name, values in with_token(scoring.new_form_token(), fields).items():
+        data.setlist(name, values if isinstance(values, list) else [values])
     questions = list(quiz.questions.prefetch_related("choices"))
     return scoring.submit_attempt(user, quiz, questions, data)
 

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lessons.models import AttemptAnswer, Choice, Lesson, Question, Quiz, QuizAttempt
+from lessons.scoring import choice_token
 from tests.conftest import make_lesson, make_user
 from tests.quiz_fixtures import (
     answer_fields,
@@ -17,6 +18,7 @@ from tests.quiz_fixtures import (
     make_every_kind_quiz,
     make_quiz,
     parse,
+    with_token,
 )
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +44,7 @@ def learner(alice_client) -> Client:
 def take(client: Client, url: str, fields: dict, **headers):
     """Fetch the form and post `fields` with its token, as a browser does."""
     token = form_token(client.get(url).content)
-    return client.post(url, {"form_token": token, **fields}, **headers)
+    return client.post(url, with_token(token, fields), **headers)
 
 
 def test_it_shows_every_question_with_the_right_kind_of_input(learner, url, quiz):
@@ -199,7 +201,7 @@ def test_it_says_nothing_about_marking_done_after_a_failed_attempt(learner, url,
 
 def test_it_offers_a_fresh_form_to_try_again(learner, url, quiz):
     first_token = form_token(learner.get(url).content)
-    result = learner.post(url, {"form_token": first_token, **quiz.wrong("single")}, **HTMX)
+    result = learner.post(url, with_token(first_token, quiz.wrong("single")), **HTMX)
     again = parse(result.content).find("a", class_="button")
     assert again.text == "Try again"
     assert again.attrs["href"] == again.attrs["hx-get"] == url
@@ -210,7 +212,7 @@ def test_it_offers_a_fresh_form_to_try_again(learner, url, quiz):
     assert "<html" not in html
     assert parse(html).find("form", id="quiz-form")
     assert form_token(html) != first_token
-    learner.post(url, {"form_token": form_token(html), **quiz.answers()}, **HTMX)
+    learner.post(url, with_token(form_token(html), quiz.answers()), **HTMX)
     assert list(QuizAttempt.objects.values_list("score", flat=True)) == [4, 3]
 
 
@@ -277,7 +279,7 @@ def test_it_sends_an_anonymous_post_to_login_and_stores_nothing(client, url, qui
     page = in_english(client).get(url)
     assert "Log in to submit your answers." in parse(page.content).text
 
-    response = client.post(url, {"form_token": form_token(page.content), **quiz.answers()})
+    response = client.post(url, with_token(form_token(page.content), quiz.answers()))
 
     assert response.status_code == 302
     assert response.url == f"{reverse('login')}?next={url}"
@@ -288,14 +290,14 @@ def test_it_refuses_a_post_without_the_csrf_token(alice, url, quiz):
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)
     page = parse(client.get(url).content)
-    fields = {"form_token": page.find("input", name="form_token").attrs["value"]}
+    fields = with_token(page.find("input", name="form_token").attrs["value"], quiz.answers())
 
-    refused = client.post(url, {**fields, **quiz.answers()})
+    refused = client.post(url, fields)
 
     assert refused.status_code == 403
     assert not QuizAttempt.objects.exists()
     csrf = page.find("input", name="csrfmiddlewaretoken").attrs["value"]
-    accepted = client.post(url, {**fields, **quiz.answers(), "csrfmiddlewaretoken": csrf})
+    accepted = client.post(url, {**fields, "csrfmiddlewaretoken": csrf})
     assert accepted.status_code == 302
     assert QuizAttempt.objects.count() == 1
 
@@ -314,7 +316,7 @@ def bad_non_numeric_choice(quiz, fields, token):
 
 def bad_choice_of_another_question(quiz, fields, token):
     other = quiz.questions["multiple"].choices.first()
-    return {**fields, f"q{quiz.questions['single'].id}": [str(other.id)]}, token
+    return {**fields, f"q{quiz.questions['single'].id}": [choice_token(token, other.id)]}, token
 
 
 def bad_two_choices_on_single(quiz, fields, token):
@@ -370,8 +372,9 @@ def test_it_refuses_bad_input_with_a_message_and_stores_nothing(
 ):
     token = form_token(learner.get(url).content)
     fields, token = spoil(quiz, quiz.answers(), token)
-    if token is not None:
-        fields["form_token"] = token
+    fields = with_token(token or "", fields)
+    if token is None:
+        del fields["form_token"]
 
     response = learner.post(url, fields, **(HTMX if htmx else {}))
 
@@ -393,7 +396,8 @@ def test_it_refills_the_learners_answers_after_bad_input(learner, url, quiz):
     form = parse(response.content).find("form", id="quiz-form")
     checked = [i.attrs["value"] for i in form.find_all("input") if "checked" in i.attrs]
     chosen = [fields[f"q{quiz.questions[kind].id}"] for kind in ("single", "multiple")]
-    assert sorted(checked) == sorted(chosen[0] + chosen[1])
+    token = form_token(response.content)
+    assert sorted(checked) == sorted(choice_token(token, int(i)) for i in chosen[0] + chosen[1])
     short = form.find("input", name=f"q{quiz.questions['short'].id}")
     assert short.attrs["value"] == "kube-dns"
     assert form_token(response.content)
@@ -412,7 +416,7 @@ def test_it_refuses_a_nul_character(learner, url, quiz, field):
     fields = quiz.answers(short="Core\x00DNS" if field == "short answer" else "CoreDNS")
     token = token + "\x00" if field == "form_token" else token
 
-    response = learner.post(url, {"form_token": token, **fields})
+    response = learner.post(url, with_token(token, fields))
 
     assert response.status_code == 400
     assert not QuizAttempt.objects.exists()
@@ -423,8 +427,8 @@ def test_it_scores_a_repeated_form_once(learner, url, quiz, htmx):
     headers = HTMX if htmx else {}
     token = form_token(learner.get(url).content)
 
-    first = learner.post(url, {"form_token": token, **quiz.wrong("single")}, **headers)
-    again = learner.post(url, {"form_token": token, **quiz.answers()}, **headers)
+    first = learner.post(url, with_token(token, quiz.wrong("single")), **headers)
+    again = learner.post(url, with_token(token, quiz.answers()), **headers)
 
     attempt = QuizAttempt.objects.get()
     assert attempt.score == 3
@@ -444,10 +448,10 @@ def test_it_scores_a_repeated_form_once(learner, url, quiz, htmx):
 def test_it_refuses_a_token_already_used_on_another_quiz(learner, url, quiz, lessons):
     other = make_every_kind_quiz(lessons[1])
     token = form_token(learner.get(url).content)
-    learner.post(url, {"form_token": token, **quiz.answers()})
+    learner.post(url, with_token(token, quiz.answers()))
 
     response = learner.post(
-        reverse("lessons:quiz", args=[other.lesson.slug]), {"form_token": token, **other.answers()}
+        reverse("lessons:quiz", args=[other.lesson.slug]), with_token(token, other.answers())
     )
 
     assert response.status_code == 422
@@ -479,7 +483,7 @@ def test_it_shows_the_quiz_page_within_budget(learner, sized_quiz, django_assert
 def test_it_scores_a_quiz_within_budget(learner, sized_quiz, django_assert_max_num_queries):
     quiz, questions = sized_quiz
     url = reverse("lessons:quiz", args=[quiz.lesson.slug])
-    fields = {"form_token": form_token(learner.get(url).content), **answer_fields(questions)}
+    fields = with_token(form_token(learner.get(url).content), answer_fields(questions))
 
     with django_assert_max_num_queries(QUIZ_POST_QUERIES):
         response = learner.post(url, fields, **HTMX)
@@ -511,7 +515,7 @@ def test_it_runs_as_many_queries_for_30_questions_as_for_3(learner, basic, recor
         quiz, questions = make_quiz(make_lesson(basic, f"Quiz of {size}"), size)
         url = reverse("lessons:quiz", args=[quiz.lesson.slug])
         token = form_token(learner.get(url).content)
-        fields = {"form_token": token, **answer_fields(questions)}
+        fields = with_token(token, answer_fields(questions))
         post = count_queries(lambda: learner.post(url, fields, **HTMX))  # noqa: B023
         attempt = QuizAttempt.objects.get(quiz=quiz)
         attempt_url = reverse("lessons:quiz_attempt", args=[quiz.lesson.slug, attempt.id])
@@ -523,3 +527,76 @@ def test_it_runs_as_many_queries_for_30_questions_as_for_3(learner, basic, recor
     record_property("queries", counts)
 
     assert counts[3] == counts[30]
+
+
+@pytest.fixture
+def empty_quiz(lessons) -> Quiz:
+    return Quiz.objects.create(lesson=lessons[1])
+
+
+def test_it_refuses_a_submission_to_a_quiz_without_questions(learner, empty_quiz):
+    url = reverse("lessons:quiz", args=[empty_quiz.lesson.slug])
+    response = take(learner, url, {})
+
+    assert response.status_code == 400
+    assert "This quiz has no questions yet." in response.content.decode()
+    assert not QuizAttempt.objects.exists()
+
+
+def test_it_shows_the_quiz_and_an_attempt_scored_out_of_zero(learner, alice, empty_quiz):
+    # Stored before empty quizzes were refused: the pages must still open.
+    attempt = QuizAttempt.objects.create(
+        user=alice, quiz=empty_quiz, score=0, max_score=0, passed=False, form_token="old"
+    )
+    slug = empty_quiz.lesson.slug
+
+    assert learner.get(reverse("lessons:quiz", args=[slug])).status_code == 200
+    page = learner.get(reverse("lessons:quiz_attempt", args=[slug, attempt.pk]))
+    assert page.status_code == 200
+    assert "0 / 0 (0%)" in page.content.decode()
+
+
+def choice_values(html: bytes, question: Question) -> dict[str, str]:
+    """Each choice's posted value on the page, by its text."""
+    page = parse(html)
+    return {
+        label.text: label.find("input").attrs["value"]
+        for label in page.find_all("label", class_="choice")
+        if label.find_all("input", name=f"q{question.id}")
+    }
+
+
+def test_it_posts_opaque_tokens_that_tell_nothing_of_the_choices_ids(learner, url, quiz):
+    first, second = learner.get(url).content, learner.get(url).content
+    ids = {str(c.id) for q in quiz.questions.values() for c in q.choices.all()}
+
+    for question in quiz.questions.values():
+        if not question.has_choices:
+            continue
+        values, again = choice_values(first, question), choice_values(second, question)
+        assert set(values) == {c.text for c in question.choices.all()}
+        assert not set(values.values()) & ids
+        assert not any(value.isdigit() for value in values.values())
+        # Another form of the same quiz: other values, so none can be learnt and reused.
+        assert not set(values.values()) & set(again.values())
+
+
+def test_it_refuses_a_choice_id_posted_in_place_of_its_token(learner, url, quiz):
+    token = form_token(learner.get(url).content)
+    right = [str(c.id) for c in quiz.questions["single"].choices.all() if c.is_correct]
+    fields = with_token(token, quiz.answers()) | {f"q{quiz.questions['single'].id}": right}
+
+    response = learner.post(url, fields)
+
+    assert response.status_code == 400
+    assert not QuizAttempt.objects.exists()
+
+
+def test_it_scores_a_choice_picked_by_its_label(learner, url, quiz):
+    html = learner.get(url).content
+    fields = with_token(form_token(html), quiz.answers())
+    single = quiz.questions["single"]
+    fields[f"q{single.id}"] = [choice_values(html, single)["kubectl run"]]
+
+    assert learner.post(url, fields).status_code == 302
+    assert QuizAttempt.objects.get().score == 4

@@ -1,7 +1,6 @@
 """Account pages the portal adds to Django's own: sign-up, the lock-out page, and a
 password reset that also lifts a lock-out."""
 
-from axes.helpers import get_client_ip_address
 from axes.utils import reset as reset_login_failures
 from django.conf import settings
 from django.contrib import messages
@@ -41,10 +40,10 @@ def locked_out(request: HttpRequest, *args, **kwargs) -> HttpResponse:
 
 class ResetPasswordAndUnlockView(PasswordResetConfirmView):
     """Choosing a new password through the emailed link proves who the learner is, so it
-    also clears the failed logins that locked the account and this address."""
+    also clears the failed logins against this account, and only those: failures against
+    other usernames from the same address stay counted."""
 
     def form_valid(self, form):
         response = super().form_valid(form)
         reset_login_failures(username=form.user.get_username())
-        reset_login_failures(ip=get_client_ip_address(self.request))
         return response

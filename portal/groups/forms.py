@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from lessons.models import Category
 from portal.groups.membership import group_for_invite_code
+from portal.groups.pace import EARLIEST_DATE, LATEST_DATE, validate_pace_date
+from portal.model_choices import ModelMultipleChoiceField
 from portal.models import StudyGroup
 
 TOKEN = re.compile(r"[0-9a-f]{32}")
@@ -17,11 +19,16 @@ TOKEN = re.compile(r"[0-9a-f]{32}")
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs: dict | None = None, **kwargs) -> None:
+        bounds = {"min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()}
+        super().__init__(attrs=bounds | (attrs or {}), **kwargs)
+
 
 class GroupForm(forms.ModelForm):
     class Meta:
         model = StudyGroup
         fields = ["name", "description", "categories", "pace", "pace_start", "lessons_per_week"]
+        field_classes = {"categories": ModelMultipleChoiceField}
         widgets = {
             "categories": forms.CheckboxSelectMultiple,
             "pace": forms.RadioSelect,
@@ -37,6 +44,7 @@ class GroupForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["categories"].queryset = Category.objects.all()
         self.fields["lessons_per_week"].widget.attrs.update(min=1, max=100)
+        self.fields["pace_start"].validators.append(validate_pace_date)
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -99,6 +107,7 @@ class PaceDatesForm(forms.Form):
                 label=lesson.title,
                 required=False,
                 widget=DateInput,
+                validators=[validate_pace_date],
                 initial=initial_dates.get(lesson.id),
             )
 

@@ -4,9 +4,33 @@ a given day."""
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from portal.models import LessonTarget, StudyGroup
+
+# Study groups plan in years, not millennia: dates outside this range are typing slips.
+EARLIEST_DATE = date(2000, 1, 1)
+LATEST_DATE = date(2099, 12, 31)
+
+
+def validate_pace_date(day: date) -> None:
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValidationError(
+            _("Choose a date from %(earliest)s to %(latest)s.")
+            % {"earliest": EARLIEST_DATE.isoformat(), "latest": LATEST_DATE.isoformat()},
+            code="out_of_range",
+        )
+
+
+def _days_after(start: date, days: int) -> date:
+    # A start stored before dates were bounded (or set in the admin) must not break every
+    # page of the group: a due date past the calendar's end is simply the last day.
+    try:
+        return start + timedelta(days=days)
+    except OverflowError:
+        return date.max
 
 
 def due_dates(group: StudyGroup, lessons: Sequence) -> dict[int, date]:
@@ -19,7 +43,7 @@ def due_dates(group: StudyGroup, lessons: Sequence) -> dict[int, date]:
     if group.pace == StudyGroup.Pace.WEEKLY and group.pace_start and group.lessons_per_week:
         per_week = group.lessons_per_week
         return {
-            lesson.id: group.pace_start + timedelta(days=7 * (index // per_week) + 6)
+            lesson.id: _days_after(group.pace_start, 7 * (index // per_week) + 6)
             for index, lesson in enumerate(lessons)
         }
     if group.pace == StudyGroup.Pace.DATES:

@@ -1,6 +1,7 @@
 -- One kind of request for `make bench`, configured by the environment: BENCH_METHOD,
--- BENCH_PATH, BENCH_BODY (FORM_TOKEN is replaced by a fresh token per request),
--- BENCH_COOKIE, BENCH_CSRF. Prints one JSON line of results when done.
+-- BENCH_PATH, BENCH_BODY (FORM_TOKEN is replaced by a fresh token per request) or
+-- BENCH_BODIES (a file of bodies, one a line, posted in turn), BENCH_COOKIE, BENCH_CSRF.
+-- Prints one JSON line of results when done.
 local method = os.getenv("BENCH_METHOD") or "GET"
 local path = os.getenv("BENCH_PATH") or "/"
 local body = os.getenv("BENCH_BODY") or ""
@@ -16,11 +17,20 @@ if method == "POST" then
 end
 local prefix = tostring({}):gsub("[^%w]", "")
 local counter = 0
+local bodies = {}
+local bodies_file = os.getenv("BENCH_BODIES") or ""
+if bodies_file ~= "" then
+  for line in io.lines(bodies_file) do
+    bodies[#bodies + 1] = line
+  end
+end
 
 request = function()
   counter = counter + 1
   local payload = nil
-  if method == "POST" then
+  if #bodies > 0 then
+    payload = bodies[(counter - 1) % #bodies + 1]
+  elseif method == "POST" then
     payload = body:gsub("FORM_TOKEN", prefix .. "-" .. counter)
   end
   return wrk.format(method, path, headers, payload)

@@ -33,7 +33,7 @@ def answer_quiz(page, lesson: Lesson, *, wrong: int) -> None:
         if question.kind != "multiple":
             chosen = chosen[:1]
         for choice in chosen:
-            page.check(f"input[name={field}][value='{choice.id}']")
+            page.locator(f"#question-{question.id}").get_by_label(choice.text, exact=True).check()
 
 
 def test_it_takes_a_learner_from_sign_up_to_a_passed_quiz(page, live_server, seeded):
