@@ -343,27 +343,40 @@ def highlight(text: str, query: SearchQuery) -> SafeString:
     return mark_safe("".join(pieces))  # noqa: S308 - every piece is escaped above
 
 
+# Only this much Markdown around the first match is cleaned for an excerpt: cleaning a
+# whole body for each of a page's twenty hits cost more than the search itself.
+EXCERPT_SOURCE_BEFORE = 400
+EXCERPT_SOURCE_AFTER = 1200
+
+
+def _clean(markdown_source: str) -> str:
+    return " ".join(html.unescape(MARKDOWN_MARKS.sub(" ", plain_text(markdown_source))).split())
+
+
 def excerpt(query: SearchQuery, *texts: str) -> SafeString:
     """A short excerpt of the first text the query matches (else of the first non-empty
     one), starting a little before the match, with matches highlighted."""
     pattern = _pattern(query)
-    candidates = [
-        " ".join(html.unescape(MARKDOWN_MARKS.sub(" ", plain_text(t))).split()) for t in texts if t
-    ]
-    if not candidates:
+    texts = tuple(text for text in texts if text)
+    if not texts:
         return mark_safe("")
-    chosen, start = candidates[0], 0
-    for candidate in candidates:
-        match = pattern.search(candidate) if pattern else None
+    source, at = texts[0], 0
+    for text in texts:
+        match = pattern.search(text) if pattern else None
         if match:
-            chosen, start = candidate, max(0, match.start() - EXCERPT_LEAD)
+            source, at = text, match.start()
             break
+    lo = max(0, at - EXCERPT_SOURCE_BEFORE)
+    hi = at + EXCERPT_SOURCE_AFTER
+    chosen = _clean(source[lo:hi])
+    match = pattern.search(chosen) if pattern else None
+    start = max(0, match.start() - EXCERPT_LEAD) if match else 0
     if start:
         space = chosen.find(" ", start, start + 15)
         start = space + 1 if space != -1 else start
     window = chosen[start : start + EXCERPT_CHARS]
-    prefix = "… " if start else ""
-    suffix = " …" if start + EXCERPT_CHARS < len(chosen) else ""
+    prefix = "… " if start or lo else ""
+    suffix = " …" if start + EXCERPT_CHARS < len(chosen) or hi < len(source) else ""
     return mark_safe(escape(prefix) + highlight(window, query) + escape(suffix))  # noqa: S308
 
 

@@ -23,10 +23,16 @@ CATEGORY_PAGE_SIZE = 50
 def home(request: HtmxHttpRequest) -> HttpResponse:
     categories = progress.categories_with_lessons(request.user, HOME_LESSONS_PER_CATEGORY)
     categories = [c for c in categories if c.visible_lessons]
+    record = progress.learner_record(request.user)
+    record.mark(lesson for category in categories for lesson in category.visible_lessons)
     bars, overall = progress.category_bars(request.user)
     for category in categories:
         category.bar = bars[category.id]
-    next_step = progress.continue_learning(request.user) if request.user.is_authenticated else None
+    next_step = (
+        progress.continue_learning(request.user, record.done_ids)
+        if request.user.is_authenticated
+        else None
+    )
     return render(
         request,
         "lessons/home.html",
@@ -37,15 +43,14 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 def category_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
-    lessons = (
-        Lesson.objects.visible_to(request.user)
-        .with_card_state(request.user)
-        .filter(category=category)
-        .order_by("position", "id")
-    )
+    lessons = Lesson.objects.visible_to(request.user).filter(category=category).order_by(
+        "position", "id"
+    )  # fmt: skip
     bars, _overall = progress.category_bars(request.user)
     fields = ("title", "slug", "summary", "status", "reading_minutes")
     page = Paginator(lessons.only(*fields), CATEGORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    progress.learner_record(request.user).mark(page.object_list)
     return render(
         request,
         "lessons/category_detail.html",

@@ -4,6 +4,7 @@ pages made for one signed-in person are never stored by a cache."""
 import logging
 from collections.abc import Callable
 
+from django.contrib.auth import SESSION_KEY
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
@@ -72,7 +73,10 @@ class PrivatePagesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        # Only a page that read the session can show a person's records; asking the
+        # session (already loaded then) rather than request.user adds no query to the
+        # pages that never look at who is signed in.
+        session = getattr(request, "session", None)
+        if session is not None and session.accessed and session.get(SESSION_KEY):
             patch_cache_control(response, private=True, no_store=True)
         return response

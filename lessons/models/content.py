@@ -5,6 +5,9 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from lessons.models.progress import Completion, ReadingPosition
@@ -59,29 +62,6 @@ class LessonQuerySet(models.QuerySet):
         return self.annotate(
             is_done=models.Exists(Completion.objects.filter(**mine)),
             reading_index=Coalesce(models.Subquery(position), 0),
-        )
-
-    def with_card_state(self, user) -> "LessonQuerySet":
-        """Annotate what a lesson card shows the learner: `is_done`, and `best_score`, the
-        best quiz score in percent (unrounded; None before a first attempt), in the same
-        query that loads the lessons."""
-        if not user.is_authenticated:
-            return self.annotate(
-                is_done=models.Value(False),
-                best_score=models.Value(None, output_field=models.FloatField()),
-            )
-        from lessons.models.quiz import QuizAttempt
-
-        attempts = QuizAttempt.objects.filter(
-            user=user, quiz__lesson=models.OuterRef("pk"), max_score__gt=0
-        )
-        score = models.F("score") * 100.0 / models.F("max_score")
-        best = attempts.annotate(percent=models.ExpressionWrapper(score, models.FloatField()))
-        return self.annotate(
-            is_done=models.Exists(
-                Completion.objects.filter(user=user, lesson=models.OuterRef("pk"))
-            ),
-            best_score=models.Subquery(best.order_by("-percent").values("percent")[:1]),
         )
 
     def neighbours_of(self, lesson: "Lesson") -> tuple[dict | None, dict | None]:
@@ -144,6 +124,17 @@ class Lesson(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @cached_property
+    def toc_html(self) -> SafeString:
+        """The table of contents as a list of links, built once per page in Python
+        (the lesson page shows it twice: folded on phones, in the sidebar on wide screens)."""
+        items = format_html_join(
+            "",
+            '<li class="toc-level-{}"><a href="#{}">{}</a></li>',
+            ((entry["level"], entry["id"], entry["name"]) for entry in self.toc),
+        )
+        return format_html("<ol>{}</ol>", items)
 
     def section_at(self, index: int) -> dict | None:
         """The table-of-contents entry at `index`, when it is past the first."""

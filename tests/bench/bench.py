@@ -158,7 +158,8 @@ def quiz_bodies(count: int = 20_000) -> Path:
     a fresh form: choices post tokens bound to their form's token and the server's key, so
     they are made with the server's settings. request.lua posts one per request."""
     QUIZ_BODIES.parent.mkdir(exist_ok=True)
-    QUIZ_BODIES.write_text(manage("shell", "-c", QUIZ_BODIES_SCRIPT % (LESSON, count)))
+    script = QUIZ_BODIES_SCRIPT % (LESSON, count)
+    QUIZ_BODIES.write_text(manage("shell", "--no-imports", "-c", script))
     return QUIZ_BODIES
 
 
