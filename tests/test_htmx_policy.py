@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from lessons.models import QuizAttempt
-from tests.quiz_fixtures import form_token, make_every_kind_quiz, parse
+from tests.quiz_fixtures import form_token, make_every_kind_quiz, parse, with_token
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -66,9 +66,9 @@ def test_it_answers_an_incomplete_quiz_with_422_and_the_form_alone(alice_client,
     token = form_token(alice_client.get(url).content)
     single = quiz.questions["single"]
 
-    response = alice_client.post(url, {"form_token": token, **quiz.answers()} | {
-        f"q{single.id}": []
-    }, **HTMX)  # fmt: skip
+    fields = with_token(token, quiz.answers()) | {f"q{single.id}": []}
+
+    response = alice_client.post(url, fields, **HTMX)
 
     assert response.status_code == 422
     assert response["HX-Retarget"] == "#quiz-form"
@@ -88,7 +88,7 @@ def test_it_answers_a_scored_quiz_with_the_result_and_its_address(alice_client, 
     url = reverse("lessons:quiz", args=[quiz.lesson.slug])
     token = form_token(alice_client.get(url).content)
 
-    response = alice_client.post(url, {"form_token": token, **quiz.answers()}, **HTMX)
+    response = alice_client.post(url, with_token(token, quiz.answers()), **HTMX)
 
     attempt = QuizAttempt.objects.get()
     assert response.status_code == 200
@@ -102,7 +102,7 @@ def test_it_answers_a_scored_quiz_with_the_result_and_its_address(alice_client, 
 def test_it_offers_a_retake_into_the_same_area(alice_client, quiz):
     url = reverse("lessons:quiz", args=[quiz.lesson.slug])
     token = form_token(alice_client.get(url).content)
-    alice_client.post(url, {"form_token": token, **quiz.answers()})
+    alice_client.post(url, with_token(token, quiz.answers()))
 
     again = alice_client.get(url, **HTMX)
 
@@ -113,7 +113,7 @@ def test_it_offers_a_retake_into_the_same_area(alice_client, quiz):
 def test_it_answers_an_invalid_review_with_422_into_the_review(alice_client, quiz):
     url = reverse("lessons:quiz", args=[quiz.lesson.slug])
     token = form_token(alice_client.get(url).content)
-    alice_client.post(url, {"form_token": token, **quiz.wrong("single")})
+    alice_client.post(url, with_token(token, quiz.wrong("single")))
     review = reverse("lessons:review")
 
     response = alice_client.post(review, {"form_token": "x" * 20}, **HTMX)

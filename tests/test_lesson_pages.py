@@ -106,3 +106,13 @@ def test_it_lists_the_first_lessons_per_category_on_home_and_all_on_the_category
     second = client.get(reverse("lessons:category", args=["basic"]), {"page": 2})
     assert "Lesson 59" in second.content.decode()
     assert client.get(reverse("lessons:category", args=["basic"]), {"page": "x"}).status_code == 200
+
+
+def test_it_puts_the_folded_table_of_contents_after_the_title(client, basic):
+    make_lesson(basic, "Toc", 1, body="## 첫 절\n\n본문.\n\n## 둘째 절\n\n더.\n")
+
+    html = client.get(reverse("lessons:lesson", args=["toc"])).content.decode()
+
+    assert html.index('id="lesson-title"') < html.index('<details class="toc-details">')
+    assert '<details class="toc-details" open' not in html
+    assert html.count('<a href="#첫-절">첫 절</a>') == 2  # folded on phones, sidebar on laptops

@@ -273,3 +273,15 @@ def test_it_searches_through_the_gin_index(basic):
         _, ranked = search.search(Lesson.objects.all(), search.parse_query("배포를"))
         plan = ranked.explain()
     assert "lessons_lesson_search_gin" in plan
+
+
+def test_it_leaves_no_table_rules_in_an_excerpt(client, basic):
+    body = "## 데이터\n\n| 데이터 | 출처 |\n| --- | :---: |\n| 메트릭 | kubelet |\n"
+    make_lesson(basic, "메트릭 표", 1, body=body, summary="")
+
+    html = client.get(reverse("lessons:search"), {"q": "출처"}).content.decode()
+
+    excerpt = html[html.index('class="excerpt"') :]
+    excerpt = excerpt[: excerpt.index("</p>")]
+    assert "<mark>출처</mark>" in excerpt
+    assert "---" not in excerpt and "|" not in excerpt

@@ -536,9 +536,12 @@ def empty_quiz(lessons) -> Quiz:
 
 def test_it_refuses_a_submission_to_a_quiz_without_questions(learner, empty_quiz):
     url = reverse("lessons:quiz", args=[empty_quiz.lesson.slug])
+    page = learner.get(url).content.decode()
     response = take(learner, url, {})
 
-    assert response.status_code == 400
+    assert "This quiz has no questions yet." in page
+    assert "Submit answers" not in page  # nothing to submit
+    assert response.status_code == 422
     assert "This quiz has no questions yet." in response.content.decode()
     assert not QuizAttempt.objects.exists()
 
@@ -574,7 +577,8 @@ def test_it_posts_opaque_tokens_that_tell_nothing_of_the_choices_ids(learner, ur
         if not question.has_choices:
             continue
         values, again = choice_values(first, question), choice_values(second, question)
-        assert set(values) == {c.text for c in question.choices.all()}
+        shown = {"참": "True", "거짓": "False"}  # true/false in the learner's language
+        assert set(values) == {shown.get(c.text, c.text) for c in question.choices.all()}
         assert not set(values.values()) & ids
         assert not any(value.isdigit() for value in values.values())
         # Another form of the same quiz: other values, so none can be learnt and reused.
@@ -588,7 +592,7 @@ def test_it_refuses_a_choice_id_posted_in_place_of_its_token(learner, url, quiz)
 
     response = learner.post(url, fields)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert not QuizAttempt.objects.exists()
 
 
@@ -600,3 +604,19 @@ def test_it_scores_a_choice_picked_by_its_label(learner, url, quiz):
 
     assert learner.post(url, fields).status_code == 302
     assert QuizAttempt.objects.get().score == 4
+
+
+def test_it_separates_the_correct_answers_of_a_multiple_answer_question(learner, url, quiz):
+    response = take(learner, url, quiz.wrong("multiple"), **HTMX)
+
+    multiple = answer_items(response.content)[1]
+    assert "Your answer 컨테이너" in multiple.text
+    assert "Correct answer 컨테이너, 볼륨" in multiple.text
+
+
+def test_it_names_true_and_false_in_the_learners_language_on_the_result(learner, url, quiz):
+    response = take(learner, url, quiz.wrong("true_false"), **HTMX)
+
+    true_false = answer_items(response.content)[2]
+    assert "Your answer False" in true_false.text
+    assert "Correct answer True" in true_false.text

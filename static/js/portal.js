@@ -148,15 +148,24 @@ document.addEventListener("htmx:sendError", (event) => {
 document.addEventListener("portal:announce", (event) => announce(event.detail.message));
 
 // ---- Focus after a swap: the element the new fragment marks (a toggle, a result, an
-// error summary) takes the focus, and comes into view if it is off screen.
+// error summary) takes the focus as soon as it is in place, and once the swap has
+// settled it is brought into view if it is not there already.
+let swappedFocus = null;
 document.addEventListener("htmx:afterSwap", () => {
   const focus = document.querySelector("[data-focus-after-swap]");
   if (!focus) return;
   focus.removeAttribute("data-focus-after-swap");
   focus.focus({ preventScroll: true });
-  const box = focus.getBoundingClientRect();
-  if (box.top < 0 || box.bottom > window.innerHeight) {
-    focus.scrollIntoView({ block: "start", behavior: "instant" });
+  swappedFocus = focus;
+});
+document.addEventListener("htmx:afterSettle", () => {
+  const focus = swappedFocus;
+  swappedFocus = null;
+  if (!focus || !focus.isConnected) return;
+  const top = focus.getBoundingClientRect().top;
+  if (top < 0 || top > window.innerHeight * 0.8) {
+    const margin = parseFloat(getComputedStyle(focus).scrollMarginTop) || 0;
+    window.scrollTo({ top: window.scrollY + top - margin, behavior: "instant" });
   }
 });
 
