@@ -158,15 +158,20 @@ document.addEventListener("htmx:afterSwap", () => {
   focus.focus({ preventScroll: true });
   swappedFocus = focus;
 });
+function bringIntoView(element) {
+  const top = element.getBoundingClientRect().top;
+  if (top < 0 || top > window.innerHeight * 0.8) {
+    const margin = parseFloat(getComputedStyle(element).scrollMarginTop) || 0;
+    window.scrollTo({ top: window.scrollY + top - margin, behavior: "instant" });
+  }
+}
 document.addEventListener("htmx:afterSettle", () => {
   const focus = swappedFocus;
   swappedFocus = null;
   if (!focus || !focus.isConnected) return;
-  const top = focus.getBoundingClientRect().top;
-  if (top < 0 || top > window.innerHeight * 0.8) {
-    const margin = parseFloat(getComputedStyle(focus).scrollMarginTop) || 0;
-    window.scrollTo({ top: window.scrollY + top - margin, behavior: "instant" });
-  }
+  bringIntoView(focus);
+  // Once more after the next layout, in case a scroll was still under way.
+  window.requestAnimationFrame(() => bringIntoView(focus));
 });
 
 // An error summary on a freshly loaded page (a form sent without JavaScript's help).
