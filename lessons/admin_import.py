@@ -324,27 +324,10 @@ class FeedSourceAdmin(admin.ModelAdmin):
     """Blogs whose feeds `manage.py sync_feeds` keeps lessons in step with, and how their
     last sync went."""
 
-    list_display = [
-        "url",
-        "category",
-        "publish_new",
-        "last_run_at",
-        "last_outcome",
-        "last_created",
-        "last_updated",
-        "last_skipped",
-        "last_error",
-    ]
+    list_display = ["url", "category", "publish_new", *FeedSource.LAST_SYNC_FIELDS]
     list_filter = ["last_outcome"]
     list_select_related = ["category"]
-    readonly_fields = [
-        "last_run_at",
-        "last_outcome",
-        "last_created",
-        "last_updated",
-        "last_skipped",
-        "last_error",
-    ]
+    readonly_fields = FeedSource.LAST_SYNC_FIELDS
     actions = ["sync_now"]
 
     @admin.action(description=gettext_lazy("Sync the selected feed sources now"))

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
-from lessons import charts, progress
+from lessons import charts, progress, web
 from lessons.access import get_visible_lesson
 from lessons.models import Category, Lesson
 from lessons.web import HtmxHttpRequest, login_then_back_to
@@ -101,7 +101,7 @@ def completion(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     else:
         progress.undo_completion(request.user, lesson)
         said = _("“%(title)s” is no longer marked done.") % {"title": lesson.title}
-    if request.htmx:
+    if web.is_partial(request):
         bars, overall = progress.category_bars(request.user)
         context = {
             "lesson": lesson,

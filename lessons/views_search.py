@@ -25,7 +25,7 @@ def _page_number(value: str) -> int:
 
 
 @require_GET
-@vary_on_headers("HX-Request", "HX-Target")
+@vary_on_headers("HX-Target")  # HX-Request: every page varies on it (lessons.web)
 def search(request: HtmxHttpRequest) -> HttpResponse:
     query = lesson_search.parse_query(request.GET.get("q", ""))
     visible = Lesson.objects.visible_to(request.user)

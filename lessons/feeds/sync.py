@@ -58,16 +58,5 @@ def _record(
     source.last_updated = len(result.updated) if result else 0
     source.last_skipped = len(result.skipped) if result else 0
     source.last_error = error
-    source.save(
-        update_fields=[
-            "etag",
-            "last_modified",
-            "last_run_at",
-            "last_outcome",
-            "last_created",
-            "last_updated",
-            "last_skipped",
-            "last_error",
-        ]
-    )
+    source.save(update_fields=["etag", "last_modified", *FeedSource.LAST_SYNC_FIELDS])
     return source

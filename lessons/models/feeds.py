@@ -41,6 +41,12 @@ class FeedSource(models.Model):
     last_error = models.TextField(_("error"), blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
+    # How the last sync went: recorded together, shown together in the admin.
+    LAST_SYNC_FIELDS = (
+        "last_run_at", "last_outcome", "last_created", "last_updated", "last_skipped",
+        "last_error",
+    )  # fmt: skip
+
     class Meta:
         ordering = ["url"]
         verbose_name = _("feed source")

@@ -8,7 +8,6 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
-from django.views.decorators.vary import vary_on_headers
 
 from lessons import charts, numbers, web
 from lessons.models import Completion, Lesson
@@ -43,7 +42,6 @@ def _table_context(request: HtmxHttpRequest, group: StudyGroup) -> dict:
 
 
 @require_GET
-@vary_on_headers("HX-Request")
 def dashboard(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
     """The matrix with its filters; htmx requests (filtering, the minute's refresh) get
     just the results fragment."""

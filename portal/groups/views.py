@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lessons import web
 from lessons.progress import completed_lesson_ids
 from lessons.web import HtmxHttpRequest
 from portal.dashboards.matrix import scope_lessons
@@ -181,7 +182,7 @@ def rotate_invite(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
     """A new invite code; the old link stops working at once."""
     group = get_group_for_dashboard(request.user, group_id)
     group.rotate_invite_code()
-    if request.htmx:
+    if web.is_partial(request):
         return render(
             request,
             "groups/manage.html#invite",
@@ -202,7 +203,7 @@ def remove_member(request: HtmxHttpRequest, group_id: int, user_id: int) -> Http
         )
         return render(request, "groups/remove_member.html", {"group": group, "member": member})
     removed = membership.remove_learner(group, user_id)
-    if request.htmx:
+    if web.is_partial(request):
         return render(
             request,
             "groups/manage.html#members",
