@@ -25,6 +25,7 @@ from lessons.models import (
     Review,
     normalize_answer,
 )
+from lessons.signals import questions_answered
 
 SHORT_ANSWER_MAX_CHARS = 200
 FORM_TOKEN_MAX_CHARS = 64
@@ -173,6 +174,9 @@ def submit_attempt(user, quiz: Quiz, questions: list[Question], data) -> QuizAtt
                 form_token=token,
             )
             _store_answers(answers, attempt=attempt)
+            # In the same transaction: the review queue never lags behind the attempt.
+            results = [(a.question.id, a.is_correct) for a in answers]
+            questions_answered.send(sender=QuizAttempt, user=user, results=results)
     except IntegrityError:
         # The same form, posted twice at once: the other request stored it.
         return QuizAttempt.objects.get(user=user, form_token=token)

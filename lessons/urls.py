@@ -1,7 +1,7 @@
 from django.urls import path
 
 import lessons.web  # noqa: F401  (registers <id64:…>)
-from lessons import views, views_quiz, views_search
+from lessons import views, views_quiz, views_review, views_search
 
 app_name = "lessons"
 
@@ -19,5 +19,6 @@ urlpatterns = [
         name="quiz_attempt",
     ),
     path("review/", views_quiz.review, name="review"),
+    path("review/today/", views_review.review_today, name="review_today"),
     path("search/", views_search.search, name="search"),
 ]

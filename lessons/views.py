@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
-from lessons import charts, progress, web
+from lessons import charts, progress, review, web
 from lessons.access import get_visible_lesson
 from lessons.models import Category, Lesson
 from lessons.web import HtmxHttpRequest, login_then_back_to
@@ -36,7 +36,12 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     return render(
         request,
         "lessons/home.html",
-        {"categories": categories, "overall": overall, "next_step": next_step},
+        {
+            "categories": categories,
+            "overall": overall,
+            "next_step": next_step,
+            "review_due": review.due_count(request.user),
+        },
     )
 
 

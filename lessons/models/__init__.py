@@ -12,6 +12,7 @@ from lessons.models.quiz import (
     Review,
     normalize_answer,
 )
+from lessons.models.review import ReviewItem
 
 __all__ = [
     "AttemptAnswer",
@@ -26,5 +27,6 @@ __all__ = [
     "QuizAttempt",
     "ReadingPosition",
     "Review",
+    "ReviewItem",
     "normalize_answer",
 ]

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from lessons import review
 from lessons.models import AttemptAnswer, Completion, Lesson, Question, QuizAttempt
 from lessons.scoring import Answer, grade
 from portal.models import Membership, StudyGroup, User
@@ -185,6 +186,8 @@ def _attempt(user, quiz, questions, skill, at: datetime, try_number: int, rng) -
             is_correct=answer.is_correct,
         )
         row.choices.set(answer.choice_ids)
+    # Missed questions enter the review queue as they would have then, so most are due now.
+    review.record_misses(user, [(a.question.id, a.is_correct) for a in answers], now=at)
     return attempt
 
 
