@@ -150,11 +150,12 @@ def answer(item: ReviewItem, correct: bool, now: datetime) -> ReviewItem:
         moved = ReviewItem.objects.filter(
             pk=item.pk, box=item.box, due_at=item.due_at, retired_at__isnull=True
         ).update(times_reviewed=F("times_reviewed") + 1, **changes)
-        if not moved:
-            raise StaleAnswer
-        questions_answered.send(
-            sender=ReviewItem, user=item.user, results=[(item.question_id, correct)]
-        )
+        if moved:
+            questions_answered.send(
+                sender=ReviewItem, user=item.user, results=[(item.question_id, correct)]
+            )
+    if not moved:
+        raise StaleAnswer
     for field, value in changes.items():
         setattr(item, field, value)
     item.times_reviewed += 1

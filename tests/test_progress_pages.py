@@ -155,8 +155,9 @@ PAGES = {
     "lesson": lambda: reverse("lessons:lesson", args=["lesson-1"]),
     "my_progress": lambda: reverse("lessons:my_progress"),
 }
-# Queries per page for a signed-in learner, whatever the size of the catalog.
-QUERY_BUDGET = {"home": 7, "category": 8, "lesson": 6, "my_progress": 6}
+# Queries per page for a signed-in learner, whatever the size of the catalog (the home
+# page counts the learner's due review questions in one of them).
+QUERY_BUDGET = {"home": 8, "category": 8, "lesson": 6, "my_progress": 6}
 
 
 @pytest.mark.parametrize("page", PAGES)

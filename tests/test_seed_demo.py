@@ -103,3 +103,19 @@ def test_it_refuses_to_run_in_production(settings):
 def test_it_explains_that_lessons_come_first(settings):
     settings.DEBUG = True
     assert "import_lessons" in _seed()
+
+
+def test_it_gives_learners_missed_questions_to_review_today(seeded):
+    from lessons import review
+
+    doyun = User.objects.get(username="doyun")
+    missed = (
+        QuizAttempt.objects.filter(user=doyun, answers__is_correct=False)
+        .values("answers__question")
+        .distinct()
+        .count()
+    )
+    # Every question missed is queued; those missed before today are due now.
+    assert missed > 0
+    assert doyun.review_items.count() == missed
+    assert 0 < review.due_count(doyun) <= missed
