@@ -227,6 +227,10 @@ def main() -> int:
             # An instructor's dashboard is opened by one person at a time, not four.
             ("dashboard, one instructor", setup["dashboard"], instructor, "GET", "", 1),
         ]
+        # Spaced review (lessons/review.py): bench1's queue comes from make_bench_data.
+        endpoints += [
+            ("today's review (signed in)", "/review/today/", learner, "GET", ""),
+        ]
         results = {}
         for name, path, session, method, body, *connections in endpoints:
             results[name] = run_wrk(path, session, method, body, *connections) | {"path": path}
