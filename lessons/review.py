@@ -136,9 +136,9 @@ def record_misses(user, results, now: datetime | None = None) -> None:
         )
 
 
-def answer(item: ReviewItem, correct: bool, now: datetime) -> ReviewItem:
-    """Move a due item after its review answer (see the rules above) and return it as it
-    is now. Raises StaleAnswer, moving nothing, when the item is no longer as it was
+def answer(user, item: ReviewItem, correct: bool, now: datetime) -> ReviewItem:
+    """Move `user`'s due item after their review answer (see the rules above); return it
+    as it is now. Raises StaleAnswer, moving nothing, when the item is no longer as it was
     loaded: the same answer posted twice moves it once."""
     if correct and item.box == TOP_BOX:
         changes = {"retired_at": now, "due_at": now}
@@ -152,7 +152,7 @@ def answer(item: ReviewItem, correct: bool, now: datetime) -> ReviewItem:
         ).update(times_reviewed=F("times_reviewed") + 1, **changes)
         if moved:
             questions_answered.send(
-                sender=ReviewItem, user=item.user, results=[(item.question_id, correct)]
+                sender=ReviewItem, user=user, results=[(item.question_id, correct)]
             )
     if not moved:
         raise StaleAnswer

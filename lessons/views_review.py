@@ -75,7 +75,7 @@ def _answer(request, now: datetime) -> HttpResponse:
         return web.invalid_form(request, TEMPLATE, FRAGMENT, context, "#review-card")
     correct = scoring.grade(answers) == 1
     try:
-        review.answer(item, correct, now)
+        review.answer(request.user, item, correct, now)
     except review.StaleAnswer:
         return _stale(request, now)
     result_url = f"{reverse('lessons:review_today')}?answered={item.pk}"

@@ -51,7 +51,7 @@ def miss(user, question, when: datetime) -> None:
 
 def review_answer(user, question, correct: bool, when: datetime) -> ReviewItem:
     item = ReviewItem.objects.get(user=user, question=question)
-    review.answer(item, correct, when)
+    review.answer(user, item, correct, when)
     return ReviewItem.objects.get(pk=item.pk)
 
 
@@ -147,9 +147,9 @@ def test_it_refuses_a_second_answer_from_the_same_state(alice, questions):
     miss(alice, questions[0], MONDAY_9PM)
     loaded_twice = [ReviewItem.objects.get(), ReviewItem.objects.get()]
 
-    review.answer(loaded_twice[0], True, at(2026, 3, 3, 8))
+    review.answer(alice, loaded_twice[0], True, at(2026, 3, 3, 8))
     with pytest.raises(review.StaleAnswer):
-        review.answer(loaded_twice[1], True, at(2026, 3, 3, 8, 1))
+        review.answer(alice, loaded_twice[1], True, at(2026, 3, 3, 8, 1))
 
     assert ReviewItem.objects.get().box == 2
 
@@ -263,3 +263,21 @@ def test_it_keeps_a_quiz_of_misses_within_the_quiz_budget(
         alice_client.post(url, fields, HTTP_HX_REQUEST="true")
 
     assert ReviewItem.objects.filter(user__username="alice").count() == 30
+
+
+def test_it_tells_other_listeners_about_review_answers_and_counts_a_miss_once(alice, questions):
+    miss(alice, questions[0], MONDAY_9PM)
+    heard = []
+
+    def listener(sender, user, results, **kwargs):
+        heard.append((sender, user, results))
+
+    questions_answered.connect(listener)
+    try:
+        review_answer(alice, questions[0], False, at(2026, 3, 3, 8))
+    finally:
+        questions_answered.disconnect(listener)
+
+    assert heard == [(ReviewItem, alice, [(questions[0].id, False)])]
+    item = ReviewItem.objects.get()
+    assert (item.times_missed, item.times_reviewed, item.due_at) == (1, 1, at(2026, 3, 4))

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 URL = "/review/today/"
 REVIEW_PAGE_QUERIES = 5  # session, user, today's numbers, the next item, its choices
-REVIEW_POST_QUERIES = 7  # + the item, its choices, the move (the result needs no next item)
+REVIEW_POST_QUERIES = 6  # + the item, its choices, the move (the result needs no next item)
 
 
 def queue_misses(user, questions, *, due_ago=timedelta(hours=1)) -> None:
