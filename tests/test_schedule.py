@@ -13,11 +13,13 @@ from lessons.importing import ImportFailed, import_folder
 from lessons.models import Lesson
 from lessons.progress import categories_with_lessons
 from portal.groups.scope import scope_queryset
+from tests import feed_server as local_server
 from tests.conftest import make_lesson
 from tests.test_groups_helpers import make_group, make_quiz
 
 pytestmark = pytest.mark.usefixtures("english")
 
+feed_server = local_server.feed_server  # the fixture
 GOES_LIVE = datetime(2027, 1, 4, 11, 0, tzinfo=timezone.get_fixed_timezone(0))
 
 
@@ -202,3 +204,18 @@ def test_an_import_refuses_a_schedule_that_is_not_a_time(basic, tmp_path):
     path.write_text(path.read_text().replace("status:", "visible_from: next monday\nstatus:"))
     with pytest.raises(ImportFailed, match="visible_from"):
         import_folder(tmp_path)
+
+
+def test_a_post_wordpress_scheduled_is_imported_scheduled(feed_server, cka, clock):
+    from tests.test_feed_formats import WXR, run, wxr_item
+
+    items = wxr_item(7, "예약 글", status="future", date="2027-01-04 11:00:00")
+    items += wxr_item(8, "보류 글", status="pending", date="2027-01-04 11:00:00")
+    run(feed_server.serve("/export.xml", WXR.format(items=items)), "--publish")
+    scheduled = Lesson.objects.get(source_url="https://blog.example.com/post-7/")
+    assert (scheduled.status, scheduled.visible_from) == (Lesson.Status.PUBLISHED, GOES_LIVE)
+    assert not Lesson.objects.published().filter(pk=scheduled.pk).exists()
+    pending = Lesson.objects.get(source_url="https://blog.example.com/post-8/")
+    assert (pending.status, pending.visible_from) == (Lesson.Status.DRAFT, None)
+    clock.set(GOES_LIVE)
+    assert Lesson.objects.published().filter(pk=scheduled.pk).exists()
