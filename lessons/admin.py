@@ -29,8 +29,8 @@ class LessonForm(forms.ModelForm):
     class Meta:
         model = Lesson
         fields = [
-            "category", "title", "slug", "summary", "status", "position", "source_url",
-            "published_at", "body",
+            "category", "title", "slug", "summary", "status", "visible_from", "position",
+            "source_url", "published_at", "body",
         ]  # fmt: skip
         widgets = {
             "body": forms.Textarea(
@@ -51,7 +51,9 @@ class LessonForm(forms.ModelForm):
 @admin.register(Lesson)
 class LessonAdmin(admin.ModelAdmin):
     form = LessonForm
-    list_display = ["title", "category", "position", "status", "reading_minutes", "updated_at"]
+    list_display = [
+        "title", "category", "position", "status", "visible_from", "reading_minutes", "updated_at",
+    ]  # fmt: skip
     list_editable = ["position"]
     list_filter = ["status", "category"]
     list_select_related = ["category"]

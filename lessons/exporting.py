@@ -85,6 +85,8 @@ def lesson_front_matter(lesson: Lesson, warnings: list[str]) -> dict:
         data["source_url"] = lesson.source_url
     if lesson.published_at:
         data["published_at"] = lesson.published_at.isoformat()
+    if lesson.visible_from:
+        data["visible_from"] = lesson.visible_from.isoformat()
     quiz = getattr(lesson, "quiz", None)
     if quiz is not None and quiz.questions.all():
         anchors = {entry["id"] for entry in lesson.toc}

@@ -24,7 +24,7 @@ from lessons.rendering import render_markdown
 
 LESSON_KEYS = {
     "title", "slug", "category", "position", "status", "summary", "source_url", "quiz",
-    "published_at",
+    "published_at", "visible_from",
 }  # fmt: skip
 CATEGORY_KEYS = {"slug", "name", "position", "description", "parent"}
 QUIZ_KEYS = {"pass_mark", "marks_done", "questions"}
@@ -263,7 +263,7 @@ def _read_quiz(where: str, data, toc: list[dict], problems: _Problems) -> dict |
     }
 
 
-def _read_published_at(value) -> datetime | None:
+def _read_datetime(value) -> datetime | None:
     """A date and time from YAML (already parsed, or an ISO 8601 string); None if neither."""
     if isinstance(value, str):
         try:
@@ -323,9 +323,12 @@ def _read_lesson(path: Path, problems: _Problems) -> dict | None:
     summary = str(meta.get("summary") or "").strip()
     if len(summary) > SUMMARY_MAX_CHARS:
         problems.add(f"{where}, field 'summary'", f"is longer than {SUMMARY_MAX_CHARS} characters")
-    published_at = _read_published_at(meta.get("published_at"))
+    published_at = _read_datetime(meta.get("published_at"))
     if meta.get("published_at") is not None and published_at is None:
         problems.add(f"{where}, field 'published_at'", "must be a date and time (ISO 8601)")
+    visible_from = _read_datetime(meta.get("visible_from"))
+    if meta.get("visible_from") is not None and visible_from is None:
+        problems.add(f"{where}, field 'visible_from'", "must be a date and time (ISO 8601)")
     if not body.strip():
         problems.add(f"{where}, body", "is empty")
     if len(body) > settings.LESSON_BODY_MAX_CHARS:
@@ -342,6 +345,7 @@ def _read_lesson(path: Path, problems: _Problems) -> dict | None:
         "summary": summary,
         "source_url": str(meta.get("source_url") or ""),
         "published_at": published_at,
+        "visible_from": visible_from,
         "body": body,
     }
     if not _model_problems(Lesson(**lesson), where, problems, exclude={"category"}):
@@ -459,6 +463,7 @@ def import_folder(folder: Path) -> ImportResult:
                 "summary": entry["summary"],
                 "source_url": entry["source_url"],
                 "published_at": entry["published_at"],
+                "visible_from": entry["visible_from"],
                 "body": entry["body"],
             }
             if lesson is None:

@@ -23,7 +23,14 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from lessons import numbers
-from lessons.models import Category, Completion, Lesson, QuizAttempt, ReadingPosition
+from lessons.models import (
+    Category,
+    Completion,
+    Lesson,
+    QuizAttempt,
+    ReadingPosition,
+    visible_now,
+)
 from lessons.numbers import score_percent
 
 
@@ -144,7 +151,7 @@ def continue_learning(user, done_ids: set[int]) -> NextStep | None:
     """The lesson (and section) the learner was last in and has not finished, else the
     first lesson not done in learning order."""
     position = (
-        ReadingPosition.objects.filter(user=user, lesson__status=Lesson.Status.PUBLISHED)
+        ReadingPosition.objects.filter(visible_now("lesson__"), user=user)
         .exclude(lesson_id__in=done_ids)
         .select_related("lesson")
         .order_by("-updated_at")
@@ -165,7 +172,7 @@ def visible_completions(user):
     completions = Completion.objects.filter(user=user)
     if user.is_staff:
         return completions
-    return completions.filter(lesson__status=Lesson.Status.PUBLISHED)
+    return completions.filter(visible_now("lesson__"))
 
 
 def completions_by_day(user, days: int = 30) -> list[tuple[date, int]]:
@@ -189,7 +196,8 @@ def categories_with_lessons(user, per_category: int) -> list[Category]:
     """Categories in order, each with its first `per_category` lessons in
     `.visible_lessons` (published, or all for staff): one query for all categories."""
     lessons = Lesson.objects.visible_to(user).order_by("position", "id").only(
-        "title", "slug", "summary", "status", "reading_minutes", "category_id", "position"
+        "title", "slug", "summary", "status", "visible_from", "reading_minutes", "category_id",
+        "position",
     )  # fmt: skip
     return list(
         Category.objects.prefetch_related(

@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 from lessons import progress
 from lessons.models import (
     AttemptAnswer,
-    Lesson,
     Question,
     Quiz,
     QuizAttempt,
     Review,
     normalize_answer,
+    visible_now,
 )
 from lessons.signals import questions_answered
 
@@ -194,9 +194,9 @@ def missed_questions(user) -> list[Question]:
     latest = QuizAttempt.objects.filter(user=user, id=Subquery(newest.values("id")[:1]))
     return list(
         Question.objects.filter(
+            visible_now("quiz__lesson__"),
             answers__attempt__in=latest.values("id"),
             answers__is_correct=False,
-            quiz__lesson__status=Lesson.Status.PUBLISHED,
         )
         .select_related("quiz__lesson")
         .prefetch_related("choices")

@@ -411,7 +411,7 @@ def find_lessons(
     if not query:
         return Results(hits=[], total=0, has_next=False)
     matching, ranked = search(visible, query)
-    fields = ["title", "slug", "status", "category__name"]
+    fields = ["title", "slug", "status", "visible_from", "category__name"]
     if excerpts:
         fields += ["summary", "body"]
     if count:

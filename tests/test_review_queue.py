@@ -281,3 +281,17 @@ def test_it_tells_other_listeners_about_review_answers_and_counts_a_miss_once(al
     assert heard == [(ReviewItem, alice, [(questions[0].id, False)])]
     item = ReviewItem.objects.get()
     assert (item.times_missed, item.times_reviewed, item.due_at) == (1, 1, at(2026, 3, 4))
+
+
+def test_it_keeps_questions_of_a_lesson_scheduled_for_later_out_until_its_time(alice, basic):
+    lesson = make_lesson(basic, "Scheduled later")
+    _quiz, scheduled = make_quiz(lesson, 2)
+    for question in scheduled:
+        miss(alice, question, MONDAY_9PM)
+    Lesson.objects.filter(pk=lesson.pk).update(visible_from=timezone.now() + timedelta(days=1))
+
+    assert review.today(alice, timezone.now() + timedelta(days=30)).due == 0
+
+    Lesson.objects.filter(pk=lesson.pk).update(visible_from=timezone.now() - timedelta(days=1))
+
+    assert review.today(alice, timezone.now() + timedelta(days=30)).due == 2

@@ -283,12 +283,15 @@ def _apply(entry, plan, categories, slugs, positions, publish, result) -> None:
     }
     if plan.lesson_id is None:
         target = categories.get(plan.category)
-        published = publish and entry.wordpress_status in ("", "publish")
+        # A post WordPress has scheduled stays scheduled: published, hidden until its date.
+        scheduled = entry.wordpress_status == "future" and entry.published is not None
+        published = publish and (entry.wordpress_status in ("", "publish") or scheduled)
         lesson = Lesson(
             category=target,
             slug=slugs.new(plan.title, plan.number),
             position=positions[plan.number],
             status=Lesson.Status.PUBLISHED if published else Lesson.Status.DRAFT,
+            visible_from=entry.published if published and scheduled else None,
             **values,
         )
         if problem := _invalid(lesson):

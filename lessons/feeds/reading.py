@@ -271,8 +271,10 @@ def _wordpress_entry(raw, entry: FeedEntry) -> None:
     entry.wordpress_status = raw.get("wp_status", "")
     entry.summary_html = raw.get("excerpt_encoded", "") or entry.summary_html
     entry.published = _wordpress_date(raw.get("wp_post_date_gmt", "")) or entry.published
-    if entry.wordpress_status != "publish":
-        entry.published = None  # WordPress fills pubDate in with the export's date
+    if entry.wordpress_status not in ("publish", "future"):
+        # WordPress fills pubDate in with the export's date; a scheduled post's own date
+        # is the time it is to appear.
+        entry.published = None
     if post_type != "post":
         entry.problem = f'a WordPress "{post_type[:40]}", not a post'
     elif entry.wordpress_status not in WXR_IMPORTED_STATUSES:

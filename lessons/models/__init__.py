@@ -1,6 +1,6 @@
 """What is learned (categories, lessons, quizzes) and each learner's record of it."""
 
-from lessons.models.content import Category, Lesson, LessonQuerySet
+from lessons.models.content import Category, Lesson, LessonQuerySet, visible_now
 from lessons.models.feeds import FeedSource
 from lessons.models.progress import Completion, ReadingPosition
 from lessons.models.quiz import (
@@ -29,4 +29,5 @@ __all__ = [
     "Review",
     "ReviewItem",
     "normalize_answer",
+    "visible_now",
 ]

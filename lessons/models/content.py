@@ -5,6 +5,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -41,9 +42,21 @@ class Category(models.Model):
         return reverse("lessons:category", args=[self.slug])
 
 
+def visible_now(prefix: str = "") -> models.Q:
+    """The condition for a lesson learners may read now: published, and its scheduled
+    time (if any) has come. Visibility is a query on the time, so a scheduled lesson
+    appears at its time without any job running. `prefix` reaches a lesson through a
+    relation, e.g. "lesson__" or "quiz__lesson__"."""
+    scheduled = models.Q(**{f"{prefix}visible_from__isnull": True}) | models.Q(
+        **{f"{prefix}visible_from__lte": timezone.now()}
+    )
+    return models.Q(**{f"{prefix}status": Lesson.Status.PUBLISHED}) & scheduled
+
+
 class LessonQuerySet(models.QuerySet):
     def published(self) -> "LessonQuerySet":
-        return self.filter(status=Lesson.Status.PUBLISHED)
+        """Lessons learners may read now (see `visible_now`)."""
+        return self.filter(visible_now())
 
     def visible_to(self, user) -> "LessonQuerySet":
         """Staff see drafts too; everyone else only published lessons."""
@@ -101,6 +114,15 @@ class Lesson(models.Model):
     )
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
     published_at = models.DateTimeField(_("originally published"), null=True, blank=True)
+    visible_from = models.DateTimeField(
+        _("visible from"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Leave empty to show the lesson as soon as it is published. A future time keeps "
+            "a published lesson hidden from learners until then."
+        ),
+    )
     # Title, summary and body prepared for search at every save (see lessons/search.py);
     # a GIN index on PostgreSQL comes from a migration.
     search_document = SearchDocumentField()
@@ -123,7 +145,17 @@ class Lesson(models.Model):
 
     @property
     def is_published(self) -> bool:
-        return self.status == self.Status.PUBLISHED
+        """Learners may read it now (the same rule as `visible_now`)."""
+        return self.status == self.Status.PUBLISHED and not self.is_scheduled
+
+    @property
+    def is_scheduled(self) -> bool:
+        """Published, but its time to appear has not come yet."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.visible_from is not None
+            and self.visible_from > timezone.now()
+        )
 
     @cached_property
     def toc_html(self) -> SafeString:

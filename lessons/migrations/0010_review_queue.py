@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lessons', '0008_seed_slugs_in_one_style'),
+        ('lessons', '0009_lesson_visible_from'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
