@@ -86,8 +86,10 @@ def add_review_items(rng: random.Random, user_ids: list[int], total: int) -> Non
     missing = total - ReviewItem.objects.count()
     if not question_ids or missing <= 0:
         return
+    # At most half of all (learner, question) pairs, so that drawing them stays quick.
+    wanted = min(missing, len(user_ids) * len(question_ids) // 2)
     pairs = set()
-    while len(pairs) < min(missing, len(user_ids) * len(question_ids)):
+    while len(pairs) < wanted:
         pairs.add((rng.choice(user_ids), rng.choice(question_ids)))
     now = timezone.now()
 
