@@ -10,11 +10,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from lessons.models import Completion, Lesson, Quiz
 from portal.dashboards import cohort, export, matrix
 from portal.dashboards.matrix import Filters
 from portal.models import StudyGroup
 from tests.test_dashboard_queries import _bulk_group
-from tests.test_groups_helpers import htmx_get, logged_in
+from tests.test_groups_helpers import attempt, complete, htmx_get, logged_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -125,6 +126,16 @@ def test_its_figures_are_the_matrix_figures(cohort_group):
         assert ids == [row.learner.user_id for row in whole.rows]
         for row in table.rows:
             assert row.reasons == by_learner[row.learner.user_id].reasons
+    # An opened week: its cells and totals are the matrix's for that week's lessons.
+    week = cohort.build_cohort(group, lessons, Filters(section="w3"), 1, now)
+    whole = matrix.build_matrix(group, lessons, Filters(), now)
+    columns = [index for index, lesson in enumerate(lessons) if lesson in week.opened.lessons]
+    by_learner = {row.learner.user_id: row for row in whole.rows}
+    for row in week.rows:
+        cells = by_learner[row.learner.user_id].cells
+        assert row.cells == [cells[index] for index in columns]
+        assert row.done == sum(cell.done for cell in row.cells)
+        assert row.reasons == by_learner[row.learner.user_id].reasons
 
 
 def test_filters_and_sorting_work_at_cohort_size(cohort_group):
@@ -184,3 +195,32 @@ def test_the_csv_holds_every_learner_written_a_chunk_at_a_time(cohort_group, mon
     # The same learners in the same order as the dashboard.
     page = ROW.findall(client.get(_dashboard(group) + "?sort=-progress").content.decode())
     assert [row[0] for row in whole[1:51]] == page
+
+
+def test_its_cached_figures_follow_a_lesson_done_undone_and_a_quiz_taken(cohort_group):
+    group, _ = cohort_group
+    lessons = matrix.scope_lessons(group)
+    learner = group.memberships.filter(role="learner").order_by("user_id").first().user
+
+    def done_and_tried() -> tuple[int, int]:
+        table = cohort.build_cohort(group, lessons, Filters(), 1, timezone.now())
+        summary = next(s for s in table.summaries if s.learner.user_id == learner.pk)
+        return summary.scope_done, sum(t.attempted for t in summary.per_section)
+
+    done, tried = done_and_tried()
+    lesson = (
+        Lesson.objects.filter(category__study_groups=group)
+        .exclude(completions__user=learner)
+        .first()
+    )
+    complete(learner, lesson)
+    assert done_and_tried() == (done + 1, tried)
+    Completion.objects.filter(user=learner, lesson=lesson).delete()
+    assert done_and_tried() == (done, tried)
+    untried = (
+        Quiz.objects.filter(lesson__category__study_groups=group)
+        .exclude(attempts__user=learner)
+        .first()
+    )
+    attempt(learner, untried, 1, 1)
+    assert done_and_tried() == (done, tried + 1)

@@ -21,7 +21,9 @@ from datetime import UTC, date, datetime
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Case, Count, IntegerField, Max, Value, When
+from django.db.models import Case, Count, F, IntegerField, Max, Value, When
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.safestring import mark_safe
@@ -32,16 +34,15 @@ from lessons.numbers import percent, rounded
 from portal.dashboards import attention
 from portal.dashboards.matrix import (
     HEAT_LEVELS,
+    Cell,
     Filters,
     Learner,
     LessonColumn,
     Row,
     attention_reasons,
     best_score_percent,
-    failed_titles,
     group_cells,
     group_learners,
-    learner_row,
     learners_with_activity,
     matches,
     sort_rows,
@@ -109,7 +110,7 @@ def sections_of(group: StudyGroup, lessons: list[LessonColumn], due: dict) -> li
     return sections
 
 
-@dataclass
+@dataclass(slots=True)
 class Tally:
     """What one learner (or the group) did on a set of lessons."""
 
@@ -161,13 +162,27 @@ class Tallies:
 # 200,000 rows at 1,000 learners x 200 lessons): their results are kept for a minute, the
 # time the matrix itself takes to refresh, under a key that changes with the learners, the
 # lessons, their sections and the newest completion and attempt of the whole portal, so
-# that a lesson marked done or a quiz taken shows at once in every worker. (Only a
-# completion undone may take up to the minute to show in other workers' caches.)
+# that a lesson marked done or a quiz taken shows at once in every worker. A completion
+# undone starts a new generation of keys (_forget_tallies): at once in this worker and
+# wherever the cache is shared, within the minute in other workers' local caches.
 CACHE_SECONDS = 60
+GENERATION_KEY = "dashboards:tallies:generation"
+
+
+@receiver(post_delete, sender=Completion)
+@receiver(post_delete, sender=QuizAttempt)
+def _forget_tallies(**kwargs) -> None:
+    """A completion undone (or an attempt deleted with its learner) changes no newest id:
+    a new generation of keys, at once wherever the cache is shared (Redis)."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 1, None)
 
 
 def _data_mark() -> tuple:
-    """The newest completion and quiz attempt, in one query (each read from its key)."""
+    """The newest completion and quiz attempt, in one query (each read from its key), and
+    the generation of deletions."""
     tables = [
         connection.ops.quote_name(model._meta.db_table) for model in (Completion, QuizAttempt)
     ]
@@ -175,7 +190,7 @@ def _data_mark() -> tuple:
         cursor.execute(
             f"SELECT (SELECT MAX(id) FROM {tables[0]}), (SELECT MAX(id) FROM {tables[1]})"  # noqa: S608
         )
-        return cursor.fetchone()
+        return (*cursor.fetchone(), cache.get(GENERATION_KEY, 0))
 
 
 def _cache_key(*parts) -> str:
@@ -188,6 +203,7 @@ def tallies(
     scope: list[LessonColumn],
     groups: Sequence[Sequence[LessonColumn]],
     by_learner: bool = True,
+    data_mark: tuple | None = None,
 ) -> Tallies:
     """Per learner (or, with by_learner=False, for all of them under key 0) and per group of
     lessons (index in `groups`; -1: the rest of `scope`): a Tally, in two grouped queries
@@ -196,7 +212,7 @@ def tallies(
     if not learner_ids or not scope:
         return result
     key = _cache_key(
-        _data_mark(),
+        data_mark or _data_mark(),
         by_learner,
         learner_ids,
         [(lesson.id, lesson.quiz_id, lesson.pass_mark) for lesson in scope],
@@ -371,18 +387,19 @@ def summaries(
     """A summary per learner; `opened`: the index of the opened section in `sections`."""
     focus_indexes = range(len(sections)) if opened is None else [opened]
     focus_size = sum(len(sections[index].lessons) for index in focus_indexes)
+    nothing = Tally()  # shared by every section a learner has not touched; never changed
+    indexes = range(len(sections))
     result = []
     for learner in learners:
         per = found.by_learner.get(learner.user_id, {})
-        per_section = [per.get(index, Tally()) for index in range(len(sections))]
-        focus, scope = Tally(), Tally()
+        per_section = [per.get(index, nothing) for index in indexes]
+        focus = Tally()
         for index in focus_indexes:
             focus.add(per_section[index])
-        for tally in per.values():
-            scope.add(tally)
+        scope_done = sum(tally.done for tally in per.values())
         needs_attention = bool(
-            scope.failed
-            or attention.behind_pace(scope.done, expected)
+            any(tally.failed for tally in per.values())
+            or attention.behind_pace(scope_done, expected)
             or attention.inactive(learner.last_active, learner.joined_at, now)
         )
         result.append(
@@ -392,7 +409,7 @@ def summaries(
                 focus=focus,
                 percent_done=percent(focus.done, focus_size),
                 average_best=focus.average_best,
-                scope_done=scope.done,
+                scope_done=scope_done,
                 needs_attention=needs_attention,
             )
         )
@@ -450,12 +467,10 @@ def section_totals(
     return totals
 
 
-def lesson_totals(
-    learner_ids: list[int], scope: list[LessonColumn], section: Section
-) -> list[LessonTotal]:
+def lesson_totals(learner_ids: list[int], section: Section, data_mark: tuple) -> list[LessonTotal]:
     """The group's completion rate and average best score for each lesson of `section`."""
     lessons = list(section.lessons)
-    found = tallies(learner_ids, lessons, [[lesson] for lesson in lessons], by_learner=False)
+    found = tallies(learner_ids, lessons, [[x] for x in lessons], False, data_mark)
     per = found.by_learner.get(0, {})
     return [
         LessonTotal(
@@ -468,6 +483,32 @@ def lesson_totals(
     ]
 
 
+def failed_quizzes(learner_ids: list[int], scope: list[LessonColumn]) -> dict[int, list[str]]:
+    """For each of `learner_ids`, the lessons of `scope` whose quiz they tried and whose
+    best score, rounded half up, is below the pass mark (matrix.failed_titles), in
+    learning order; only those rows leave the database."""
+    lessons = {lesson.quiz_id: lesson for lesson in scope if lesson.quiz_id}
+    if not learner_ids or not lessons:
+        return {}
+    # rounded(best) < mark, for a whole mark, is best + 0.5 < mark.
+    failed = set(
+        QuizAttempt.objects.filter(
+            user_id__in=learner_ids, quiz_id__in=list(lessons), max_score__gt=0
+        )
+        .values("user_id", "quiz_id", "quiz__pass_mark")
+        .order_by()
+        .annotate(best=best_score_percent())
+        .filter(best__lt=F("quiz__pass_mark") - 0.5)
+        .values_list("user_id", "quiz_id")
+    )
+    titles: dict[int, list[str]] = {}
+    for lesson in scope:
+        for user_id in learner_ids:
+            if (user_id, lesson.quiz_id) in failed:
+                titles.setdefault(user_id, []).append(lesson.title)
+    return titles
+
+
 def page_rows(
     page: list[Summary],
     scope: list[LessonColumn],
@@ -476,30 +517,35 @@ def page_rows(
     expected: int | None,
     now: datetime,
 ) -> list[Row]:
-    """The rows of the page's learners: a cell per section, or per lesson of `opened`."""
-    cells = group_cells([summary.learner for summary in page], scope)
+    """The rows of the page's learners: a cell per section, or per lesson of `opened`
+    (whose cells alone are fetched)."""
+    learners = [summary.learner for summary in page]
+    failed = failed_quizzes([learner.user_id for learner in learners], scope)
+    if opened is not None:
+        cells = group_cells(learners, list(opened.lessons))
+        keys = [(lesson.id, lesson.pass_mark) for lesson in opened.lessons]
     today = timezone.localdate(now)
     rows = []
     for summary in page:
         learner = summary.learner
-        done = cells.done.get(learner.user_id, set())
-        best = cells.best.get(learner.user_id, {})
-        if opened is not None:
-            row = learner_row(learner, done, best, list(opened.lessons), scope, expected, now)
-            rows.append(row)
-            continue
+        if opened is None:
+            row_cells = [
+                SectionCell(tally, section, today)
+                for tally, section in zip(summary.per_section, sections, strict=True)
+            ]
+        else:
+            done = cells.done.get(learner.user_id, set())
+            best = cells.best.get(learner.user_id, {})
+            row_cells = [Cell.of(pk in done, best.get(pk), mark) for pk, mark in keys]
         rows.append(
             Row(
                 learner=learner,
-                cells=[
-                    SectionCell(tally, section, today)
-                    for tally, section in zip(summary.per_section, sections, strict=True)
-                ],
+                cells=row_cells,
                 done=summary.focus.done,
                 percent_done=summary.percent_done,
                 average_best=summary.average_best,
                 reasons=attention_reasons(
-                    learner, len(done), failed_titles(best, scope), expected, now
+                    learner, summary.scope_done, failed.get(learner.user_id, []), expected, now
                 ),
             )
         )
@@ -528,7 +574,8 @@ def build_cohort(
     opened_index = keys.index(filters.section) if filters.section in keys else None
     opened = None if opened_index is None else sections[opened_index]
     learner_ids = [learner.user_id for learner in readers]
-    found = tallies(learner_ids, lessons, [section.lessons for section in sections])
+    mark = _data_mark()
+    found = tallies(learner_ids, lessons, [section.lessons for section in sections], True, mark)
     learners = learners_with_activity(readers, found.last_active)
     every = summaries(learners, found, sections, opened_index, expected, now)
     chosen = select(every, filters)
@@ -539,7 +586,7 @@ def build_cohort(
         sections=sections,
         opened=opened,
         section_totals=section_totals(sections, every, today),
-        lesson_totals=lesson_totals(learner_ids, lessons, opened) if opened else [],
+        lesson_totals=lesson_totals(learner_ids, opened, mark) if opened else [],
         summaries=chosen,
         rows=page_rows(on_page, lessons, sections, opened, expected, now),
         page=page,
