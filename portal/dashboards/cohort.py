@@ -15,6 +15,7 @@ attention, which name lessons) come from matrix.group_cells for that page alone.
 """
 
 import hashlib
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -130,6 +131,9 @@ class Tally:
         return rounded(self.best_sum / self.attempted) if self.attempted else None
 
 
+_NOTHING = Tally()  # what a learner did on lessons they never touched; never changed
+
+
 def _moment(value) -> datetime | None:
     """A datetime from a raw cursor (SQLite answers text, in UTC)."""
     if isinstance(value, str):
@@ -153,9 +157,40 @@ def _grouping(field_name: str, groups: Sequence[Iterable[int]], default: int = -
 
 
 @dataclass
+class LearnerTallies:
+    """One learner's tallies, summed once for every view that shares them."""
+
+    per_group: list[Tally]  # by index in the groups asked for
+    in_groups: Tally  # over every group
+    scope_done: int  # over the whole scope (the groups and the rest)
+    any_failed: bool  # a quiz of the scope below the pass mark
+
+
+@dataclass
 class Tallies:
     by_learner: dict[int, dict[int, Tally]] = field(default_factory=dict)  # user: {group: }
     last_active: dict[int, datetime] = field(default_factory=dict)  # completions, attempts
+    groups: int = 0
+
+    def of(self, user_id: int) -> LearnerTallies:
+        """Never changed by its users (they sum into new Tallies): it is shared."""
+        found = self._learners.get(user_id)
+        if found is None:
+            per = self.by_learner.get(user_id, {})
+            groups = [per.get(index, _NOTHING) for index in range(self.groups)]
+            in_groups = Tally()
+            for tally in groups:
+                in_groups.add(tally)
+            found = self._learners[user_id] = LearnerTallies(
+                groups,
+                in_groups,
+                sum(tally.done for tally in per.values()),
+                any(tally.failed for tally in per.values()),
+            )
+        return found
+
+    def __post_init__(self) -> None:
+        self._learners: dict[int, LearnerTallies] = {}
 
 
 # The two grouped queries read every completion and quiz attempt of the group (about
@@ -193,6 +228,26 @@ def _data_mark() -> tuple:
         return (*cursor.fetchone(), cache.get(GENERATION_KEY, 0))
 
 
+# The last few tallies built, in this process, as they are read (a page of a cohort reads
+# them again and again as its instructor scrolls and opens weeks): neither unpickled from
+# the cache nor summed again. Same keys and lifetime as the cache.
+_RECENT: dict[str, tuple[float, "Tallies"]] = {}
+_RECENT_SIZE = 8
+
+
+def _recent(key: str) -> "Tallies | None":
+    found = _RECENT.get(key)
+    if found is None or time.monotonic() - found[0] > CACHE_SECONDS:
+        return None
+    return found[1]
+
+
+def _remember(key: str, built: "Tallies") -> None:
+    if len(_RECENT) >= _RECENT_SIZE:
+        del _RECENT[min(_RECENT, key=lambda k: _RECENT[k][0])]
+    _RECENT[key] = (time.monotonic(), built)
+
+
 def _cache_key(*parts) -> str:
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
     return f"dashboards:tallies:{digest}"
@@ -208,7 +263,7 @@ def tallies(
     """Per learner (or, with by_learner=False, for all of them under key 0) and per group of
     lessons (index in `groups`; -1: the rest of `scope`): a Tally, in two grouped queries
     (kept for CACHE_SECONDS, see above)."""
-    result = Tallies()
+    result = Tallies(groups=len(groups))
     if not learner_ids or not scope:
         return result
     key = _cache_key(
@@ -218,29 +273,37 @@ def tallies(
         [(lesson.id, lesson.quiz_id, lesson.pass_mark) for lesson in scope],
         [[lesson.id for lesson in group] for group in groups],
     )
+    built = _recent(key)
+    if built is not None:
+        return built
     rows = cache.get(key)
     if rows is None:
         rows = _tally_rows(learner_ids, scope, groups, by_learner)
         cache.set(key, rows, CACHE_SECONDS)
     completions, attempts = rows
-
-    def tally(user_id: int, index: int) -> Tally:
-        per = result.by_learner.setdefault(user_id, {})
-        found = per.get(index)
-        if found is None:
-            found = per[index] = Tally()
-        return found
-
+    by_learner_tallies = result.by_learner
     last_active = result.last_active
     for user_id, part, done, last in completions:
-        tally(user_id, part).done = done
-        if by_learner and (user_id not in last_active or last > last_active[user_id]):
+        per = by_learner_tallies.get(user_id)
+        if per is None:
+            per = by_learner_tallies[user_id] = {}
+        per[part] = Tally(done)
+        if last_active.get(user_id, last) <= last:
             last_active[user_id] = last
     for user_id, part, count, best_sum, failed, last in attempts:
-        found = tally(user_id, part)
-        found.attempted, found.best_sum, found.failed = count, best_sum, failed
-        if by_learner and (user_id not in last_active or last > last_active[user_id]):
+        per = by_learner_tallies.get(user_id)
+        if per is None:
+            per = by_learner_tallies[user_id] = {}
+        found = per.get(part)
+        if found is None:
+            per[part] = Tally(0, count, best_sum, failed)
+        else:
+            found.attempted, found.best_sum, found.failed = count, best_sum, failed
+        if last_active.get(user_id, last) <= last:
             last_active[user_id] = last
+    if not by_learner:
+        last_active.clear()
+    _remember(key, result)
     return result
 
 
@@ -385,27 +448,23 @@ def summaries(
     now: datetime,
 ) -> list[Summary]:
     """A summary per learner; `opened`: the index of the opened section in `sections`."""
-    focus_indexes = range(len(sections)) if opened is None else [opened]
-    focus_size = sum(len(sections[index].lessons) for index in focus_indexes)
-    nothing = Tally()  # shared by every section a learner has not touched; never changed
-    indexes = range(len(sections))
+    focus_size = sum(
+        len(section.lessons) for index, section in enumerate(sections) if opened in (None, index)
+    )
     result = []
     for learner in learners:
-        per = found.by_learner.get(learner.user_id, {})
-        per_section = [per.get(index, nothing) for index in indexes]
-        focus = Tally()
-        for index in focus_indexes:
-            focus.add(per_section[index])
-        scope_done = sum(tally.done for tally in per.values())
+        mine = found.of(learner.user_id)
+        focus = mine.in_groups if opened is None else mine.per_group[opened]
+        scope_done = mine.scope_done
         needs_attention = bool(
-            any(tally.failed for tally in per.values())
+            mine.any_failed
             or attention.behind_pace(scope_done, expected)
             or attention.inactive(learner.last_active, learner.joined_at, now)
         )
         result.append(
             Summary(
                 learner=learner,
-                per_section=per_section,
+                per_section=mine.per_group,
                 focus=focus,
                 percent_done=percent(focus.done, focus_size),
                 average_best=focus.average_best,

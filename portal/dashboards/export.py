@@ -3,6 +3,7 @@ byte order mark so that Excel keeps Korean intact, and safe to open in a spreads
 
 import csv
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.http import StreamingHttpResponse
@@ -36,7 +37,14 @@ def _blank_if_none(value: object) -> object:
 # Learners whose cells are fetched and written at a time: memory stays bounded by this,
 # not by the group (the whole group's summaries, one small object per learner, are held
 # for the order).
-CHUNK = 250
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class _Named:
+    """A learner as matrix.sort_rows sorts them by name."""
+
+    learner: matrix.Learner
 
 
 def _header(lessons: list[LessonColumn]) -> list[object]:
@@ -83,21 +91,29 @@ def table_rows(
     due = pace.due_dates(group, lessons)
     expected = pace.expected_done(due.values(), timezone.localdate(now)) if due else None
     shown = [lesson for lesson in lessons if filters.category in (None, lesson.category_id)]
-    everything = cohort.Section("all", "", tuple(shown), None)
-    learner_ids = [learner.user_id for learner in readers]
-    found = cohort.tallies(learner_ids, lessons, [shown])
-    learners = matrix.learners_with_activity(readers, found.last_active)
-    chosen = cohort.select(
-        cohort.summaries(learners, found, [everything], None, expected, now), filters
-    )
+    if filters.attention_only or filters.sort.removeprefix("-") != "name":
+        # The order or the filter needs every learner's figures first.
+        everything = cohort.Section("all", "", tuple(shown), None)
+        learner_ids = [learner.user_id for learner in readers]
+        found = cohort.tallies(learner_ids, lessons, [shown])
+        learners = matrix.learners_with_activity(readers, found.last_active)
+        summaries = cohort.summaries(learners, found, [everything], None, expected, now)
+        chosen = [summary.learner for summary in cohort.select(summaries, filters)]
+    else:
+        chosen = matrix.sort_rows(
+            [_Named(learner) for learner in readers if matrix.matches(learner, filters.search)],
+            filters.sort,
+        )
+        chosen = [named.learner for named in chosen]
     keys = [(lesson.id, lesson.pass_mark) for lesson in shown]
     done_per_lesson = [0] * len(shown)
     scores_per_lesson = [[0, 0.0] for _ in shown]  # how many, their sum
     yield _header(shown)
     for start in range(0, len(chosen), CHUNK):
-        chunk = [summary.learner for summary in chosen[start : start + CHUNK]]
-        cells = matrix.group_cells(chunk, lessons)
-        for learner in chunk:
+        cells = matrix.group_cells(chosen[start : start + CHUNK], lessons)
+        for learner in matrix.learners_with_activity(
+            chosen[start : start + CHUNK], cells.last_active
+        ):
             row = matrix.learner_row(
                 learner,
                 cells.done.get(learner.user_id, set()),
