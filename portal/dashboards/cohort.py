@@ -239,7 +239,8 @@ def _recent(key: str) -> "Tallies | None":
     found = _RECENT.get(key)
     if found is None or time.monotonic() - found[0] > CACHE_SECONDS:
         return None
-    return found[1]
+    # Only while the cache holds its rows: a cleared cache clears this too.
+    return found[1] if cache.has_key(key) else None
 
 
 def _remember(key: str, built: "Tallies") -> None:

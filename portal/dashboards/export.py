@@ -161,8 +161,11 @@ def csv_response(
         writer = csv.writer(_Echo())
         with translation.override(language):
             yield "\ufeff"
-            for line in table_rows(group, lessons, filters, now):
-                yield writer.writerow([neutralize(value) for value in line])
+            rows = table_rows(group, lessons, filters, now)
+            yield writer.writerow([neutralize(value) for value in next(rows)])  # titles
+            for line in rows:
+                # Past the first seven columns, only numbers and blanks: nothing to neutralize.
+                yield writer.writerow([*map(neutralize, line[:7]), *line[7:]])
 
     filename = "{}-{}.csv".format(
         slugify(group.name, allow_unicode=True) or "group", timezone.localdate().isoformat()
