@@ -38,6 +38,7 @@ def _blank_if_none(value: object) -> object:
 # not by the group (the whole group's summaries, one small object per learner, are held
 # for the order).
 CHUNK = 500
+LINES_PER_WRITE = 50  # lines handed to the server at a time (a write per line costs)
 
 
 @dataclass(frozen=True)
@@ -163,9 +164,14 @@ def csv_response(
             yield "\ufeff"
             rows = table_rows(group, lessons, filters, now)
             yield writer.writerow([neutralize(value) for value in next(rows)])  # titles
+            batch = []
             for line in rows:
                 # Past the first seven columns, only numbers and blanks: nothing to neutralize.
-                yield writer.writerow([*map(neutralize, line[:7]), *line[7:]])
+                batch.append(writer.writerow([*map(neutralize, line[:7]), *line[7:]]))
+                if len(batch) == LINES_PER_WRITE:
+                    yield "".join(batch)
+                    batch = []
+            yield "".join(batch)
 
     filename = "{}-{}.csv".format(
         slugify(group.name, allow_unicode=True) or "group", timezone.localdate().isoformat()
