@@ -29,6 +29,15 @@ def fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with an empty cache: ids are reused between tests on SQLite, and a
+    cached dashboard figure must never outlive its test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def plain_static_storage(settings):
     # Tests render templates without running collectstatic first.
     settings.STORAGES = {

@@ -2,16 +2,20 @@
 byte order mark so that Excel keeps Korean intact, and safe to open in a spreadsheet."""
 
 import csv
-import io
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
 
-from django.http import HttpResponse
-from django.utils import timezone
+from django.http import StreamingHttpResponse
+from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from portal.dashboards.matrix import Matrix
+from lessons.numbers import percent, rounded
+from portal.dashboards import cohort, matrix
+from portal.dashboards.matrix import Filters, LessonColumn, Row
+from portal.groups import pace
 from portal.models import StudyGroup
 
 # A spreadsheet reads a cell starting with one of these as a formula (or, for tab and
@@ -30,8 +34,21 @@ def _blank_if_none(value: object) -> object:
     return "" if value is None else value
 
 
-def table_rows(matrix: Matrix) -> Iterator[list[object]]:
-    """The header, one row per learner, and the two per-lesson total rows."""
+# Learners whose cells are fetched and written at a time: memory stays bounded by this,
+# not by the group (the whole group's summaries, one small object per learner, are held
+# for the order).
+CHUNK = 500
+LINES_PER_WRITE = 50  # lines handed to the server at a time (a write per line costs)
+
+
+@dataclass(frozen=True)
+class _Named:
+    """A learner as matrix.sort_rows sorts them by name."""
+
+    learner: matrix.Learner
+
+
+def _header(lessons: list[LessonColumn]) -> list[object]:
     header = [
         _("Learner"),
         _("Username"),
@@ -41,49 +58,126 @@ def table_rows(matrix: Matrix) -> Iterator[list[object]]:
         _("Last active"),
         _("Needs attention"),
     ]
-    for lesson in matrix.lessons:
+    for lesson in lessons:
         header += [
             _("%(lesson)s: done") % {"lesson": lesson.title},
             _("%(lesson)s: best score (%%)") % {"lesson": lesson.title},
         ]
-    yield header
-    for row in matrix.rows:
-        last_active = row.learner.last_active
-        line = [
-            row.learner.name,
-            row.learner.username,
-            row.done,
-            row.percent_done,
-            _blank_if_none(row.average_best),
-            timezone.localtime(last_active).strftime("%Y-%m-%d %H:%M") if last_active else "",
-            "; ".join(reason.in_full for reason in row.reasons),
-        ]
-        for cell in row.cells:
-            line += [1 if cell.done else 0, _blank_if_none(cell.score)]
-        yield line
+    return header
+
+
+def _line(row: Row) -> list[object]:
+    last_active = row.learner.last_active
+    line = [
+        row.learner.name,
+        row.learner.username,
+        row.done,
+        row.percent_done,
+        _blank_if_none(row.average_best),
+        timezone.localtime(last_active).strftime("%Y-%m-%d %H:%M") if last_active else "",
+        "; ".join(reason.in_full for reason in row.reasons),
+    ]
+    for cell in row.cells:
+        line += [1 if cell.done else 0, _blank_if_none(cell.score)]
+    return line
+
+
+def table_rows(
+    group: StudyGroup, lessons: list[LessonColumn], filters: Filters, now: datetime
+) -> Iterator[list[object]]:
+    """The header, one row per learner matching `filters` in their order, and the two
+    per-lesson total rows. `lessons`: the group's scope; the columns are those of the
+    category filter. Cells are fetched CHUNK learners at a time, as the rows are written."""
+    readers = matrix.group_learners(group, lessons)
+    due = pace.due_dates(group, lessons)
+    expected = pace.expected_done(due.values(), timezone.localdate(now)) if due else None
+    shown = [lesson for lesson in lessons if filters.category in (None, lesson.category_id)]
+    if filters.attention_only or filters.sort.removeprefix("-") != "name":
+        # The order or the filter needs every learner's figures first.
+        everything = cohort.Section("all", "", tuple(shown), None)
+        learner_ids = [learner.user_id for learner in readers]
+        found = cohort.tallies(learner_ids, lessons, [shown])
+        learners = matrix.learners_with_activity(readers, found.last_active)
+        summaries = cohort.summaries(learners, found, [everything], None, expected, now)
+        chosen = [summary.learner for summary in cohort.select(summaries, filters)]
+    else:
+        chosen = matrix.sort_rows(
+            [_Named(learner) for learner in readers if matrix.matches(learner, filters.search)],
+            filters.sort,
+        )
+        chosen = [named.learner for named in chosen]
+    keys = [(lesson.id, lesson.pass_mark) for lesson in shown]
+    done_per_lesson = [0] * len(shown)
+    scores_per_lesson = [[0, 0.0] for _ in shown]  # how many, their sum
+    yield _header(shown)
+    for start in range(0, len(chosen), CHUNK):
+        cells = matrix.group_cells(chosen[start : start + CHUNK], lessons)
+        for learner in matrix.learners_with_activity(
+            chosen[start : start + CHUNK], cells.last_active
+        ):
+            row = matrix.learner_row(
+                learner,
+                cells.done.get(learner.user_id, set()),
+                cells.best.get(learner.user_id, {}),
+                shown, lessons, expected, now, keys,
+            )  # fmt: skip
+            for index, cell in enumerate(row.cells):
+                done_per_lesson[index] += cell.done
+                if cell.best is not None:
+                    scores_per_lesson[index][0] += 1
+                    scores_per_lesson[index][1] += cell.best
+            yield _line(row)
     lead = [""] * 6
     yield [
         _("Completion rate (%)"),
         *lead,
-        *(v for t in matrix.totals for v in (t.completion_rate, "")),
+        *(v for done in done_per_lesson for v in (percent(done, len(chosen)), "")),
     ]
     yield [
         _("Average best score (%)"),
         *lead,
-        *(v for t in matrix.totals for v in ("", _blank_if_none(t.average_best))),
+        *(
+            v
+            for count, total in scores_per_lesson
+            for v in ("", rounded(total / count) if count else "")
+        ),
     ]
 
 
-def csv_response(group: StudyGroup, matrix: Matrix) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for line in table_rows(matrix):
-        writer.writerow([neutralize(value) for value in line])
+class _Echo:
+    """A file whose write() hands back what it was given: csv.writer then makes one line
+    at a time for the streaming response."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_response(
+    group: StudyGroup, lessons: list[LessonColumn], filters: Filters, now: datetime
+) -> StreamingHttpResponse:
+    language = translation.get_language()
+
+    def lines() -> Iterator[str]:
+        # Written after the view has returned: in the request's language all the same.
+        writer = csv.writer(_Echo())
+        with translation.override(language):
+            yield "\ufeff"
+            rows = table_rows(group, lessons, filters, now)
+            yield writer.writerow([neutralize(value) for value in next(rows)])  # titles
+            batch = []
+            for line in rows:
+                # Past the first seven columns, only numbers and blanks: nothing to neutralize.
+                batch.append(writer.writerow([*map(neutralize, line[:7]), *line[7:]]))
+                if len(batch) == LINES_PER_WRITE:
+                    yield "".join(batch)
+                    batch = []
+            yield "".join(batch)
+
     filename = "{}-{}.csv".format(
         slugify(group.name, allow_unicode=True) or "group", timezone.localdate().isoformat()
     )
-    return HttpResponse(
-        ("\ufeff" + buffer.getvalue()).encode("utf-8"),
+    return StreamingHttpResponse(
+        (text.encode("utf-8") for text in lines()),
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": content_disposition_header(True, filename)},
     )

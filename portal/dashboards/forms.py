@@ -31,6 +31,11 @@ class DashboardFilterForm(forms.Form):
     sort = forms.ChoiceField(label=_("Sort"), choices=SORT_CHOICES, required=False)
     attention = forms.BooleanField(label=_("Needs attention only"), required=False)
     chart = forms.ChoiceField(choices=CHART_CHOICES, required=False, widget=forms.HiddenInput)
+    # A cohort's dashboard: the opened section (kept when the filters change) and the page.
+    section = forms.RegexField(regex=r"^[a-z0-9-]{1,40}$", required=False, widget=forms.HiddenInput)
+    page = forms.IntegerField(
+        min_value=1, max_value=100_000, required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, data: QueryDict, categories: list[tuple[int, str]]) -> None:
         super().__init__(data)
@@ -50,7 +55,11 @@ class DashboardFilterForm(forms.Form):
             category=self._value("category", None),
             sort=self._value("sort", "name"),
             attention_only=self._value("attention", False),
+            section=self._value("section", ""),
         )
+
+    def page_number(self) -> int:
+        return self._value("page", 1)
 
     def chart_unit(self) -> str:
         return self._value("chart", "week")
@@ -64,6 +73,7 @@ def query_for(filters: Filters, chart: str = "week", **changes) -> str:
         "sort": "" if filters.sort == "name" else filters.sort,
         "attention": "1" if filters.attention_only else "",
         "chart": "" if chart == "week" else chart,
+        "section": filters.section,
     } | changes
     query = QueryDict(mutable=True)
     for name, value in values.items():

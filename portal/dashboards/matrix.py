@@ -119,6 +119,7 @@ class Filters:
     category: int | None = None
     sort: str = "name"
     attention_only: bool = False
+    section: str = ""  # the opened section of a cohort's dashboard (cohort.Section.key)
 
 
 @dataclass
@@ -270,12 +271,14 @@ def _latest(*moments: datetime | None) -> datetime | None:
     return max((moment for moment in moments if moment is not None), default=None)
 
 
-def _matches(learner: Learner, search: str) -> bool:
+def matches(learner: Learner, search: str) -> bool:
     needle = search.casefold()
     return needle in learner.name.casefold() or needle in learner.username.casefold()
 
 
-def _sorted(rows: list[Row], sort: str) -> list[Row]:
+def sort_rows(rows: list, sort: str) -> list:
+    """Rows (or anything with `learner`, `percent_done` and `average_best`) in `sort`'s
+    order; ties by name."""
     rows = sorted(rows, key=lambda row: (row.learner.name.casefold(), row.learner.username))
     descending = sort.startswith("-")
     field = sort.removeprefix("-")
@@ -286,76 +289,117 @@ def _sorted(rows: list[Row], sort: str) -> list[Row]:
     return list(reversed(rows)) if descending else rows
 
 
-def _progress_key(row: Row) -> tuple[int, int]:
+def _progress_key(row) -> tuple[int, int]:
     return row.percent_done, -1 if row.average_best is None else row.average_best
 
 
-def _last_active_key(row: Row) -> datetime:
+def _last_active_key(row) -> datetime:
     # Never active sorts as the longest inactive.
     return row.learner.last_active or datetime.min.replace(tzinfo=UTC)
 
 
+def attention_reasons(
+    learner: Learner,
+    done_count: int,
+    failed_titles: list[str],
+    expected: int | None,
+    now: datetime,
+) -> list[attention.Reason]:
+    """Why `learner` needs attention (empty: they don't), over the group's whole scope."""
+    return [
+        reason
+        for reason in (
+            attention.behind_pace(done_count, expected),
+            attention.inactive(learner.last_active, learner.joined_at, now),
+            attention.below_pass_mark(failed_titles),
+        )
+        if reason
+    ]
+
+
+def failed_titles(best: dict[int, float], lessons: list[LessonColumn]) -> list[str]:
+    """The lessons whose quiz the learner tried and whose best score is below the pass mark
+    (as Quiz.passes)."""
+    return [
+        lesson.title
+        for lesson in lessons
+        if lesson.id in best and rounded(best[lesson.id]) < (lesson.pass_mark or 0)
+    ]
+
+
+def learner_row(
+    learner: Learner,
+    done: set[int],
+    best: dict[int, float],
+    shown: list[LessonColumn],
+    scope: list[LessonColumn],
+    expected: int | None,
+    now: datetime,
+    keys: list[tuple[int, int | None]] | None = None,
+) -> Row:
+    """A learner's row: a cell per lesson of `shown`, the totals over them, and the
+    reasons for attention over the whole `scope`."""
+    if keys is None:
+        keys = [(lesson.id, lesson.pass_mark) for lesson in shown]
+    reasons = attention_reasons(learner, len(done), failed_titles(best, scope), expected, now)
+    cells = [Cell.of(pk in done, best.get(pk), pass_mark) for pk, pass_mark in keys]
+    row_done, scores = _tally(cells)
+    return Row(
+        learner=learner,
+        cells=cells,
+        done=row_done,
+        percent_done=percent(row_done, len(shown)),
+        average_best=average(scores),
+        reasons=reasons,
+    )
+
+
+def learners_with_activity(
+    learners: list[Learner], last_active: dict[int, datetime]
+) -> list[Learner]:
+    """`learners` with their last activity: the latest of their reading (already on them)
+    and `last_active` (completions and quiz attempts)."""
+    return [
+        replace(learner, last_active=_latest(learner.last_active, last_active.get(learner.user_id)))
+        for learner in learners
+    ]
+
+
 def build_matrix(
-    group: StudyGroup, lessons: list[LessonColumn], filters: Filters, now: datetime
+    group: StudyGroup,
+    lessons: list[LessonColumn],
+    filters: Filters,
+    now: datetime,
+    readers: list[Learner] | None = None,
 ) -> Matrix:
     """The dashboard's table for `filters`. `lessons` is the group's whole scope
     (scope_lessons); "needs attention" always looks at the whole scope, the columns and
     totals only at the lessons of the filtered category."""
-    readers = group_learners(group, lessons)
+    if readers is None:
+        readers = group_learners(group, lessons)
     cells_of_group = group_cells(readers, lessons)
-    learners = [
-        replace(
-            learner,
-            last_active=_latest(
-                learner.last_active, cells_of_group.last_active.get(learner.user_id)
-            ),
-        )
-        for learner in readers
-    ]
+    learners = learners_with_activity(readers, cells_of_group.last_active)
     due = pace.due_dates(group, lessons)
     expected = pace.expected_done(due.values(), timezone.localdate(now)) if due else None
     shown = [lesson for lesson in lessons if filters.category in (None, lesson.category_id)]
     keys = [(lesson.id, lesson.pass_mark) for lesson in shown]  # for the 20,000-cell loop
-    with_quiz = [lesson for lesson in lessons if lesson.quiz_id]
 
     rows = []
     total_done = 0
     attention_count = 0
     for learner in learners:
         done = cells_of_group.done.get(learner.user_id, set())
-        best = cells_of_group.best.get(learner.user_id, {})
         total_done += len(done)
-        failed = [
-            lesson.title
-            for lesson in with_quiz
-            if lesson.id in best and rounded(best[lesson.id]) < (lesson.pass_mark or 0)
-        ]
-        reasons = [
-            reason
-            for reason in (
-                attention.behind_pace(len(done), expected),
-                attention.inactive(learner.last_active, learner.joined_at, now),
-                attention.below_pass_mark(failed),
-            )
-            if reason
-        ]
-        attention_count += bool(reasons)
-        if filters.search and not _matches(learner, filters.search):
+        row = learner_row(
+            learner, done, cells_of_group.best.get(learner.user_id, {}), shown, lessons,
+            expected, now, keys,
+        )  # fmt: skip
+        attention_count += bool(row.reasons)
+        if filters.search and not matches(learner, filters.search):
             continue
-        if filters.attention_only and not reasons:
+        if filters.attention_only and not row.reasons:
             continue
-        cells = [Cell.of(pk in done, best.get(pk), pass_mark) for pk, pass_mark in keys]
-        row_done, scores = _tally(cells)
-        rows.append(
-            Row(
-                learner=learner,
-                cells=cells,
-                done=row_done,
-                percent_done=percent(row_done, len(shown)),
-                average_best=average(scores),
-                reasons=reasons,
-            )
-        )
+        rows.append(row)
 
     totals = []
     columns = list(zip(*(row.cells for row in rows), strict=True)) or [()] * len(shown)
@@ -372,7 +416,7 @@ def build_matrix(
         )
     return Matrix(
         lessons=shown,
-        rows=_sorted(rows, filters.sort),
+        rows=sort_rows(rows, filters.sort),
         totals=totals,
         learner_ids=[learner.user_id for learner in learners],
         attention_count=attention_count,

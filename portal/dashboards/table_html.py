@@ -18,7 +18,9 @@ from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from portal.dashboards.matrix import LessonColumn, Matrix, Row
+from portal.dashboards.cohort import Cohort, Section
+from portal.dashboards.forms import query_for
+from portal.dashboards.matrix import Filters, LessonColumn, Matrix, Row
 
 # An id no learner or lesson has, reversed once and replaced by each one's own:
 # reverse() per row was the largest cost left here.
@@ -48,6 +50,35 @@ def parts(group_id: int, matrix: Matrix) -> MatrixHtml:
         average_bests=_joined(
             f'<td class="num">{_number(total.average_best)}</td>' for total in matrix.totals
         ),
+    )
+
+
+@dataclass(frozen=True)
+class CohortHtml:
+    headers: SafeString  # a column per section, or per lesson of the opened section
+    rows: SafeString
+
+
+def cohort_parts(group_id: int, cohort: Cohort, filters: Filters, chart: str) -> CohortHtml:
+    """The repeated parts of a cohort's page of learners."""
+    if cohort.opened is not None:
+        lesson_url = _url_maker("groups:dashboard_lesson", group_id)
+        headers = _joined(_lesson_header(lesson_url, lesson) for lesson in cohort.opened.lessons)
+    else:
+        headers = _joined(
+            _section_header(section, query_for(filters, chart, section=section.key))
+            for section in cohort.sections
+        )
+    return CohortHtml(headers=headers, rows=_rows(group_id, cohort.rows))
+
+
+def _section_header(section: Section, query: str) -> str:
+    # A plain link that htmx follows in place (the attributes it needs are inherited
+    # from the cohort's table).
+    url = escape(f"?{query}")
+    return (
+        f'<th scope="col" class="lesson-col section-col">'
+        f'<a href="{url}" hx-get="{url}">{escape(section.title)}</a></th>'
     )
 
 

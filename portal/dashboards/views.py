@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from lessons import charts, numbers, web
 from lessons.models import Completion, Lesson
 from lessons.web import HtmxHttpRequest
-from portal.dashboards import drilldowns, export, matrix, table_html, timeline
+from portal.dashboards import cohort, drilldowns, export, matrix, table_html, timeline
 from portal.dashboards.forms import SORT_CHOICES, DashboardFilterForm, query_for
 from portal.groups import pace
 from portal.groups.access import get_group_for_dashboard
@@ -20,18 +20,21 @@ from portal.groups.scope import learner_memberships, scope_queryset
 from portal.models import StudyGroup
 
 
-def _table_context(request: HtmxHttpRequest, group: StudyGroup) -> dict:
-    lessons = matrix.scope_lessons(group)
+def _table_context(
+    request: HtmxHttpRequest,
+    group: StudyGroup,
+    lessons: list[matrix.LessonColumn],
+    readers: list[matrix.Learner],
+) -> dict:
     form = DashboardFilterForm(request.GET, categories=matrix.scope_categories(lessons))
     filters = form.filters()
     chart_unit = form.chart_unit()
-    return {
+    context = {
         "group": group,
         "lessons": lessons,
         "form": form,
         "filters": filters,
         "chart_unit": chart_unit,
-        "matrix": matrix.build_matrix(group, lessons, filters, timezone.now()),
         "query": query_for(filters, chart_unit),
         "attention_query": query_for(filters, chart_unit, attention="1"),
         # The chart's other unit, with the filters on screen (kept current after htmx
@@ -39,43 +42,98 @@ def _table_context(request: HtmxHttpRequest, group: StudyGroup) -> dict:
         "other_unit_query": query_for(filters, "day" if chart_unit == "week" else "week"),
         "sort_label": dict(SORT_CHOICES)[filters.sort],
     }
+    if cohort.is_cohort(len(readers), len(lessons)):
+        now = timezone.now()
+        table = cohort.build_cohort(group, lessons, filters, form.page_number(), now, readers)
+        other_unit = "day" if chart_unit == "week" else "week"
+        return context | {
+            "cohort": table,
+            "cohort_html": table_html.cohort_parts(group.pk, table, filters, chart_unit),
+            "section_rows": [
+                (total, query_for(filters, chart_unit, section=total.section.key))
+                for total in table.section_totals
+            ],
+            "closed_query": query_for(filters, chart_unit, section=""),
+            "next_query": query_for(filters, chart_unit, page=table.next_page or ""),
+            "previous_query": query_for(filters, chart_unit, page=table.previous_page or ""),
+            "activity_query": query_for(filters, chart_unit, panel="activity"),
+            "other_unit_query": query_for(filters, other_unit, panel="activity"),
+        }
+    table = matrix.build_matrix(group, lessons, filters, timezone.now(), readers)
+    return context | {"matrix": table, "matrix_html": table_html.parts(group.pk, table)}
 
 
 @require_GET
 def dashboard(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
     """The matrix with its filters; htmx requests (filtering, the minute's refresh) get
-    just the results fragment."""
+    just the results fragment. A cohort (cohort.is_cohort) gets its summary and a page of
+    learners instead; htmx asks for the next page's rows (`rows`) and, once scrolled to,
+    for the activity panel (`panel=activity`), which a plain link also shows in place."""
     group = get_group_for_dashboard(request.user, group_id)
-    context = _table_context(request, group)
-    context["matrix_html"] = table_html.parts(group.pk, context["matrix"])
-    if web.is_partial(request):
-        context["chart_unit_oob"] = True
-        return render(request, "dashboards/dashboard.html#results", context)
+    lessons = matrix.scope_lessons(group)
+    readers = matrix.group_learners(group, lessons)
+    partial = web.is_partial(request)
+    if not cohort.is_cohort(len(readers), len(lessons)):
+        context = _table_context(request, group, lessons, readers)
+        if partial:
+            context["chart_unit_oob"] = True
+            return render(request, "dashboards/dashboard.html#results", context)
+        context |= _activity(group, lessons, readers, context["chart_unit"])
+        return render(request, "dashboards/dashboard.html", context)
 
-    table = context["matrix"]
-    learners = table.learner_ids
-    scope = [lesson.id for lesson in context["lessons"]]
-    due = pace.due_dates(group, context["lessons"])
+    # The chart and the hardest questions read every answer of every learner: a cohort's
+    # first view goes without them, and they come as the instructor scrolls to them.
+    wants_activity = request.GET.get("panel") == "activity"
+    if partial and wants_activity:
+        form = DashboardFilterForm(request.GET, categories=matrix.scope_categories(lessons))
+        context = {"group": group, "cohort": True, "chart_unit": form.chart_unit()}
+        context["other_unit_query"] = query_for(
+            form.filters(), "day" if context["chart_unit"] == "week" else "week", panel="activity"
+        )
+        context |= _activity(group, lessons, readers, context["chart_unit"])
+        return render(request, "dashboards/dashboard.html#activity", context)
+    context = _table_context(request, group, lessons, readers)
+    if partial:
+        if request.GET.get("rows"):
+            return render(request, "dashboards/_cohort.html#rows", context)
+        return render(request, "dashboards/dashboard.html#results", context)
+    if wants_activity:
+        context |= _activity(group, lessons, readers, context["chart_unit"])
+    return render(request, "dashboards/dashboard.html", context)
+
+
+def _activity(
+    group: StudyGroup,
+    lessons: list[matrix.LessonColumn],
+    readers: list[matrix.Learner],
+    chart_unit: str,
+) -> dict:
+    """The chart of lessons done over time and the questions the group finds hardest."""
+    learners = [learner.user_id for learner in readers]
+    scope = [lesson.id for lesson in lessons]
+    due = pace.due_dates(group, lessons)
     periods = timeline.progress_over_time(
         learners=learners,
         lessons=scope,
         due=due.values() if group.pace != group.Pace.NONE else None,
-        learner_count=table.learner_count,
-        unit=context["chart_unit"],
+        learner_count=len(learners),
+        unit=chart_unit,
         today=timezone.localdate(),
     )
-    context |= {
+    return {
+        "activity": True,
         "chart": charts.column_chart(periods),
         "hardest": drilldowns.hardest_questions(learners, scope),
     }
-    return render(request, "dashboards/dashboard.html", context)
 
 
 @require_GET
 def dashboard_csv(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
     """Exactly the table the dashboard shows for the same query string."""
     group = get_group_for_dashboard(request.user, group_id)
-    return export.csv_response(group, _table_context(request, group)["matrix"])
+    lessons = matrix.scope_lessons(group)
+    form = DashboardFilterForm(request.GET, categories=matrix.scope_categories(lessons))
+    return export.csv_response(group, lessons, form.filters(), timezone.now())
 
 
 @require_GET

@@ -202,6 +202,96 @@ def run_wrk(
     return result
 
 
+# --- A cohort's dashboard (issue 16) ------------------------------------------------------
+# Measured last, so that the rows above run on the data they always had: the 1,000 x 200
+# group is added while the server runs (its lessons would otherwise change the catalog's).
+
+
+def _print_row(name: str, r: dict) -> None:
+    print(
+        f"{name:28} {r['rps']:8.1f} req/s  p50 {r['p50_ms']:7.1f} ms  "
+        f"p95 {r['p95_ms']:7.1f} ms  p99 {r['p99_ms']:7.1f} ms  "
+        f"errors {r['status_errors'] + r['socket_errors']}",
+        flush=True,
+    )
+
+
+def _page_size(session: Session, path: str) -> int:
+    return len(session.get(path).encode())
+
+
+def run_wrk_patient(
+    path: str,
+    session: Session | None,
+    method: str = "GET",
+    body: str = "",
+    connections=None,
+    bodies: Path | None = None,
+) -> dict:
+    """run_wrk with a 30 s timeout: a large group's CSV may take longer than wrk's 2 s."""
+    env = {
+        **os.environ,
+        "BENCH_METHOD": method,
+        "BENCH_PATH": path,
+        "BENCH_BODY": body,
+        "BENCH_COOKIE": session.cookie if session else "",
+        "BENCH_CSRF": session.csrf if session else "",
+        "BENCH_HTMX": "true" if method == "POST" else "",
+        "BENCH_BODIES": str(bodies or ""),
+    }
+    output = subprocess.run(
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections or CONNECTIONS}",
+            f"-d{DURATION}s",
+            "--timeout",
+            "30s",
+            "-s",
+            "tests/bench/request.lua",
+            BASE,
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    result = json.loads(output.strip().splitlines()[-1])
+    result["rps"] = round(result["requests"] / (result["duration_us"] / 1e6), 1)
+    return result
+
+
+def cohort_rows(dashboard_200: str, instructor_200: Session) -> dict:
+    made = manage("make_synthetic_group", "--learners", "1000", "--lessons", "200", "--seed", "2")
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", DATABASE, "-qc", "VACUUM ANALYZE"],
+        check=True,
+    )
+    login = re.search(r"Instructor login: (\S+) / (\S+)", made)
+    dashboard_1000 = re.search(r"(/groups/\d+/dashboard/)", made)[1]
+    instructor_1000 = Session(login[1], login[2])
+    rows = [
+        ("dashboard 200 x 100, week 3", f"{dashboard_200}?section=w3", instructor_200, 4),
+        ("dashboard 1,000 x 200", dashboard_1000, instructor_1000, 4),
+        ("dashboard 1,000 x 200, week 3", f"{dashboard_1000}?section=w3", instructor_1000, 4),
+        # A download is one person's: one connection.
+        ("CSV 1,000 x 200", dashboard_1000 + "export.csv", instructor_1000, 1),
+    ]
+    results = {}
+    print(f"{'dashboard 200 x 100':28} {_page_size(instructor_200, dashboard_200):,} bytes")
+    for name, path, session, connections in rows:
+        size = _page_size(session, path)
+        measure = run_wrk_patient if name.startswith("CSV") else run_wrk
+        results[name] = measure(path, session, connections=connections) | {
+            "path": path,
+            "bytes": size,
+        }
+        _print_row(name, results[name])
+        print(f"{'':28} {size:,} bytes", flush=True)
+    return results
+
+
 def main() -> int:
     print("Building the benchmark database (this takes a minute)…", flush=True)
     setup = prepare_database()
@@ -249,6 +339,7 @@ def main() -> int:
             page = run_wrk(lesson, learner)["rps"]
             ratios.append(round(page / floor, 3))
         print(f"lesson page / essentials floor, alternating rounds: {ratios}", flush=True)
+        results |= cohort_rows(setup["dashboard"], instructor)
     finally:
         server.terminate()
         server.wait(timeout=30)
