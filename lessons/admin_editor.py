@@ -13,7 +13,8 @@ class MarkdownEditor(forms.Textarea):
     template_name = "admin/lessons/widgets/markdown_editor.html"
 
     def __init__(self, attrs=None):
-        super().__init__({"rows": 30, "class": "markdown-source", "spellcheck": "false", **(attrs or {})})
+        defaults = {"rows": 30, "class": "markdown-source", "spellcheck": "false"}
+        super().__init__({**defaults, **(attrs or {})})
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)

@@ -61,9 +61,7 @@ def check_image(data: bytes) -> str:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         _check_pixels(settings.LESSON_IMAGE_MAX_PIXELS + 1)
     except UnidentifiedImageError:
-        raise ImageRefused(
-            _("This file is not a PNG, JPEG, GIF or WebP image.")
-        ) from None
+        raise ImageRefused(_("This file is not a PNG, JPEG, GIF or WebP image.")) from None
     except (OSError, SyntaxError, ValueError, EOFError):
         raise ImageRefused(_("The image is damaged and cannot be read.")) from None
     raise AssertionError("unreachable")  # pragma: no cover

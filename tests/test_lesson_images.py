@@ -8,7 +8,6 @@ import warnings
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 from PIL import Image
 
 from lessons.images import ImageRefused, check_image
