@@ -92,7 +92,10 @@ def test_skip_reasons_speak_of_the_form_not_of_command_line_flags(editor_client,
 def test_skip_reasons_are_in_korean_in_the_korean_admin(editor_client, basic, cka, settings):
     settings.LANGUAGE_CODE = "ko"
     html = unescape(preview(editor_client, feed_upload()).content.decode())
-    assert "#5 스터디 공지: 분류 없음: 제목에 [분류]를 붙이거나 양식에서 분류를 고르세요" in html
+    assert (
+        "#5 스터디 공지: 카테고리 없음: 제목에 [카테고리]를 붙이거나 양식에서 카테고리를 고르세요"
+        in html
+    )
     assert "#6 (제목 없음): 제목 없음" in html
     assert "#7 내용 없는 글: 내용 없음" in html
     assert "no category" not in html and "no content" not in html

@@ -51,6 +51,9 @@ def test_an_editor_writes_beside_the_preview_and_drops_in_an_image(new_page, liv
     page.goto(f"{live_server.url}/admin/lessons/lesson/{lesson.pk}/change/")
     preview = page.frame_locator(FRAME)
     preview.locator("h2#처음").wait_for()
+    # The date widget's time zone note (a browser elsewhere than Seoul) speaks Korean too.
+    if page.locator(".timezonewarning").count():
+        assert page.locator(".timezonewarning").first.inner_text().startswith("참고:")
 
     # Side by side, each at nearly the window's height.
     source_box = page.locator("textarea[name=body]").bounding_box()
