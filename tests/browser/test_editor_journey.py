@@ -5,6 +5,7 @@ and the lesson page shows exactly what the preview showed."""
 import base64
 import io
 
+import pytest
 from PIL import Image
 
 from lessons.models import Category, Lesson
@@ -105,3 +106,29 @@ def test_an_editor_writes_beside_the_preview_and_drops_in_an_image(new_page, liv
     assert body.evaluate(SERVER_HTML) == shown
     assert body.locator("img").evaluate("img => img.naturalWidth") == 40
     assert body.locator("th").first.evaluate("th => getComputedStyle(th).textTransform") == "none"
+
+
+@pytest.mark.allow_console_errors("status of 400")
+def test_on_a_phone_the_preview_sits_below_and_a_refused_image_says_why(new_page, live_server):
+    editor = User.objects.create_superuser("editor", "editor@example.com", "x-password-123")
+    category = Category.objects.create(name="클러스터", slug="cluster")
+    lesson = Lesson.objects.create(category=category, title="노드", slug="nodes", body="본문.\n")
+    page = new_page(viewport={"width": 390, "height": 844})
+    sign_in(page.context, live_server.url, editor)
+    page.goto(f"{live_server.url}/admin/lessons/lesson/{lesson.pk}/change/")
+    page.frame_locator(FRAME).locator(".lesson-body p").wait_for()
+
+    source_box = page.locator("textarea[name=body]").bounding_box()
+    frame_box = page.locator(FRAME).bounding_box()
+    assert frame_box["y"] >= source_box["y"] + source_box["height"]
+    assert source_box["x"] + source_box["width"] <= 390
+    assert frame_box["x"] + frame_box["width"] <= 390
+
+    # A text file named like a picture is refused with the reason, and the text is untouched.
+    page.locator("[data-image-input]").set_input_files(
+        files=[{"name": "사진.png", "mimeType": "image/png", "buffer": b"just text"}]
+    )
+    alert = page.locator(".markdown-editor-status [role=alert]")
+    alert.wait_for()
+    assert alert.inner_text() == "이 파일은 PNG, JPEG, GIF, WebP 이미지가 아닙니다."
+    assert page.locator("textarea[name=body]").input_value() == "본문.\n"
