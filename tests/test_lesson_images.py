@@ -179,6 +179,8 @@ def test_a_kept_image_is_served_with_a_long_cache_life(editor_client, client):
     assert response["Content-Type"] == "image/webp"
     assert response["Cache-Control"] == "public, max-age=31536000, immutable"
     assert b"".join(response.streaming_content) == data
+    # The same for the signed-in editor: the file is nobody's private page.
+    assert editor_client.get(url)["Cache-Control"] == "public, max-age=31536000, immutable"
 
 
 @pytest.mark.parametrize(
