@@ -2,6 +2,7 @@
 change page of the `lessons` and `portal` apps is read for English words, in its text and
 in the attributes a user reads (titles, labels, placeholders, button values)."""
 
+import json
 import re
 
 import pytest
@@ -115,5 +116,6 @@ def test_the_walk_finds_english_where_there_is_some():
 def test_the_admins_script_messages_are_korean_too(editor_client):
     # Django's own Korean catalog leaves the date widgets' time zone note empty; the
     # portal's locale fills it in (locale/ko/LC_MESSAGES/djangojs.po).
-    script = editor_client.get(reverse("admin:jsi18n")).content.decode("unicode_escape")
-    assert "참고: 시간은 %(timezone)s 시간대로 입력하세요." in script
+    script = editor_client.get(reverse("admin:jsi18n")).content.decode()
+    # The catalog is JSON inside the script, its Hangul written as \u escapes.
+    assert json.dumps("참고: 시간은 %(timezone)s 시간대로 입력하세요.")[1:-1] in script
