@@ -1,20 +1,24 @@
 """Editors' admin: categories and lessons with a live preview, quizzes with validation."""
 
+from functools import partial
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import path, reverse_lazy
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from lessons import admin_quiz  # noqa: F401  (registers the quiz admin)
+from lessons.admin_editor import MarkdownEditor
 from lessons.admin_import import LessonImport
 from lessons.models import Category, Lesson
 from lessons.rendering import render_markdown
+from lessons.views_images import upload_image
 
 
 @admin.register(Category)
@@ -32,20 +36,8 @@ class LessonForm(forms.ModelForm):
             "category", "title", "slug", "summary", "status", "visible_from", "position",
             "source_url", "published_at", "body",
         ]  # fmt: skip
-        widgets = {
-            "body": forms.Textarea(
-                attrs={
-                    "rows": 30,
-                    "class": "markdown-source",
-                    # Live preview: the admin form (with its CSRF token) posts to the
-                    # preview view a moment after the editor stops typing.
-                    "hx-post": reverse_lazy("admin:lessons_lesson_preview"),
-                    "hx-trigger": "input changed delay:400ms, load",
-                    "hx-target": "#markdown-preview",
-                    "hx-swap": "innerHTML",
-                }
-            )
-        }
+        # The source beside the learner's rendering, with image upload (admin_editor.py).
+        widgets = {"body": MarkdownEditor()}
 
 
 @admin.register(Lesson)
@@ -65,8 +57,10 @@ class LessonAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         preview = self.admin_site.admin_view(require_POST(self.preview))
+        upload = self.admin_site.admin_view(require_POST(partial(upload_image, self)))
         return [
             path("preview/", preview, name="lessons_lesson_preview"),
+            path("images/", upload, name="lessons_lesson_image_upload"),
             *LessonImport(self).urls(),
             *super().get_urls(),
         ]

@@ -174,6 +174,13 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.getenv("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# Uploaded files (images in lessons, lessons/images.py): on the local disk under MEDIA_ROOT
+# by default; point STORAGES["default"] at a django-storages backend (e.g. S3) in
+# production. MEDIA_ROOT needs backing up like the database.
+MEDIA_URL = os.getenv("MEDIA_URL", "/media/")
+MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
+LESSON_IMAGE_MAX_BYTES = envint("LESSON_IMAGE_MAX_BYTES", str(5 * 1024 * 1024))
+LESSON_IMAGE_MAX_PIXELS = envint("LESSON_IMAGE_MAX_PIXELS", "40000000")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

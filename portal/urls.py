@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from lessons import views_images
 from portal import floors, health, views
 
 urlpatterns = [
@@ -14,6 +15,17 @@ urlpatterns = [
     path("groups/", include("portal.groups.urls")),
     path("", include("lessons.urls")),
 ]
+
+if settings.MEDIA_URL.startswith("/"):
+    # Lesson images kept on the local disk; a storage with its own address (S3) serves them.
+    urlpatterns.insert(
+        0,
+        path(
+            f"{settings.MEDIA_URL.lstrip('/')}lesson-images/<str:name>",
+            views_images.serve_image,
+            name="lesson_image",
+        ),
+    )
 
 if settings.BENCH_FLOORS:
     urlpatterns = [

@@ -46,6 +46,13 @@ def plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    # Uploaded files (lesson images) go to a folder of the test's own.
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 def bar_numbers(html: str, key) -> str:
     """The numbers shown on the progress bar `key` (a category id or "overall")."""
     match = re.search(

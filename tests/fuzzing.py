@@ -77,8 +77,10 @@ def assert_safe_html(html: str) -> None:
     parser.feed(html)
     for tag, attrs in parser.found:
         assert tag in ALLOWED_TAGS, tag
-        # nh3 adds rel="noopener noreferrer" to every link itself.
-        allowed = ALLOWED_ATTRIBUTES["*"] | ALLOWED_ATTRIBUTES.get(tag, set()) | {"rel"}
+        # nh3 adds rel="noopener noreferrer" to every link itself, and the sanitizer makes
+        # code blocks and tables focusable (tabindex="0") so they can be scrolled by keyboard.
+        added = {"rel"} | ({"tabindex"} if tag in ("pre", "table") else set())
+        allowed = ALLOWED_ATTRIBUTES["*"] | ALLOWED_ATTRIBUTES.get(tag, set()) | added
         for name, value in attrs:
             assert name in allowed or name == "id", (tag, name)
             if name in ("href", "src") and value and ":" in value.split("/")[0]:

@@ -80,6 +80,36 @@ def test_it_shows_a_dry_run_of_a_feed_and_changes_nothing(editor_client, basic, 
     assert editor_client.session[SESSION_KEY]["kind"] == "feed"
 
 
+def test_skip_reasons_speak_of_the_form_not_of_command_line_flags(editor_client, basic, cka):
+    html = unescape(preview(editor_client, feed_upload()).content.decode())
+    assert (
+        "#5 스터디 공지: no category: name one with [Category] in the title or choose a "
+        "category in the form" in html
+    )
+    assert "--category" not in html
+
+
+def test_skip_reasons_are_in_korean_in_the_korean_admin(editor_client, basic, cka, settings):
+    settings.LANGUAGE_CODE = "ko"
+    html = unescape(preview(editor_client, feed_upload()).content.decode())
+    assert (
+        "#5 스터디 공지: 카테고리 없음: 제목에 [카테고리]를 붙이거나 양식에서 카테고리를 고르세요"
+        in html
+    )
+    assert "#6 (제목 없음): 제목 없음" in html
+    assert "#7 내용 없는 글: 내용 없음" in html
+    assert "no category" not in html and "no content" not in html
+
+
+def test_the_import_pages_have_the_admins_breadcrumbs(editor_client, basic, cka):
+    for html in (
+        editor_client.get(UPLOAD).content.decode(),
+        preview(editor_client, feed_upload()).content.decode(),
+    ):
+        assert '<ol class="breadcrumbs">' in html
+        assert '<div class="breadcrumbs">' not in html
+
+
 def test_it_imports_the_previewed_feed_on_confirmation(editor_client, basic, cka):
     html = preview(editor_client, feed_upload(), publish="on").content.decode()
     digest = editor_client.session[SESSION_KEY]["digest"]

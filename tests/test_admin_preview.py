@@ -1,6 +1,7 @@
 """Editors' admin: the live Markdown preview and publishing actions."""
 
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from lessons.models import Lesson
@@ -26,12 +27,21 @@ def test_it_refuses_the_preview_to_non_staff(alice_client, client):
     assert client.post(url, {"body": "x"}).status_code == 302
 
 
-def test_it_wires_the_preview_to_the_body_field(editor_client, lessons):
+def test_it_puts_the_source_beside_a_preview_of_the_learners_page(editor_client, lessons):
     lesson = Lesson.objects.get(slug="pods")
     html = editor_client.get(reverse("admin:lessons_lesson_change", args=[lesson.pk])).content
-    html = html.decode()
-    assert 'hx-post="/admin/lessons/lesson/preview/"' in html
-    assert 'id="markdown-preview"' in html
+    page = BeautifulSoup(html, "html.parser")
+    editor = page.find(class_="markdown-editor")
+    assert editor["data-preview-url"] == "/admin/lessons/lesson/preview/"
+    assert editor["data-upload-url"] == "/admin/lessons/lesson/images/"
+    assert editor.find("textarea", attrs={"name": "body"})
+    # The preview is a document of its own carrying only the learner's stylesheets, so
+    # no admin style (upper-cased table headers) reaches it.
+    frame = BeautifulSoup(editor.find("iframe")["srcdoc"], "html.parser")
+    sheets = [link["href"] for link in frame.find_all("link", rel="stylesheet")]
+    assert sheets == ["/static/css/portal.css", "/static/css/highlight.css"]
+    assert frame.find("article", id="preview", class_="lesson")
+    assert not page.find(id="nav-sidebar")  # the editor gets the page's width
 
 
 def test_it_publishes_and_unpublishes_in_bulk(editor_client, lessons):
@@ -81,8 +91,21 @@ def test_it_reports_a_preview_it_cannot_show_in_the_preview(editor_client, lesso
     lesson = Lesson.objects.get(slug="pods")
     html = editor_client.get(reverse("admin:lessons_lesson_change", args=[lesson.pk])).content
     html = html.decode()
-    # An answer htmx does not swap (a post over the upload limit is Django's 400) is put
-    # into words in the preview by admin-preview.js.
+    # An answer it cannot show (a post over the upload limit is Django's 400) is put into
+    # words in the preview by admin-preview.js.
     assert "js/admin-preview.js" in html
     assert "data-too-large=" in html and "data-failed=" in html
     assert "django-htmx.js" not in html
+
+
+def test_the_preview_is_the_learners_markup(editor_client, lessons):
+    body = "## 표\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+    preview = editor_client.post(reverse("admin:lessons_lesson_preview"), {"body": body})
+    lesson = Lesson.objects.get(slug="pods")
+    lesson.body = body
+    lesson.save()
+    page = editor_client.get(lesson.get_absolute_url())
+    learner = BeautifulSoup(page.content, "html.parser").find("div", class_="lesson-body")
+    shown = BeautifulSoup(preview.content, "html.parser").find("div", class_="lesson-body")
+    assert shown.decode_contents().strip() == learner.decode_contents().strip()
+    assert "<th>a</th>" in shown.decode_contents()

@@ -11,7 +11,7 @@ from lessons.feeds.fetching import FetchError, fetch_feed, is_public_address
 from lessons.models import Lesson
 from tests import feed_server as local_server
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 feed_server = local_server.feed_server  # the fixture
 
 FEED = """<rss version="2.0"><channel><title>블로그</title>

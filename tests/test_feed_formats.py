@@ -10,7 +10,7 @@ from django.test import Client
 from lessons.models import Category, Lesson
 from tests import feed_server as local_server
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 feed_server = local_server.feed_server  # the fixture
 
 RSS = """<?xml version="1.0" encoding="{encoding}"?>

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from lessons.feeds import FeedError, import_feed, read_feed
 from lessons.models import Category, Lesson
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 HOSTILE = [
     "<script>alert(1)</script>",

@@ -15,7 +15,7 @@ from lessons.importing import ImportFailed, import_folder
 from lessons.models import Category, Choice, Lesson, Question, Quiz
 from tests.fuzzing import assert_safe_html, hostile_text, rolled_back, scalars
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 KINDS = ["single", "multiple", "true_false", "short", "essay"]
 words = st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), min_size=1)

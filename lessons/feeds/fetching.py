@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 
 import httpx
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 USER_AGENT = "study-portal-feeds/1.0 (a study group portal importing lessons)"
 ACCEPT = (
@@ -60,9 +61,12 @@ def fetch_feed(
             try:
                 target = httpx.URL(url)
             except httpx.InvalidURL as error:
-                raise FetchError(f"{url[:200]} is not a valid address ({error})") from None
+                raise FetchError(
+                    _("%(url)s is not a valid address (%(error)s)")
+                    % {"url": url[:200], "error": error}
+                ) from None
             if target.scheme not in ("http", "https") or not target.host:
-                raise FetchError(f"{url[:200]} is not an http or https address")
+                raise FetchError(_("%(url)s is not an http or https address") % {"url": url[:200]})
             response = _send(client, target, headers, timeout)
             try:
                 if response.status_code in REDIRECTS and "location" in response.headers:
@@ -73,7 +77,9 @@ def fetch_feed(
                         str(target), not_modified=True, etag=etag, last_modified=last_modified
                     )
                 if response.status_code != 200:
-                    raise FetchError(f"the server answered {response.status_code}")
+                    raise FetchError(
+                        _("the server answered %(status)d") % {"status": response.status_code}
+                    )
                 return FetchedFeed(
                     str(target),
                     not_modified=False,
@@ -84,7 +90,9 @@ def fetch_feed(
                 )
             finally:
                 response.close()
-    raise FetchError(f"more than {settings.FEED_FETCH_MAX_REDIRECTS} redirects")
+    raise FetchError(
+        _("more than %(count)d redirects") % {"count": settings.FEED_FETCH_MAX_REDIRECTS}
+    )
 
 
 def _default_port(url: httpx.URL) -> int:
@@ -107,10 +115,18 @@ def _send(client: httpx.Client, target: httpx.URL, headers: dict, timeout: int):
         except httpx.ConnectError as error:
             failure = str(error)
         except httpx.TimeoutException:
-            raise FetchError(f"{target.host} did not answer within {timeout} s") from None
+            raise FetchError(
+                _("%(host)s did not answer within %(seconds)d s")
+                % {"host": target.host, "seconds": timeout}
+            ) from None
         except httpx.HTTPError as error:
-            raise FetchError(f"{target.host} could not be reached ({error})") from None
-    raise FetchError(f"{target.host} could not be reached ({failure})")
+            raise FetchError(
+                _("%(host)s could not be reached (%(error)s)")
+                % {"host": target.host, "error": error}
+            ) from None
+    raise FetchError(
+        _("%(host)s could not be reached (%(error)s)") % {"host": target.host, "error": failure}
+    )
 
 
 def _checked_addresses(host: str, port: int) -> list[str]:
@@ -119,14 +135,19 @@ def _checked_addresses(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as error:
-        raise FetchError(f"{host} could not be resolved ({error})") from None
+        raise FetchError(
+            _("%(host)s could not be resolved (%(error)s)") % {"host": host, "error": error}
+        ) from None
     addresses = [info[4][0] for info in infos]
     if not settings.FEED_ALLOW_PRIVATE_ADDRESSES:
         for address in addresses:
             if not is_public_address(address):
                 raise FetchError(
-                    f"{host} is a private, loopback or link-local address ({address}); "
-                    "fetching from the internal network is refused"
+                    _(
+                        "%(host)s is a private, loopback or link-local address (%(address)s); "
+                        "fetching from the internal network is refused"
+                    )
+                    % {"host": host, "address": address}
                 )
     return list(dict.fromkeys(addresses))
 
@@ -145,18 +166,23 @@ def _size(limit: int) -> str:
 def _read_capped(response: httpx.Response, limit: int, deadline: float, timeout: int) -> bytes:
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        raise FetchError(f"the feed is larger than {_size(limit)}")
+        raise FetchError(_("the feed is larger than %(size)s") % {"size": _size(limit)})
     chunks, size = [], 0
     try:
         for chunk in response.iter_bytes():
             size += len(chunk)
             if size > limit:
-                raise FetchError(f"the feed is larger than {_size(limit)}")
+                raise FetchError(_("the feed is larger than %(size)s") % {"size": _size(limit)})
             if time.monotonic() > deadline:
-                raise FetchError(f"the feed took longer than {3 * timeout} s to arrive")
+                raise FetchError(
+                    _("the feed took longer than %(seconds)d s to arrive")
+                    % {"seconds": 3 * timeout}
+                )
             chunks.append(chunk)
     except httpx.TimeoutException:
-        raise FetchError(f"the server stopped sending for {timeout} s") from None
+        raise FetchError(
+            _("the server stopped sending for %(seconds)d s") % {"seconds": timeout}
+        ) from None
     except httpx.HTTPError as error:
-        raise FetchError(f"the download broke off ({error})") from None
+        raise FetchError(_("the download broke off (%(error)s)") % {"error": error}) from None
     return b"".join(chunks)

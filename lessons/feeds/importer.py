@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import reset_queries, transaction
 from django.db.models import Max
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from lessons.feeds.converting import entry_summary, entry_title, has_content, html_to_markdown
 from lessons.feeds.reading import FeedDocument, FeedEntry, FeedError, read_feed, too_large_message
@@ -30,6 +31,7 @@ class Outcome:
     slug: str = ""
     category: str = ""
     reason: str = ""
+    code: str = ""  # "no-category": a tool other than the admin's form words it its own way
 
 
 @dataclass
@@ -74,6 +76,7 @@ class _Plan:
     lesson_id: int | None
     date: datetime | None
     problem: str = ""
+    code: str = ""
 
 
 def _plan(entry: FeedEntry, fallback_category: str, existing: dict[str, int]) -> _Plan:
@@ -87,16 +90,20 @@ def _plan(entry: FeedEntry, fallback_category: str, existing: dict[str, int]) ->
         lesson_id=next((existing[k] for k in keys if k in existing), None),
         date=entry.updated or entry.published,
     )
+    # The reasons are read in the admin's import page, in the editor's language.
     if entry.problem:
         plan.problem = entry.problem
     elif not title:
-        plan.problem = "no title"
+        plan.problem = _("no title")
     elif not has_content(entry.content_html or entry.summary_html):
-        plan.problem = "no content"
+        plan.problem = _("no content")
     elif not keys:
-        plan.problem = "no link or id that is a web address, so it could not be matched later"
+        plan.problem = _("no link or id that is a web address, so it could not be matched later")
     elif not category:
-        plan.problem = "no category: name one with [Category] in the title or --category"
+        plan.code = "no-category"
+        plan.problem = _(
+            "no category: name one with [Category] in the title or choose a category in the form"
+        )
     return plan
 
 
@@ -111,7 +118,12 @@ def _scan(
     for entry in entries:
         plan = _plan(entry, fallback_category, existing)
         if plan.problem:
-            skipped.append(Outcome(entry.number, plan.title or "(no title)", reason=plan.problem))
+            skipped.append(
+                Outcome(
+                    entry.number, plan.title or _("(no title)"), reason=plan.problem,
+                    code=plan.code,
+                )
+            )  # fmt: skip
             continue
         earlier = next((winner_by_key[k] for k in plan.keys if k in winner_by_key), None)
         winner, loser = plan, None
@@ -126,7 +138,8 @@ def _scan(
                 Outcome(
                     loser.number,
                     loser.title,
-                    reason=f"the same entry (id/link) as entry {winner.number}, which is used",
+                    reason=_("the same entry (id/link) as entry %(number)d, which is used")
+                    % {"number": winner.number},
                 )
             )
         plans[winner.number] = winner
@@ -272,7 +285,8 @@ def _invalid(lesson: Lesson) -> str:
 def _apply(entry, plan, categories, slugs, positions, publish, result) -> None:
     body = html_to_markdown(entry.content_html or entry.summary_html)
     if len(body) > settings.LESSON_BODY_MAX_CHARS:
-        _skip(result, plan, f"body is longer than {settings.LESSON_BODY_MAX_CHARS} characters")
+        limit = settings.LESSON_BODY_MAX_CHARS
+        _skip(result, plan, _("body is longer than %(limit)d characters") % {"limit": limit})
         return
     values = {
         "title": plan.title,

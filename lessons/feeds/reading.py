@@ -20,6 +20,7 @@ from defusedxml import DefusedXmlException
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import gettext as _
 from feedparser.encodings import RE_XML_PI_ENCODING, convert_to_utf8
 
 WXR_NAMESPACE = re.compile(r"^https?://wordpress\.org/export/\d+\.\d+/?$")
@@ -108,15 +109,15 @@ def read_feed(data: bytes, content_type: str = "", base_url: str = "") -> FeedDo
     if len(data) > settings.FEED_MAX_BYTES:
         raise FeedError(too_large_message())
     if not data.strip():
-        raise FeedError("the document is empty")
+        raise FeedError(_("the document is empty"))
     headers = {"content-type": content_type} if content_type else {}
     _check_declared_encodings(data, content_type)
     detected: dict = {}
     utf8 = convert_to_utf8(headers, data, detected)
     encoding = detected.get("encoding") or ""
     if not encoding:
-        raise FeedError("its character encoding could not be told")
-    _refuse_unsafe_encoding(encoding, "it reads as")
+        raise FeedError(_("its character encoding could not be told"))
+    _refuse_unsafe_encoding(encoding, "detected")
     _refuse_dtd(utf8)
     utf8 = CHARACTER_REFERENCE.sub(_valid_reference, utf8)
     response_headers = {"content-type": "application/xml; charset=utf-8"}
@@ -131,17 +132,19 @@ def read_feed(data: bytes, content_type: str = "", base_url: str = "") -> FeedDo
     del utf8
     wordpress = any(WXR_NAMESPACE.match(uri or "") for uri in parsed.namespaces.values())
     if not parsed.version and not parsed.entries:
-        reason = ""
         if parsed.bozo and isinstance(parsed.bozo_exception, xml.sax.SAXParseException):
             error = parsed.bozo_exception
-            reason = f" (line {error.getLineNumber()}: {error.getMessage()})"
-        raise FeedError(f"it is not an RSS or Atom feed{reason}")
+            raise FeedError(
+                _("it is not an RSS or Atom feed (line %(line)d: %(problem)s)")
+                % {"line": error.getLineNumber(), "problem": error.getMessage()}
+            )
+        raise FeedError(_("it is not an RSS or Atom feed"))
     entries = [_entry(raw, number, wordpress) for number, raw in enumerate(parsed.entries, 1)]
     return FeedDocument("wordpress" if wordpress else parsed.version, encoding, entries)
 
 
 def too_large_message() -> str:
-    return f"it is larger than {settings.FEED_MAX_BYTES // (1024 * 1024)} MB"
+    return _("it is larger than %(size)d MB") % {"size": settings.FEED_MAX_BYTES // (1024 * 1024)}
 
 
 # Guards ------------------------------------------------------------------------------
@@ -151,21 +154,31 @@ def _check_declared_encodings(data: bytes, content_type: str) -> None:
     head = data[:1024].removeprefix(codecs.BOM_UTF8)
     declared = RE_XML_PI_ENCODING.match(head.split(b"?>", 1)[0] + b"?>")
     if declared:
-        _refuse_unsafe_encoding(declared[1].decode("ascii", "replace"), "it declares")
+        _refuse_unsafe_encoding(declared[1].decode("ascii", "replace"), "document")
     charset = re.search(r"charset\s*=\s*[\"']?([^\s;\"']+)", content_type, re.IGNORECASE)
     if charset:
-        _refuse_unsafe_encoding(charset[1], "the server declares")
+        _refuse_unsafe_encoding(charset[1], "server")
 
 
 def _refuse_unsafe_encoding(name: str, source: str) -> None:
     """Unknown encodings cannot be read as declared; UTF-7 hides markup from filters."""
     name = re.sub(r"[^\w.:+-]", "?", name)[:40]
+    unknown = {
+        "detected": _('it reads as the unknown character encoding "%(name)s"'),
+        "document": _('it declares the unknown character encoding "%(name)s"'),
+        "server": _('the server declares the unknown character encoding "%(name)s"'),
+    }
+    refused = {
+        "detected": _('it reads as the character encoding "%(name)s", which is not accepted'),
+        "document": _('it declares the character encoding "%(name)s", which is not accepted'),
+        "server": _('the server declares the character encoding "%(name)s", which is not accepted'),
+    }
     try:
         codec = codecs.lookup(name)
     except (LookupError, ValueError):
-        raise FeedError(f'{source} the unknown character encoding "{name}"') from None
+        raise FeedError(unknown[source] % {"name": name}) from None
     if codec.name == "utf-7":
-        raise FeedError(f'{source} the character encoding "{name}", which is not accepted')
+        raise FeedError(refused[source] % {"name": name})
 
 
 class _Ignore(xml.sax.handler.ContentHandler):
@@ -181,8 +194,10 @@ def _refuse_dtd(utf8: bytes) -> None:
         defusedxml.sax.parseString(utf8, _Ignore(), forbid_dtd=True)
     except DefusedXmlException as error:
         raise FeedError(
-            "it declares a DOCTYPE; feeds with a DTD are refused, since their entities "
-            "could be expanded without bound"
+            _(
+                "it declares a DOCTYPE; feeds with a DTD are refused, since their entities "
+                "could be expanded without bound"
+            )
         ) from error
     except xml.sax.SAXException:
         pass
@@ -261,7 +276,10 @@ def _entry(raw, number: int, wordpress: bool) -> FeedEntry:
     limit = settings.FEED_MAX_ELEMENT_CHARS
     for name in ("title", "content_html", "summary_html", "category", "link", "entry_id"):
         if len(getattr(entry, name)) > limit:
-            entry.problem = f"its {name.replace('_html', '')} is longer than {limit} characters"
+            entry.problem = _("its %(part)s is longer than %(limit)d characters") % {
+                "part": name.replace("_html", ""),
+                "limit": limit,
+            }
     return entry
 
 
@@ -276,6 +294,8 @@ def _wordpress_entry(raw, entry: FeedEntry) -> None:
         # is the time it is to appear.
         entry.published = None
     if post_type != "post":
-        entry.problem = f'a WordPress "{post_type[:40]}", not a post'
+        entry.problem = _('a WordPress "%(type)s", not a post') % {"type": post_type[:40]}
     elif entry.wordpress_status not in WXR_IMPORTED_STATUSES:
-        entry.problem = f'a WordPress post with the status "{entry.wordpress_status[:40]}"'
+        entry.problem = _('a WordPress post with the status "%(status)s"') % {
+            "status": entry.wordpress_status[:40]
+        }

@@ -107,7 +107,9 @@ class Lesson(models.Model):
     )
     body_html = models.TextField(editable=False, default="")
     toc = models.JSONField(editable=False, default=list)
-    reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
+    reading_minutes = models.PositiveSmallIntegerField(
+        _("reading minutes"), editable=False, default=1
+    )
     position = models.PositiveIntegerField(_("position"), default=0)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT

@@ -52,7 +52,9 @@ class Question(models.Model):
         TRUE_FALSE = "true_false", _("True or false")
         SHORT = "short", _("Short answer")
 
-    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
+    quiz = models.ForeignKey(
+        Quiz, verbose_name=_("quiz"), on_delete=models.CASCADE, related_name="questions"
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     prompt = models.TextField(_("prompt (Markdown)"), max_length=5000)
     prompt_html = models.TextField(editable=False, default="")

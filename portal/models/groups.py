@@ -88,7 +88,10 @@ class Membership(models.Model):
 
     group = models.ForeignKey(StudyGroup, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
     )
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.LEARNER)
     joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
@@ -115,7 +118,10 @@ class LessonTarget(models.Model):
 
     group = models.ForeignKey(StudyGroup, on_delete=models.CASCADE, related_name="lesson_targets")
     lesson = models.ForeignKey(
-        "lessons.Lesson", on_delete=models.CASCADE, related_name="group_targets"
+        "lessons.Lesson",
+        verbose_name=_("lesson"),
+        on_delete=models.CASCADE,
+        related_name="group_targets",
     )
     due_on = models.DateField(_("due on"))
 

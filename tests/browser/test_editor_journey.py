@@ -1,27 +1,134 @@
-"""An editor in a real browser: fix a lesson in the admin, watching the live preview,
-and the lesson page shows the change at once."""
+"""An editor in a real browser writes a lesson in the admin: the source beside the
+learner's rendering of it, the preview following the caret, an image dropped into the text,
+and the lesson page shows exactly what the preview showed."""
 
-from lessons.models import Lesson
+import base64
+import io
+
+import pytest
+from PIL import Image
+
+from lessons.models import Category, Lesson
 from portal.models import User
+from tests.browser.conftest import sign_in
 
-PASSWORD = "editor-password-for-the-admin"
+FRAME = "iframe.markdown-preview-frame"
+SECTIONS = "\n\n".join(f"## 절 {n}\n\n" + "본문 문장이 이어진다. " * 40 for n in range(1, 9))
+BODY = f"## 표\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n{SECTIONS}\n\n## 마지막 절\n\n끝.\n"
+DROP = """([source, data]) => {
+  const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+  const transfer = new DataTransfer();
+  transfer.items.add(new File([bytes], "노드 구조.png", { type: "image/png" }));
+  for (const type of ["dragenter", "dragover", "drop"]) {
+    const init = { dataTransfer: transfer, bubbles: true, cancelable: true };
+    source.dispatchEvent(new DragEvent(type, init));
+  }
+}"""
+
+SERVER_HTML = """body => {
+  const copy = body.cloneNode(true);
+  for (const heading of copy.querySelectorAll("[data-section-index]")) {
+    heading.removeAttribute("data-section-index");
+  }
+  return copy.innerHTML;
+}"""
 
 
-def test_it_previews_an_edit_live_and_publishes_it(page, live_server, seeded):
-    User.objects.create_superuser("editor", "editor@example.com", PASSWORD)
-    lesson = Lesson.objects.get(slug="kubernetes-overview")
+def png_base64() -> str:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (30, 120, 200)).save(buffer, format="PNG")
+    return base64.b64encode(buffer.getvalue()).decode()
 
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/lessons/lesson/{lesson.pk}/change/")
-    page.fill("input[name=username]", "editor")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#markdown-preview h2")
 
-    page.fill("textarea[name=body]", "## 고친 제목\n\n오타를 고친 **본문**.\n")
-    page.wait_for_selector("#markdown-preview h2#고친-제목")
-    assert page.inner_text("#markdown-preview strong") == "본문"
+def test_an_editor_writes_beside_the_preview_and_drops_in_an_image(new_page, live_server):
+    editor = User.objects.create_superuser("editor", "editor@example.com", "x-password-123")
+    category = Category.objects.create(name="클러스터", slug="cluster")
+    lesson = Lesson.objects.create(
+        category=category, title="노드", slug="nodes", body="## 처음\n\n처음 본문.\n",
+        status=Lesson.Status.PUBLISHED,
+    )  # fmt: skip
+    page = new_page(viewport={"width": 1280, "height": 900})
+    sign_in(page.context, live_server.url, editor)
+    page.goto(f"{live_server.url}/admin/lessons/lesson/{lesson.pk}/change/")
+    preview = page.frame_locator(FRAME)
+    preview.locator("h2#처음").wait_for()
+    # The date widget's time zone note (a browser elsewhere than Seoul) speaks Korean too.
+    if page.locator(".timezonewarning").count():
+        assert page.locator(".timezonewarning").first.inner_text().startswith("참고:")
+
+    # Side by side, each at nearly the window's height.
+    source_box = page.locator("textarea[name=body]").bounding_box()
+    frame_box = page.locator(FRAME).bounding_box()
+    assert frame_box["x"] >= source_box["x"] + source_box["width"]
+    assert abs(frame_box["y"] - source_box["y"]) < 2
+    assert min(source_box["height"], frame_box["height"]) > 700
+
+    # The preview follows typing, in the learner's styles: no admin upper-casing.
+    page.fill("textarea[name=body]", BODY)
+    preview.locator("h2#마지막-절").wait_for()
+    header = preview.locator("th").first
+    assert header.inner_text() == "a"
+    assert header.evaluate("th => getComputedStyle(th).textTransform") == "none"
+
+    # It scrolls to the part being edited.
+    source = page.locator("textarea[name=body]")
+    source.press("Control+End")
+    page.wait_for_function(f"() => document.querySelector('{FRAME}').contentWindow.scrollY > 2000")
+    source.press("Control+Home")
+    page.wait_for_function(f"() => document.querySelector('{FRAME}').contentWindow.scrollY === 0")
+
+    # Ctrl+B makes the selection bold.
+    source.evaluate("s => s.setSelectionRange(s.value.indexOf('끝'), s.value.indexOf('끝') + 1)")
+    source.press("Control+b")
+    assert "**끝**." in source.input_value()
+    preview.locator("strong", has_text="끝").wait_for()
+
+    # An image dropped onto the source is uploaded and its Markdown written at the caret.
+    source.evaluate("s => s.setSelectionRange(s.value.length, s.value.length)")
+    page.evaluate(DROP, [source.element_handle(), png_base64()])
+    page.wait_for_function(
+        "() => document.querySelector('textarea[name=body]').value.includes('lesson-images/')"
+    )
+    assert "![노드 구조](/media/lesson-images/" in source.input_value()
+    image = preview.locator("img[alt='노드 구조']")
+    image.wait_for()
+    page.wait_for_function(
+        "frame => frame.contentDocument.querySelector('img')?.naturalWidth === 40",
+        arg=page.locator(FRAME).element_handle(),
+    )
+    shown = preview.locator(".lesson-body").inner_html()
 
     page.click("input[name=_save]")
     page.wait_for_url(f"{live_server.url}/admin/lessons/lesson/")
-    page.goto(f"{live_server.url}/lessons/kubernetes-overview/")
-    assert "오타를 고친" in page.inner_text("article")
+    page.goto(f"{live_server.url}/lessons/nodes/")
+    body = page.locator("article .lesson-body")
+    # The same markup, less what the lesson page's script adds to follow the reader.
+    assert body.evaluate(SERVER_HTML) == shown
+    assert body.locator("img").evaluate("img => img.naturalWidth") == 40
+    assert body.locator("th").first.evaluate("th => getComputedStyle(th).textTransform") == "none"
+
+
+@pytest.mark.allow_console_errors("status of 400")
+def test_on_a_phone_the_preview_sits_below_and_a_refused_image_says_why(new_page, live_server):
+    editor = User.objects.create_superuser("editor", "editor@example.com", "x-password-123")
+    category = Category.objects.create(name="클러스터", slug="cluster")
+    lesson = Lesson.objects.create(category=category, title="노드", slug="nodes", body="본문.\n")
+    page = new_page(viewport={"width": 390, "height": 844})
+    sign_in(page.context, live_server.url, editor)
+    page.goto(f"{live_server.url}/admin/lessons/lesson/{lesson.pk}/change/")
+    page.frame_locator(FRAME).locator(".lesson-body p").wait_for()
+
+    source_box = page.locator("textarea[name=body]").bounding_box()
+    frame_box = page.locator(FRAME).bounding_box()
+    assert frame_box["y"] >= source_box["y"] + source_box["height"]
+    assert source_box["x"] + source_box["width"] <= 390
+    assert frame_box["x"] + frame_box["width"] <= 390
+
+    # A text file named like a picture is refused with the reason, and the text is untouched.
+    page.locator("[data-image-input]").set_input_files(
+        files=[{"name": "사진.png", "mimeType": "image/png", "buffer": b"just text"}]
+    )
+    alert = page.locator(".markdown-editor-status [role=alert]")
+    alert.wait_for()
+    assert alert.inner_text() == "이 파일은 PNG, JPEG, GIF, WebP 이미지가 아닙니다."
+    assert page.locator("textarea[name=body]").input_value() == "본문.\n"

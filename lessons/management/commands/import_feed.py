@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 from tqdm import tqdm
 
 from lessons.feeds import FeedError, FeedImportResult, import_feed
@@ -30,6 +30,7 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Say what would happen; change nothing."
         )
 
+    @no_translations  # the command speaks English; the admin's import page, Korean too
     def handle(self, *args, path: str, category: str, publish: bool, dry_run: bool, **options):
         source, fetched = Path(path), None
         if path.startswith(("http://", "https://")):
@@ -77,7 +78,10 @@ class Command(BaseCommand):
                         f"{outcome.title} ({outcome.slug})"
                     )
         for outcome in result.skipped:
-            self.stdout.write(f"skipped: entry {outcome.number}: {outcome.title}: {outcome.reason}")
+            reason = outcome.reason
+            if outcome.code == "no-category":
+                reason = "no category: name one with [Category] in the title or --category"
+            self.stdout.write(f"skipped: entry {outcome.number}: {outcome.title}: {reason}")
         summary = (
             f"{len(result.created)} {would}created, {len(result.updated)} {would}updated, "
             f"{len(result.unchanged)} unchanged, {len(result.skipped)} skipped."

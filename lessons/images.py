@@ -1,0 +1,99 @@
+"""Images in lessons: an upload is decoded with Pillow before it is kept, stored through
+Django's storage API under the hash of its bytes, and served with a year-long cache life.
+
+Only raster formats browsers show safely are kept; SVG never is (it can carry scripts).
+The same file uploaded twice is one file with one address."""
+
+import hashlib
+import re
+import warnings
+from dataclasses import dataclass
+from io import BytesIO
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+FOLDER = "lesson-images"
+# Pillow's format name -> the file extension and content type the image is kept under.
+FORMATS = {
+    "PNG": ("png", "image/png"),
+    "JPEG": ("jpg", "image/jpeg"),
+    "GIF": ("gif", "image/gif"),
+    "WEBP": ("webp", "image/webp"),
+}
+CONTENT_TYPES = dict(FORMATS.values())
+STORED_NAME = re.compile(rf"^{FOLDER}/[0-9a-f]{{64}}\.(?:{'|'.join(CONTENT_TYPES)})$")
+SVG_START = re.compile(rb"^\s*(?:<\?xml|<!--|<!doctype svg|<svg)", re.IGNORECASE)
+
+
+class ImageRefused(Exception):
+    """An upload that is not kept; the message says why, in the editor's language."""
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    name: str
+    url: str
+
+
+def check_image(data: bytes) -> str:
+    """The extension the bytes are kept under, or ImageRefused: a real PNG, JPEG, GIF or
+    WebP within the byte and pixel limits, decoded in full."""
+    max_bytes = settings.LESSON_IMAGE_MAX_BYTES
+    if len(data) > max_bytes:
+        raise ImageRefused(
+            _("The image is too large: %(size)s MB, at most %(limit)s MB.")
+            % {"size": _megabytes(len(data)), "limit": _megabytes(max_bytes)}
+        )
+    if SVG_START.match(data[:512]):
+        raise ImageRefused(_("SVG images are not accepted. Upload a PNG, JPEG, GIF or WebP."))
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns, then fails, on a decompression bomb; both mean too many pixels.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(BytesIO(data), formats=list(FORMATS)) as image:
+                _check_pixels(image.width * image.height)
+                image.load()  # a truncated or corrupt file fails here, not in a browser
+                return FORMATS[image.format][0]
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        _check_pixels(settings.LESSON_IMAGE_MAX_PIXELS + 1)
+    except UnidentifiedImageError:
+        raise ImageRefused(_("This file is not a PNG, JPEG, GIF or WebP image.")) from None
+    except (OSError, SyntaxError, ValueError, EOFError):
+        raise ImageRefused(_("The image is damaged and cannot be read.")) from None
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _check_pixels(pixels: int) -> None:
+    limit = settings.LESSON_IMAGE_MAX_PIXELS
+    if pixels > limit:
+        raise ImageRefused(
+            _("The image has too many pixels: at most %(limit)s megapixels.")
+            % {"limit": f"{limit / 1_000_000:g}"}
+        )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".removesuffix(".0")
+
+
+def store_image(data: bytes) -> StoredImage:
+    """Keep checked bytes under their content hash; an image already kept is not written
+    again."""
+    extension = check_image(data)
+    name = f"{FOLDER}/{hashlib.sha256(data).hexdigest()}.{extension}"
+    if not default_storage.exists(name):
+        saved = default_storage.save(name, ContentFile(data))
+        if saved != name:  # the same bytes written at the same moment by another request
+            default_storage.delete(saved)
+    return StoredImage(name=name, url=default_storage.url(name))
+
+
+def alt_text(filename: str) -> str:
+    """A starting alt text from the file's name, safe inside Markdown's brackets."""
+    stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    stem = re.sub(r"[\[\]()<>\\!`*_\r\n\t]+", " ", stem)
+    return " ".join(stem.split())[:100]
