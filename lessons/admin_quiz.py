@@ -87,6 +87,15 @@ class ChoiceFormSet(AnsweredRowsFormSet):
             raise forms.ValidationError(problems)
 
 
+    def save(self, commit=True):
+        parent = getattr(self, "parent_form", None)
+        if parent is not None and parent.cleaned_data.get("DELETE"):
+            # The question went with its choices; saving them again would bring them back.
+            self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
+            return []
+        return super().save(commit)
+
+
 class QuestionForm(forms.ModelForm):
     section = forms.ChoiceField(label=_("lesson section"), required=False)
 
