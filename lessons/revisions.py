@@ -72,7 +72,7 @@ def quiz_text(versions) -> str:
     ]
     choices_by_question: dict[int, list[dict]] = {}
     for choice in sorted(_fields(versions, Choice), key=lambda c: (c["position"], c["id"])):
-        choices_by_question.setdefault(choice["question"], []).append(choice)
+        choices_by_question.setdefault(choice["question_id"], []).append(choice)
     questions = sorted(_fields(versions, Question), key=lambda q: (q["position"], q["id"]))
     for number, question in enumerate(questions, start=1):
         lines += ["", f"{number}. [{kinds.get(question['kind'], question['kind'])}]"]
@@ -187,10 +187,10 @@ def restore_quiz(quiz: Quiz, revision: Revision, user) -> QuizRestore:
             kept_question_ids.add(question.pk)
         kept_choice_ids = set()
         for fields in _fields(versions, Choice):
-            if fields["question"] not in kept_question_ids:
+            if fields["question_id"] not in kept_question_ids:
                 continue
             choice = Choice.objects.filter(pk=fields["id"]).first() or Choice(pk=fields["id"])
-            choice.question_id = fields["question"]
+            choice.question_id = fields["question_id"]
             for name in CHOICE_RESTORED_FIELDS:
                 setattr(choice, name, fields[name])
             choice.save()
