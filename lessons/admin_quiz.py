@@ -5,8 +5,8 @@ drawn by the learner's own quiz template."""
 
 import nested_admin
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -31,7 +31,9 @@ def section_choices(lesson: Lesson | None, stored: str = "") -> list[tuple[str, 
     choices = [("", gettext("— no section —"))]
     choices += [(entry["id"], "— " * (entry["level"] - 2) + entry["name"]) for entry in toc]
     if stored and stored not in {entry["id"] for entry in toc}:
-        choices.append((stored, gettext("#%(anchor)s (missing from the lesson)") % {"anchor": stored}))
+        choices.append(
+            (stored, gettext("#%(anchor)s (missing from the lesson)") % {"anchor": stored})
+        )
     return choices
 
 
@@ -85,7 +87,6 @@ class ChoiceFormSet(AnsweredRowsFormSet):
         )
         if problems:
             raise forms.ValidationError(problems)
-
 
     def save(self, commit=True):
         parent = getattr(self, "parent_form", None)
@@ -169,7 +170,16 @@ class QuestionInline(nested_admin.NestedStackedInline):
     extra = 0
     sortable_field_name = "position"
     fieldsets = [
-        (None, {"fields": [("kind", "section", "position"), "prompt", ("accepted_answers", "explanation")]}),
+        (
+            None,
+            {
+                "fields": [
+                    ("kind", "section", "position"),
+                    "prompt",
+                    ("accepted_answers", "explanation"),
+                ]
+            },
+        ),
     ]
     classes = ["quiz-questions"]
 

@@ -177,9 +177,7 @@ def restore_quiz(quiz: Quiz, revision: Revision, user) -> QuizRestore:
         quiz.save()
         kept_question_ids = set()
         for fields in _fields(versions, Question):
-            question = Question.objects.filter(pk=fields["id"]).first() or Question(
-                pk=fields["id"]
-            )
+            question = Question.objects.filter(pk=fields["id"]).first() or Question(pk=fields["id"])
             question.quiz = quiz
             for name in QUESTION_RESTORED_FIELDS:
                 setattr(question, name, fields[name])

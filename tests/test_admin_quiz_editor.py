@@ -99,7 +99,7 @@ def test_it_saves_edited_choices_and_a_new_order(editor, quiz):
 
     assert response.status_code == 302
     assert "kubectl create" in [c.text for c in single.choices.all()]
-    assert [q.kind for q in quiz.quiz.questions.all()][0] == "short"
+    assert quiz.quiz.questions.first().kind == "short"
 
 
 def rule(kind: str, **counts) -> str:
@@ -212,7 +212,9 @@ def test_it_refuses_to_delete_a_chosen_choice_but_deletes_an_unchosen_one(
     single = quiz.questions["single"]
     i = index_of(quiz.quiz, single)
     fields = quiz_page_fields(editor, quiz.quiz)
-    chosen = fields | {f"questions-{i}-choices-{choice_index(single, 'kubectl run')}-DELETE": ["on"]}
+    chosen = fields | {
+        f"questions-{i}-choices-{choice_index(single, 'kubectl run')}-DELETE": ["on"]
+    }
 
     refused = editor.post(change_url(quiz.quiz), chosen)
 
@@ -236,12 +238,16 @@ def test_it_deletes_an_unanswered_question_with_its_choices(editor, quiz):
 
 
 @pytest.mark.parametrize("count", [4, 12])
-def test_the_quiz_page_stays_within_its_query_budget(editor, lessons, count, django_assert_max_num_queries):
+def test_the_quiz_page_stays_within_its_query_budget(
+    editor, lessons, count, django_assert_max_num_queries
+):
     quiz = make_every_kind_quiz(lessons[0]).quiz
     # Questions beyond the first four: copies of the single-choice question.
     single = quiz.questions.get(kind="single")
     for position in range(5, count + 1):
-        copy = Question.objects.create(quiz=quiz, kind="single", prompt=f"복사 {position}", position=position)
+        copy = Question.objects.create(
+            quiz=quiz, kind="single", prompt=f"복사 {position}", position=position
+        )
         Choice.objects.bulk_create(
             Choice(question=copy, text=c.text, is_correct=c.is_correct, position=c.position)
             for c in single.choices.all()

@@ -228,9 +228,7 @@ def test_it_restores_a_quiz_after_questions_were_edited_and_deleted(editor, alic
     assert after == answers_before
 
 
-def test_a_restore_keeps_questions_and_choices_learners_answered_since(
-    editor, alice_client, quiz
-):
+def test_a_restore_keeps_questions_and_choices_learners_answered_since(editor, alice_client, quiz):
     save_quiz(editor, quiz.quiz)
     original = revisions_of(quiz.quiz)[-1]
     single = quiz.questions["single"]
