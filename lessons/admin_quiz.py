@@ -4,6 +4,7 @@ importer's well-formedness rules beside the field they concern, revisions, and a
 drawn by the learner's own quiz template."""
 
 import nested_admin
+import reversion
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -209,6 +210,27 @@ class QuestionAdmin(nested_admin.NestedModelAdmin):
     list_select_related = ["quiz__lesson"]
     search_fields = ["prompt", "explanation"]
     fields = ["quiz", "kind", "prompt", "accepted_answers", "explanation", "section", "position"]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A question saved on its own page is a change to its quiz: the quiz's history
+        keeps it, like a save of the quiz page."""
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        question = Question.objects.select_related("quiz").filter(pk=object_id).first()
+        if question is not None and self.has_change_permission(request, question):
+            revisions.record_baseline(question.quiz, request.user)
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        if reversion.is_active():
+            reversion.set_comment(
+                gettext("Question “%(question)s” saved on its own page.")
+                % {"question": form.instance}
+            )
+            reversion.add_to_revision(form.instance.quiz)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

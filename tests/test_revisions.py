@@ -295,3 +295,22 @@ def test_a_learner_cannot_restore_a_quiz(editor, alice_client, quiz):
     assert response.status_code == 302
     quiz.quiz.refresh_from_db()
     assert quiz.quiz.pass_mark == 90
+
+
+def test_a_question_saved_on_its_own_page_is_in_the_quiz_history(editor, quiz):
+    single = quiz.questions["single"]
+    url = reverse("admin:lessons_question_change", args=[single.pk])
+    fields = form_fields(parse(editor.get(url).content).find("form", id="question_form"))
+
+    response = editor.post(url, fields | {"prompt": ["문제 화면에서 고친 문제"]})
+
+    assert response.status_code == 302
+    baseline, edit = revisions_of(quiz.quiz)
+    assert "before the first recorded edit" in baseline.comment
+    assert edit.user.username == "editor"
+    page = parse(editor.get(history_url(quiz.quiz)).content)
+    added = [span.text for span in page.find("li", class_="revision").find_all("span")]
+    assert "+ 문제 화면에서 고친 문제" in added
+    assert editor.post(restore_url(quiz.quiz, baseline)).status_code == 302
+    single.refresh_from_db()
+    assert single.prompt == "파드를 만드는 `kubectl` 명령은?"
