@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from lessons import admin_quiz  # noqa: F401  (registers the quiz admin)
 from lessons.admin_editor import MarkdownEditor
 from lessons.admin_import import LessonImport
+from lessons.admin_revisions import LessonRevisionAdmin
 from lessons.models import Category, Lesson
 from lessons.rendering import render_markdown
 from lessons.views_images import upload_image
@@ -41,7 +42,7 @@ class LessonForm(forms.ModelForm):
 
 
 @admin.register(Lesson)
-class LessonAdmin(admin.ModelAdmin):
+class LessonAdmin(LessonRevisionAdmin, admin.ModelAdmin):
     form = LessonForm
     list_display = [
         "title", "category", "position", "status", "visible_from", "reading_minutes", "updated_at",

@@ -7,5 +7,6 @@ class LessonsConfig(AppConfig):
     verbose_name = _("Lessons")
 
     def ready(self) -> None:
-        # The review queue listens to questions_answered.
-        from lessons import review  # noqa: F401
+        # Imported for their side effects: the review queue listens to questions_answered;
+        # revisions registers the models whose saves are kept.
+        from lessons import review, revisions  # noqa: F401

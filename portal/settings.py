@@ -50,6 +50,10 @@ INSTALLED_APPS = [
     "django.forms",
     "django_htmx",
     "axes",
+    # The one-page quiz editor (questions with their choices) and revisions of lessons
+    # and quizzes.
+    "nested_admin",
+    "reversion",
     "portal",
     "lessons",
 ]

@@ -170,7 +170,8 @@ def test_it_previews_the_quiz_as_a_learner_sees_it(editor, alice_client, quiz):
     response = in_english(editor).get(reverse("admin:lessons_quiz_preview", args=[quiz.quiz.pk]))
 
     assert response.status_code == 200
-    panel = parse(response.content).find("div", class_="markdown-preview-panel")
+    page = parse(response.content)
+    panel = page.find("form", id="quiz-form")
     learner = in_english(alice_client)
     learner_page = parse(learner.get(reverse("lessons:quiz", args=[quiz.lesson.slug])).content)
     for question in quiz.questions.values():
@@ -178,12 +179,28 @@ def test_it_previews_the_quiz_as_a_learner_sees_it(editor, alice_client, quiz):
         assert question_inputs(panel, question)
     assert "<code>kubectl</code>" in response.content.decode()
     assert choice_labels(panel, quiz.questions["true_false"]) == ["True", "False"]
+    # The learner's own page around it, marked as a preview that submits nothing.
+    assert "Preview" in page.find("div", class_="quiz-preview-banner").text
+    assert page.find("link", href="/static/css/portal.css")
+    assert "disabled" in panel.find("button", type="submit").attrs
+    assert "hx-post" not in panel.attrs
+    assert panel.attrs["action"] == response.wsgi_request.path
+
+
+def test_it_records_nothing_when_the_preview_is_posted(editor, quiz):
+    url = reverse("admin:lessons_quiz_preview", args=[quiz.quiz.pk])
+    question = quiz.questions["short"]
+
+    response = editor.post(url, {f"q{question.id}": "CoreDNS", "form_token": ""})
+
+    assert response.status_code == 405
+    assert not QuizAttempt.objects.exists()
 
 
 def test_it_reveals_no_answer_in_the_preview(editor, quiz):
     response = editor.get(reverse("admin:lessons_quiz_preview", args=[quiz.quiz.pk]))
 
-    panel = parse(response.content).find("div", class_="markdown-preview-panel")
+    panel = parse(response.content).find("form", id="quiz-form")
     assert panel.find_all("input")
     for element in panel.iter():
         for name, value in element.attrs.items():
@@ -484,6 +501,9 @@ def test_it_saves_a_new_quiz_with_one_question(editor, lessons):
             "questions-0-prompt": ["서비스를 만드는 명령은?"],
             "questions-0-accepted_answers": ["kubectl expose"],
             "questions-0-position": ["1"],
+            # The question's own (empty) set of choices, nested on the same page.
+            "questions-0-choices-TOTAL_FORMS": ["0"],
+            "questions-0-choices-INITIAL_FORMS": ["0"],
         },
     )
 
