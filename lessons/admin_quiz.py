@@ -58,7 +58,10 @@ class QuestionAdmin(admin.ModelAdmin):
     list_filter = ["kind", "quiz__lesson__category"]
     list_select_related = ["quiz__lesson"]
     search_fields = ["prompt", "explanation"]
-    fields = ["quiz", "kind", "prompt", "accepted_answers", "explanation", "section", "position"]
+    fields = [
+        "quiz", "kind", "prompt", "accepted_answers", "explanation", "section", "domain",
+        "position",
+    ]  # fmt: skip
 
 
 class InlineQuestionForm(QuestionForm):
@@ -105,7 +108,7 @@ class QuestionInline(admin.StackedInline):
     formset = QuestionFormSet
     extra = 0
     show_change_link = True
-    fields = ["kind", "prompt", "accepted_answers", "explanation", "section", "position"]
+    fields = ["kind", "prompt", "accepted_answers", "explanation", "section", "domain", "position"]
 
 
 @admin.register(Quiz)
