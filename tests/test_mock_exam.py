@@ -225,8 +225,9 @@ def test_my_progress_lists_the_sittings(alice_client, exam):
     assert "1 / 10 (10%)" in page
 
 
-def test_pages_take_a_fixed_number_of_queries(alice_client, alice, exam,
-                                               django_assert_max_num_queries):  # fmt: skip
+def test_pages_take_a_fixed_number_of_queries(
+    alice_client, alice, exam, django_assert_max_num_queries
+):
     """A long history of sittings changes nothing in the number of queries."""
     for _ in range(30):
         sitting = mock_exams.start(alice, exam)

@@ -101,8 +101,9 @@ def test_my_progress_shows_the_chart_weakest_first_with_lessons_to_train(alice, 
     assert reverse("lessons:mock_start", args=[exam.slug]) in page
 
 
-def test_readiness_pages_take_a_fixed_number_of_queries(alice, alice_client, exam,
-                                                         django_assert_max_num_queries):  # fmt: skip
+def test_readiness_pages_take_a_fixed_number_of_queries(
+    alice, alice_client, exam, django_assert_max_num_queries
+):
     questions = list(Question.objects.filter(domain__exam=exam))
     for day in range(40):
         answer_in_quiz(alice, questions, correct=day % 2 == 0)
@@ -123,8 +124,9 @@ def group(alice, bob, charlie, exam):
     return group
 
 
-def test_an_instructor_sees_the_group_per_domain_and_learner_by_domain(alice, bob, charlie,
-                                                                       group, exam):  # fmt: skip
+def test_an_instructor_sees_the_group_per_domain_and_learner_by_domain(
+    alice, bob, charlie, group, exam
+):
     answer_in_quiz(alice, domain_questions(exam, "trouble"), correct=True)
     answer_in_quiz(bob, domain_questions(exam, "trouble")[:3], correct=False)
     answer_in_quiz(bob, domain_questions(exam, "net")[:1], correct=True)
@@ -146,8 +148,9 @@ def test_only_the_groups_instructors_see_its_readiness(alice, bob, group):
     assert learner.get(url).status_code == 404
 
 
-def test_the_group_page_takes_a_fixed_number_of_queries(charlie, group, exam, basic,
-                                                        django_assert_max_num_queries):  # fmt: skip
+def test_the_group_page_takes_a_fixed_number_of_queries(
+    charlie, group, exam, basic, django_assert_max_num_queries
+):
     from tests.conftest import make_user
 
     questions = list(Question.objects.filter(domain__exam=exam))
