@@ -144,66 +144,24 @@ def column_chart(
 
 
 @dataclass(frozen=True)
-class HorizontalBar:
+class PercentBar:
     label: str
     percent: int | None  # None: nothing to draw (too few answers), said in `value_text`
     value_text: str
-    label_y: float
-    bar_y: float
-    bar_width: float
+    extra: object = None  # what the page shows under the bar (e.g. lessons to train)
 
 
 @dataclass(frozen=True)
-class HorizontalBarChart:
-    width: int
-    height: int
-    left: float
-    right: float
-    bar_height: float
-    bars: list[HorizontalBar]
-    mark_x: float | None  # a reference line (a pass mark), None without one
+class PercentBars:
+    bars: list[PercentBar]
+    mark: int | None  # a reference line on the 0–100 scale (a pass mark), or None
     mark_label: str
-
-    @property
-    def track_width(self) -> float:
-        return round(self.right - self.left, 1)
 
 
 def percent_bars(
-    rows: list[tuple[str, int | None, str]],
-    *,
-    mark: int | None = None,
-    mark_label: str = "",
-    width: int = 480,
-    row_height: int = 46,
-    bar_height: int = 16,
-    margin: int = 4,
-) -> HorizontalBarChart:
-    """One bar per (label, percent, value text) on a 0–100 scale, each label on its own
-    line above its bar so that long names fit a phone, and an optional reference line
-    (e.g. the pass mark) across all of them."""
-    left, right = margin, width - margin
-    track = right - left
-    bars = []
-    for index, (label, percent, value_text) in enumerate(rows):
-        top = margin + index * row_height
-        bars.append(
-            HorizontalBar(
-                label=label,
-                percent=percent,
-                value_text=value_text,
-                label_y=top + 16,
-                bar_y=top + 22,
-                bar_width=round(track * (percent or 0) / 100, 1),
-            )
-        )
-    return HorizontalBarChart(
-        width=width,
-        height=margin * 2 + max(len(rows), 1) * row_height,
-        left=left,
-        right=right,
-        bar_height=bar_height,
-        bars=bars,
-        mark_x=None if mark is None else round(left + track * mark / 100, 1),
-        mark_label=mark_label,
-    )
+    rows: list[tuple], *, mark: int | None = None, mark_label: str = ""
+) -> PercentBars:
+    """One bar per (label, percent, value text[, extra]) on a 0–100 scale, with an optional
+    reference line across all of them. Drawn by templates/lessons/exams/_percent_bars.html:
+    the words are HTML (they wrap on a phone), each bar a small SVG on the same scale."""
+    return PercentBars([PercentBar(*row) for row in rows], mark, mark_label)

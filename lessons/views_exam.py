@@ -21,7 +21,7 @@ from lessons.web import HtmxHttpRequest
 HISTORY_LENGTH = 20
 
 
-def readiness_chart(entry: readiness.Readiness) -> charts.HorizontalBarChart:
+def readiness_chart(entry: readiness.Readiness) -> charts.PercentBars:
     rows = []
     for domain in entry.weakest_first:
         if domain.percent is None:
@@ -32,7 +32,9 @@ def readiness_chart(entry: readiness.Readiness) -> charts.HorizontalBarChart:
                 "right": domain.right,
                 "answered": domain.answered,
             }
-        rows.append((f"{domain.domain.name} · {domain.domain.weight}%", domain.percent, value))
+        rows.append(
+            (f"{domain.domain.name} · {domain.domain.weight}%", domain.percent, value, domain)
+        )
     mark = _("pass mark %(mark)d%%") % {"mark": entry.exam.pass_mark}
     return charts.percent_bars(rows, mark=entry.exam.pass_mark, mark_label=mark)
 
@@ -218,7 +220,13 @@ def mock_sitting(request: HtmxHttpRequest, slug: str, sitting_id: int) -> HttpRe
         item.section_name = readiness.section_name(lesson.toc, item.question.section)
     breakdown = mock_exams.domain_breakdown(items)
     rows = [
-        (row.domain_name, row.percent, _("%(right)d of %(total)d") % vars(row)) for row in breakdown
+        (
+            row.domain_name,
+            row.percent,
+            _("%(percent)d%% (%(right)d of %(answered)d)")
+            % {"percent": row.percent, "right": row.right, "answered": row.total},
+        )
+        for row in breakdown
     ]
     context = {
         "exam": sitting.exam,
