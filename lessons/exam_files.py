@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from lessons.models import Domain, Exam
 from lessons.models.exams import weight_problem
@@ -101,7 +102,8 @@ def read_exams(folder: Path, problems, load_yaml) -> list[dict]:
                    exclude={"exam"})  # fmt: skip
             domains.append({"slug": slug, "name": name, "weight": weight, "position": index})
         if len(domains) == len(raw_domains):
-            problem = weight_problem([d["weight"] for d in domains])
+            with translation.override("en"):  # as every other problem the importer names
+                problem = weight_problem([d["weight"] for d in domains])
             if problem:
                 problems.add(f"{where}, field 'domains'", problem)
         exams.append(

@@ -116,6 +116,7 @@ def test_htmx_saves_on_change_and_answers_with_a_fragment(alice_client, exam):
     page = response.content.decode()
     assert response.status_code == 200
     assert "Answer saved at" in page and 'id="exam-nav" hx-swap-oob="true"' in page
+    assert "9 questions not answered yet." in page
     assert sitting.questions.get(position=2).is_correct is True
 
 
