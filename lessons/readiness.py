@@ -147,8 +147,13 @@ def section_name(toc: list[dict], anchor: str) -> str | None:
 def for_learner(user, exams: list[Exam] | None = None) -> list[Readiness]:
     """Each exam's readiness for one learner, with the lessons and sections that train
     each domain (sections of questions not yet answered right first). Four queries."""
-    exams = list(Exam.objects.all()) if exams is None else exams
-    domains = list(Domain.objects.filter(exam__in=exams))
+    if exams is None:
+        domains = list(Domain.objects.select_related("exam"))
+        exams = list({d.exam_id: d.exam for d in domains}.values())
+    else:
+        domains = list(Domain.objects.filter(exam__in=exams))
+    if not domains:
+        return [Readiness(exam, []) for exam in exams]
     questions = exam_questions(exams)
     answers = latest_answers([user.pk], questions)
     rows = questions.order_by(

@@ -40,10 +40,18 @@ def readiness_chart(entry: readiness.Readiness) -> charts.PercentBars:
 
 
 def sitting_history(user, exam: Exam | None = None) -> list[MockSitting]:
+    """The learner's latest sittings, newest first; one whose time ran out while nobody
+    was looking is finished here (the open sitting of an exam is its newest)."""
     sittings = MockSitting.objects.filter(user=user).select_related("exam")
     if exam is not None:
         sittings = sittings.filter(exam=exam)
-    return list(sittings[:HISTORY_LENGTH])
+    history = list(sittings[:HISTORY_LENGTH])
+    return [
+        sitting
+        if sitting.is_finished or mock_exams.accepts_answers(sitting)
+        else mock_exams.finish(sitting, timed_out=True)
+        for sitting in history
+    ]
 
 
 @require_GET
@@ -51,7 +59,6 @@ def sitting_history(user, exam: Exam | None = None) -> list[MockSitting]:
 def exam_readiness(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """How ready the learner is for the exam, domain by domain, and its mock exams."""
     exam = get_object_or_404(Exam, slug=slug)
-    mock_exams.finish_expired(request.user)
     entry = readiness.for_learner(request.user, [exam])[0]
     context = {
         "exam": exam,
