@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from lessons import admin_quiz  # noqa: F401  (registers the quiz admin)
+from lessons import admin_exam, admin_quiz  # noqa: F401  (register the exam and quiz admins)
 from lessons.admin_editor import MarkdownEditor
 from lessons.admin_import import LessonImport
 from lessons.admin_revisions import LessonRevisionAdmin

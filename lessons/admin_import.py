@@ -120,8 +120,8 @@ class Summary:
 
 
 def _extract_lessons(data: bytes, folder: Path) -> None:
-    """Write the zip's `.md` files and `categories.yaml` into `folder`, flat, by base name
-    only: no path in the archive can point outside the folder, and sizes are capped as
+    """Write the zip's `.md` files, `categories.yaml` and `exams.yaml` into `folder`, flat,
+    by base name only: no path in the archive can point outside the folder, and sizes are capped as
     the bytes are read, whatever the archive claims."""
     try:
         archive = zipfile.ZipFile(BytesIO(data))
@@ -137,7 +137,7 @@ def _extract_lessons(data: bytes, folder: Path) -> None:
             name = PurePosixPath(member.filename.replace("\\", "/")).name
             if name.startswith(".") or "__MACOSX" in member.filename:
                 continue
-            if not (name.endswith(".md") or name == "categories.yaml"):
+            if not (name.endswith(".md") or name in ("categories.yaml", "exams.yaml")):
                 continue
             if name in seen:
                 raise ImportFailed(

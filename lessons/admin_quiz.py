@@ -103,7 +103,9 @@ class QuestionForm(forms.ModelForm):
 
     class Meta:
         model = Question
-        fields = ["kind", "prompt", "accepted_answers", "explanation", "section", "position"]
+        fields = [
+            "kind", "prompt", "accepted_answers", "explanation", "section", "domain", "position",
+        ]  # fmt: skip
         widgets = {
             "prompt": forms.Textarea(attrs={"rows": 2}),
             "explanation": forms.Textarea(attrs={"rows": 2}),
@@ -175,7 +177,7 @@ class QuestionInline(nested_admin.NestedStackedInline):
             None,
             {
                 "fields": [
-                    ("kind", "section", "position"),
+                    ("kind", "section", "domain", "position"),
                     "prompt",
                     ("accepted_answers", "explanation"),
                 ]
@@ -209,7 +211,10 @@ class QuestionAdmin(nested_admin.NestedModelAdmin):
     list_filter = ["kind", "quiz__lesson__category"]
     list_select_related = ["quiz__lesson"]
     search_fields = ["prompt", "explanation"]
-    fields = ["quiz", "kind", "prompt", "accepted_answers", "explanation", "section", "position"]
+    fields = [
+        "quiz", "kind", "prompt", "accepted_answers", "explanation", "section", "domain",
+        "position",
+    ]  # fmt: skip
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         """A question saved on its own page is a change to its quiz: the quiz's history

@@ -141,3 +141,27 @@ def column_chart(
         peak=peak,
         has_pace=any(p.expected is not None for p in periods),
     )
+
+
+@dataclass(frozen=True)
+class PercentBar:
+    label: str
+    percent: int | None  # None: nothing to draw (too few answers), said in `value_text`
+    value_text: str
+    extra: object = None  # what the page shows under the bar (e.g. lessons to train)
+
+
+@dataclass(frozen=True)
+class PercentBars:
+    bars: list[PercentBar]
+    mark: int | None  # a reference line on the 0–100 scale (a pass mark), or None
+    mark_label: str
+
+
+def percent_bars(
+    rows: list[tuple], *, mark: int | None = None, mark_label: str = ""
+) -> PercentBars:
+    """One bar per (label, percent, value text[, extra]) on a 0–100 scale, with an optional
+    reference line across all of them. Drawn by templates/lessons/exams/_percent_bars.html:
+    the words are HTML (they wrap on a phone), each bar a small SVG on the same scale."""
+    return PercentBars([PercentBar(*row) for row in rows], mark, mark_label)

@@ -7,6 +7,7 @@ from pathlib import Path
 import yaml
 from django.db.models import Prefetch, QuerySet
 
+from lessons import exam_files
 from lessons.importing import TRUE_FALSE_CHOICES
 from lessons.models import Category, Choice, Lesson, Question
 
@@ -58,6 +59,8 @@ def _question(question: Question, anchors: set[str], where: str, warnings: list[
             warnings.append(f"{where}: section {question.section!r} is no longer a heading")
     if question.explanation:
         data["explanation"] = question.explanation
+    if question.domain_id:
+        data["domain"] = question.domain.slug
     choices = list(question.choices.all())
     if question.kind == Question.Kind.TRUE_FALSE:
         true_choice = next((c for c in choices if c.text == TRUE_FALSE_CHOICES[0]), None)
@@ -114,13 +117,14 @@ def category_entries(categories: QuerySet) -> list[dict]:
 
 
 def export_lessons(folder: Path, *, overwrite: bool = False) -> ExportResult:
-    """Write `categories.yaml` and one `.md` file per lesson into `folder`.
+    """Write `categories.yaml`, `exams.yaml` (when there are exams) and one `.md` file
+    per lesson into `folder`.
 
     A folder that already holds an export is refused unless `overwrite`, which first
     removes its `.md` files and `categories.yaml` (an import reads every `.md` file, so a
     stale one would come back)."""
     folder.mkdir(parents=True, exist_ok=True)
-    old = [*folder.glob("*.md"), *folder.glob("categories.yaml")]
+    old = [*folder.glob("*.md"), *folder.glob("categories.yaml"), *folder.glob("exams.yaml")]
     if old and not overwrite:
         raise ExportFailed(f"{folder} already holds lesson files; choose an empty folder")
     for path in old:
@@ -129,14 +133,19 @@ def export_lessons(folder: Path, *, overwrite: bool = False) -> ExportResult:
     categories = category_entries(Category.objects.all())
     (folder / "categories.yaml").write_text(_dump(categories), encoding="utf-8")
     result.categories = len(categories)
+    exams = exam_files.exam_entries()
+    if exams:
+        (folder / exam_files.FILE_NAME).write_text(_dump(exams), encoding="utf-8")
     lessons = (
         Lesson.objects.select_related("category", "quiz")
         .prefetch_related(
             Prefetch(
                 "quiz__questions",
-                queryset=Question.objects.prefetch_related(
+                queryset=Question.objects.select_related("domain")
+                .prefetch_related(
                     Prefetch("choices", queryset=Choice.objects.order_by("position", "id"))
-                ).order_by("position", "id"),
+                )
+                .order_by("position", "id"),
             )
         )
         .in_learning_order()

@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
-from lessons.models import Category, Choice, Lesson, Question, Quiz
+from lessons import exam_files
+from lessons.models import Category, Choice, Domain, Lesson, Question, Quiz
 from lessons.quiz_rules import question_problems
 from lessons.rendering import render_markdown
 
@@ -28,7 +29,9 @@ LESSON_KEYS = {
 }  # fmt: skip
 CATEGORY_KEYS = {"slug", "name", "position", "description", "parent"}
 QUIZ_KEYS = {"pass_mark", "marks_done", "questions"}
-QUESTION_KEYS = {"kind", "prompt", "section", "explanation", "choices", "answer", "answers"}
+QUESTION_KEYS = {
+    "kind", "prompt", "section", "explanation", "choices", "answer", "answers", "domain",
+}  # fmt: skip
 CHOICE_KEYS = {"text", "correct"}
 TRUE_FALSE_CHOICES = ("참", "거짓")
 # Sizes beyond anything a lesson needs, so that no file makes the import slow.
@@ -193,7 +196,7 @@ def _read_quiz(where: str, data, toc: list[dict], problems: _Problems) -> dict |
             continue
         if not str(question.get("prompt") or "").strip():
             problems.add(qwhere, "'prompt' is required")
-        for key in ("prompt", "explanation", "section"):
+        for key in ("prompt", "explanation", "section", "domain"):
             if key in question and not isinstance(question[key], str):
                 problems.add(qwhere, f"'{key}' must be text (put it in quotes)")
         section = str(question.get("section") or "")
@@ -246,8 +249,11 @@ def _read_quiz(where: str, data, toc: list[dict], problems: _Problems) -> dict |
             "section": anchors.get(section, ""),
             "accepted_answers": "\n".join(answers),
             "choices": choices,
+            "domain": str(question.get("domain") or ""),
+            "where": qwhere,
         }
-        record = Question(**{key: value for key, value in item.items() if key != "choices"})
+        own_fields = {key: item[key] for key in item if key not in ("choices", "domain", "where")}
+        record = Question(**own_fields)
         _model_problems(record, qwhere, problems, exclude={"quiz"})
         for index, (text, correct) in enumerate(choices, start=1):
             choice = Choice(text=text, is_correct=correct, position=index)
@@ -358,12 +364,13 @@ def _read_lesson(path: Path, problems: _Problems) -> dict | None:
     return lesson | {"file": where, "category": str(meta["category"]), "quiz": quiz}
 
 
-def read_folder(folder: Path) -> tuple[list[dict], list[dict]]:
+def read_folder(folder: Path) -> tuple[list[dict], list[dict], list[dict]]:
     """Parse and validate every file in `folder`; raise ImportFailed listing all problems."""
     problems = _Problems()
     if not folder.is_dir():
         raise ImportFailed([f"{folder}: no such folder"])
     categories = _read_categories(folder, problems)
+    exams = exam_files.read_exams(folder, problems, load_plain_yaml)
     lessons = [
         lesson
         for path in sorted(folder.glob("*.md"))
@@ -388,9 +395,21 @@ def read_folder(folder: Path) -> tuple[list[dict], list[dict]]:
                 f"{lesson['file']}, field 'category'",
                 f"unknown category {lesson['category']!r} (add it to categories.yaml)",
             )
+    domains = {d["slug"] for exam in exams for d in exam["domains"]}
+    named = {
+        q["domain"] for lesson in lessons if lesson["quiz"] for q in lesson["quiz"]["questions"]
+    }
+    domains |= set(Domain.objects.filter(slug__in=named - domains).values_list("slug", flat=True))
+    for lesson in lessons:
+        for question in (lesson["quiz"] or {}).get("questions", []):
+            if question["domain"] and question["domain"] not in domains:
+                problems.add(
+                    f"{question['where']}, field 'domain'",
+                    f"unknown exam domain {question['domain']!r} (add it to exams.yaml)",
+                )
     if problems.items:
         raise ImportFailed(problems.items)
-    return categories, lessons
+    return categories, lessons, exams
 
 
 def _quiz_snapshot(lesson: Lesson) -> tuple | None:
@@ -402,14 +421,14 @@ def _quiz_snapshot(lesson: Lesson) -> tuple | None:
         quiz.pass_mark,
         quiz.marks_done,
         [
-            (q.kind, q.prompt, q.explanation, q.section, q.accepted_answers)
+            (q.kind, q.prompt, q.explanation, q.section, q.accepted_answers, q.domain_id)
             + tuple((c.text, c.is_correct) for c in q.choices.all())
             for q in quiz.questions.prefetch_related("choices")
         ],
     )
 
 
-def _save_quiz(lesson: Lesson, data: dict) -> None:
+def _save_quiz(lesson: Lesson, data: dict, domains: dict[str, int]) -> None:
     quiz, _ = Quiz.objects.update_or_create(
         lesson=lesson, defaults={"pass_mark": data["pass_mark"], "marks_done": data["marks_done"]}
     )
@@ -421,6 +440,7 @@ def _save_quiz(lesson: Lesson, data: dict) -> None:
         for name in ("kind", "prompt", "explanation", "section", "accepted_answers"):
             setattr(question, name, item[name])
         question.position = position
+        question.domain_id = domains.get(item["domain"])
         question.save()
         # Choices are matched by text, so reordering them in the file never changes what
         # an earlier answer points at.
@@ -435,9 +455,11 @@ def _save_quiz(lesson: Lesson, data: dict) -> None:
 
 def import_folder(folder: Path) -> ImportResult:
     """Create or update the categories and lessons in `folder`, all or nothing."""
-    categories, lessons = read_folder(folder)
+    categories, lessons, exams = read_folder(folder)
     result = ImportResult()
     with transaction.atomic():
+        exam_files.save_exams(exams)
+        domains = dict(Domain.objects.values_list("slug", "id"))
         for entry in categories:
             Category.objects.update_or_create(
                 slug=entry["slug"],
@@ -479,7 +501,7 @@ def import_folder(folder: Path) -> ImportResult:
                 lesson.save()
             if entry["quiz"] is not None:
                 before = _quiz_snapshot(lesson)
-                _save_quiz(lesson, entry["quiz"])
+                _save_quiz(lesson, entry["quiz"], domains)
                 if entry["slug"] in result.unchanged and _quiz_snapshot(lesson) != before:
                     result.unchanged.remove(entry["slug"])
                     result.updated.append(entry["slug"])

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
-from lessons import charts, progress, review, web
+from lessons import charts, progress, readiness, review, views_exam, web
 from lessons.access import get_visible_lesson
 from lessons.models import Category, Lesson
 from lessons.web import HtmxHttpRequest, login_then_back_to
@@ -145,6 +145,10 @@ def my_progress(request: HtmxHttpRequest) -> HttpResponse:
     for category in categories:
         category.bar = bars[category.id]
     series = progress.completions_by_day(request.user)
+    exams = [
+        {"readiness": entry, "chart": views_exam.readiness_chart(entry)}
+        for entry in readiness.for_learner(request.user)
+    ]
     return render(
         request,
         "lessons/my_progress.html",
@@ -157,5 +161,8 @@ def my_progress(request: HtmxHttpRequest) -> HttpResponse:
             .order_by("-completed_at"),
             "chart": charts.column_chart(charts.days(series)),
             "series_total": sum(count for _, count in series),
+            "exams": exams,
+            "sittings": views_exam.sitting_history(request.user) if exams else [],
+            "min_answered": readiness.MIN_ANSWERED,
         },
     )

@@ -1,6 +1,7 @@
 """What is learned (categories, lessons, quizzes) and each learner's record of it."""
 
 from lessons.models.content import Category, Lesson, LessonQuerySet, visible_now
+from lessons.models.exams import Domain, Exam, MockSitting, SittingQuestion
 from lessons.models.feeds import FeedSource
 from lessons.models.progress import Completion, ReadingPosition
 from lessons.models.quiz import (
@@ -19,15 +20,19 @@ __all__ = [
     "Category",
     "Choice",
     "Completion",
+    "Domain",
+    "Exam",
     "FeedSource",
     "Lesson",
     "LessonQuerySet",
+    "MockSitting",
     "Question",
     "Quiz",
     "QuizAttempt",
     "ReadingPosition",
     "Review",
     "ReviewItem",
+    "SittingQuestion",
     "normalize_answer",
     "visible_now",
 ]

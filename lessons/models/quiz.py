@@ -72,6 +72,14 @@ class Question(models.Model):
         help_text=_("Short answer only: one accepted answer per line."),
     )
     position = models.PositiveIntegerField(_("position"), default=0)
+    domain = models.ForeignKey(
+        "lessons.Domain",
+        verbose_name=_("exam domain"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="questions",
+    )
 
     class Meta:
         ordering = ["position", "id"]

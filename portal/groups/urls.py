@@ -1,6 +1,7 @@
 from django.urls import path
 
 import lessons.web  # noqa: F401  (registers <id64:…>)
+from portal.dashboards import readiness as readiness_views
 from portal.dashboards import views as dashboard_views
 from portal.groups import views
 
@@ -22,6 +23,7 @@ urlpatterns = [
         name="remove_member",
     ),
     path("<id64:group_id>/dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("<id64:group_id>/readiness/", readiness_views.group_readiness, name="readiness"),
     path(
         "<id64:group_id>/dashboard/export.csv", dashboard_views.dashboard_csv, name="dashboard_csv"
     ),

@@ -163,6 +163,36 @@ def quiz_bodies(count: int = 20_000) -> Path:
     return QUIZ_BODIES
 
 
+# ---- Exams (issue 15): the readiness page and a mock-exam answer post --------------------
+EXAM = "cka"
+MOCK_ANSWER_SCRIPT = """
+import urllib.parse
+from lessons import mock_exams, scoring
+from lessons.models import Exam
+from portal.models import User
+sitting = mock_exams.start(User.objects.get(username="bench1"), Exam.objects.get(slug=%r))
+item = sitting.questions.select_related("question").get(position=1)
+choices = list(item.question.choices.all())
+value = scoring.choice_token(mock_exams.sitting_token(sitting), choices[0].id) if choices else "x"
+print(f"/exams/{sitting.exam.slug}/mock/{sitting.pk}/1/")
+print(urllib.parse.urlencode({f"q{item.question_id}": value}))
+"""
+
+
+def exam_endpoints(learner: "Session") -> list[tuple]:
+    """bench1's readiness page (20 finished sittings and the quiz row's attempts behind
+    it), and an htmx autosave of one answer in an open sitting (started here, with the
+    server's settings, so its choice token is valid)."""
+    path, body = manage("shell", "--no-imports", "-c", MOCK_ANSWER_SCRIPT % EXAM).split()[-2:]
+    return [
+        ("exam readiness", f"/exams/{EXAM}/", learner, "GET", ""),
+        ("mock exam answer", path, learner, "POST", body),
+    ]
+
+
+# ---- end of the exam rows -------------------------------------------------------------------
+
+
 def run_wrk(
     path: str,
     session: Session | None,
@@ -316,6 +346,7 @@ def main() -> int:
             ("dashboard 200 x 100", setup["dashboard"], instructor, "GET", ""),
             # An instructor's dashboard is opened by one person at a time, not four.
             ("dashboard, one instructor", setup["dashboard"], instructor, "GET", "", 1),
+            *exam_endpoints(learner),
         ]
         # Spaced review (lessons/review.py): bench1's queue comes from make_bench_data.
         endpoints += [
@@ -351,6 +382,8 @@ def main() -> int:
         ),
         "dashboard_p95_ms": results["dashboard 200 x 100"]["p95_ms"],
         "dashboard_one_instructor_p95_ms": results["dashboard, one instructor"]["p95_ms"],
+        "exam_readiness_p95_ms": results["exam readiness"]["p95_ms"],
+        "mock_exam_answer_p95_ms": results["mock exam answer"]["p95_ms"],
         "errors": sum(r["status_errors"] + r["socket_errors"] for r in results.values()),
     }
     print(json.dumps(summary, indent=2))

@@ -8,7 +8,7 @@ from urllib.parse import unquote
 from axe_playwright_python.base import AXE_SCRIPT
 from django.urls import reverse
 
-from lessons.models import Category, Lesson, QuizAttempt
+from lessons.models import Category, Exam, Lesson, MockSitting, QuizAttempt
 from portal.models import StudyGroup, User
 
 LEARNER = "doyun"  # the demo learner with the most missed questions (a full review page)
@@ -62,6 +62,7 @@ def pages_for(role: str) -> list[Page]:
             Page("review", reverse("lessons:review")),
             Page("today's review", reverse("lessons:review_today")),
             Page("my progress", reverse("lessons:my_progress")),
+            *exam_pages(),
             Page("groups", reverse("groups:list")),
             Page("group create", reverse("groups:create")),
             Page("group join", reverse("groups:join")),
@@ -79,6 +80,7 @@ def pages_for(role: str) -> list[Page]:
         Page("group manage", reverse("groups:manage", args=[group.pk])),
         Page("group pace dates", reverse("groups:pace_dates", args=[group.pk])),
         Page("dashboard", reverse("groups:dashboard", args=[group.pk])),
+        Page("group readiness", reverse("groups:readiness", args=[group.pk])),
         Page(
             "dashboard learner",
             reverse("groups:dashboard_learner", args=[group.pk, learner.pk]),
@@ -88,6 +90,25 @@ def pages_for(role: str) -> list[Page]:
             reverse("groups:dashboard_lesson", args=[group.pk, lesson.pk]),
         ),
         Page("404", NOT_FOUND, status=404, axe=False),
+    ]
+
+
+def exam_pages() -> list[Page]:
+    """The learner's exam pages: readiness, the mock exam's start page, the result of the
+    demo's finished sitting and a question of an open one (started here)."""
+    from lessons import mock_exams
+
+    exam = Exam.objects.get(slug="cka")
+    learner = User.objects.get(username=LEARNER)
+    finished = MockSitting.objects.filter(user=learner, finished_at__isnull=False).first()
+    sitting = mock_exams.start(learner, exam)
+    return [
+        Page("exam readiness", reverse("lessons:exam", args=[exam.slug])),
+        Page("mock exam start", reverse("lessons:mock_start", args=[exam.slug])),
+        Page(
+            "mock exam question", reverse("lessons:mock_question", args=[exam.slug, sitting.pk, 2])
+        ),
+        Page("mock exam result", reverse("lessons:mock_sitting", args=[exam.slug, finished.pk])),
     ]
 
 

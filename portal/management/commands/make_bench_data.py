@@ -1,7 +1,7 @@
 """`manage.py make_bench_data`: fill the database up to a realistic size for `make bench`
-(by default 1,000 published lessons, 2,000 learners, 100,000 completions and 40,000 review
-items), on top of whatever is there. Rows are bulk-inserted; lesson bodies reuse one
-rendered seed lesson."""
+(by default 1,000 published lessons, 2,000 learners, 100,000 completions, 40,000 review
+items and 3,000 finished mock exam sittings of 20 questions), on top of whatever is there.
+Rows are bulk-inserted; lesson bodies reuse one rendered seed lesson."""
 
 import random
 from datetime import timedelta
@@ -11,7 +11,16 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from lessons.models import Category, Completion, Lesson, Question, ReviewItem
+from lessons.models import (
+    Category,
+    Completion,
+    Exam,
+    Lesson,
+    MockSitting,
+    Question,
+    ReviewItem,
+    SittingQuestion,
+)
 from lessons.models.review import BOX_INTERVAL_DAYS
 from portal.models import User
 
@@ -26,10 +35,18 @@ class Command(BaseCommand):
         parser.add_argument("--learners", type=int, default=2000)
         parser.add_argument("--completions", type=int, default=100_000)
         parser.add_argument("--review-items", type=int, default=40_000)
+        parser.add_argument("--sittings", type=int, default=3000)
 
     @transaction.atomic
     def handle(
-        self, *args, lessons: int, learners: int, completions: int, review_items: int, **options
+        self,
+        *args,
+        lessons: int,
+        learners: int,
+        completions: int,
+        review_items: int,
+        sittings: int,
+        **options,
     ) -> None:
         rng = random.Random(1)
         sample = Lesson.objects.published().order_by("-reading_minutes").first()
@@ -70,7 +87,9 @@ class Command(BaseCommand):
             ignore_conflicts=True,
         )
         add_review_items(rng, user_ids, review_items)
+        _add_sittings(sittings, user_ids, rng)
         self.stdout.write(
+            f"{MockSitting.objects.count()} mock exam sittings, "
             f"{Lesson.objects.published().count()} lessons, "
             f"{User.objects.filter(is_staff=False).count()} learners, "
             f"{Completion.objects.count()} completions, "
@@ -112,3 +131,55 @@ def add_review_items(rng: random.Random, user_ids: list[int], total: int) -> Non
     ReviewItem.objects.bulk_create(
         (item(u, q) for u, q in pairs), batch_size=5000, ignore_conflicts=True
     )
+
+
+def _add_sittings(wanted: int, user_ids: list[int], rng: random.Random) -> None:
+    """Finished mock exams of the first exam with randomly right answers; the first
+    bench learner (the one `make bench` signs in as) has 20 of them."""
+    exam = Exam.objects.first()
+    missing = wanted - MockSitting.objects.count()
+    if exam is None or missing <= 0:
+        return
+    pool = list(Question.objects.filter(domain__exam=exam).values_list("id", "domain_id"))
+    size = min(exam.questions_per_sitting, len(pool))
+    first = User.objects.filter(username="bench1").values_list("id", flat=True).first()
+    owners = [first] * 20 if first else []
+    owners += [rng.choice(user_ids) for _ in range(missing - len(owners))]
+    now = timezone.now()
+    sittings = MockSitting.objects.bulk_create(
+        (
+            MockSitting(
+                user_id=user_id,
+                exam=exam,
+                started_at=now - timedelta(days=n % 60 + 1),
+                deadline=now
+                - timedelta(days=n % 60 + 1)
+                + timedelta(minutes=exam.duration_minutes),
+                finished_at=now - timedelta(days=n % 60 + 1) + timedelta(minutes=60),
+                max_score=size,
+            )
+            for n, user_id in enumerate(owners[:missing])
+        ),
+        batch_size=1000,
+    )
+    rows = []
+    for sitting in sittings:
+        start = len(rows)
+        for position, (question_id, domain_id) in enumerate(rng.sample(pool, size), start=1):
+            answered = rng.random() < 0.9
+            rows.append(
+                SittingQuestion(
+                    sitting=sitting,
+                    question_id=question_id,
+                    domain_id=domain_id,
+                    position=position,
+                    is_correct=rng.random() < 0.6 if answered else None,
+                    answered_at=sitting.started_at + timedelta(minutes=position)
+                    if answered
+                    else None,
+                )
+            )
+        score = sum(1 for row in rows[start:] if row.is_correct)
+        sitting.score, sitting.passed = score, exam.passes(score, size)
+    SittingQuestion.objects.bulk_create(rows, batch_size=5000)
+    MockSitting.objects.bulk_update(sittings, ["score", "passed"], batch_size=1000)

@@ -12,8 +12,16 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from lessons import review
-from lessons.models import AttemptAnswer, Completion, Lesson, Question, QuizAttempt
+from lessons import mock_exams, review
+from lessons.models import (
+    AttemptAnswer,
+    Completion,
+    Exam,
+    Lesson,
+    MockSitting,
+    Question,
+    QuizAttempt,
+)
 from lessons.scoring import Answer, grade
 from portal.models import Membership, StudyGroup, User
 
@@ -77,6 +85,8 @@ class Command(BaseCommand):
                     Membership.objects.filter(pk=membership.pk).update(joined_at=joined)
                 if not _has_progress(learner):
                     _study(learner, profile, lessons, random.Random(profile.username))
+                if not MockSitting.objects.filter(user=learner).exists():
+                    _sit_mock_exams(learner, profile, random.Random(f"mock:{profile.username}"))
         self._report(group, lessons)
 
     def _report(self, group: StudyGroup, lessons: list[Lesson]) -> None:
@@ -189,6 +199,40 @@ def _attempt(user, quiz, questions, skill, at: datetime, try_number: int, rng) -
     # Missed questions enter the review queue as they would have then, so most are due now.
     review.record_misses(user, [(a.question.id, a.is_correct) for a in answers], now=at)
     return attempt
+
+
+def _sit_mock_exams(user: User, profile: Profile, rng: random.Random) -> None:
+    """One finished mock exam of each exam, a few days before the learner's last day,
+    answered with the learner's skill (the last question or two left unanswered)."""
+    for exam in Exam.objects.all():
+        try:
+            sitting = mock_exams.start(user, exam, rng)
+        except mock_exams.SittingRefused:
+            continue
+        items = list(sitting.questions.select_related("question").order_by("position"))
+        questions = Question.objects.prefetch_related("choices").in_bulk(
+            [item.question_id for item in items]
+        )
+        for item in items[: len(items) - rng.randrange(0, 3)]:
+            answer = _answer(questions[item.question_id], rng.random() < profile.skill, rng)
+            grade([answer])
+            item.choice_ids, item.text, item.is_correct = (
+                answer.choice_ids,
+                answer.text,
+                (answer.is_correct),
+            )
+            item.answered_at = sitting.started_at
+            item.save()
+        sitting = mock_exams.finish(sitting)
+        shift = timedelta(days=profile.last_day + 1)
+        MockSitting.objects.filter(pk=sitting.pk).update(
+            started_at=sitting.started_at - shift,
+            deadline=sitting.deadline - shift,
+            finished_at=sitting.started_at - shift + timedelta(minutes=rng.randrange(40, 110)),
+        )
+        sitting.questions.filter(answered_at__isnull=False).update(
+            answered_at=sitting.started_at - shift + timedelta(minutes=30)
+        )
 
 
 def _answer(question: Question, right: bool, rng: random.Random) -> Answer:

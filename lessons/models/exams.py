@@ -1,0 +1,167 @@
+"""Exams an editor describes (weighted domains), and learners' timed mock-exam sittings."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from lessons import numbers
+
+WEIGHTS_TOTAL = 100
+
+
+class Exam(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"), default=120, validators=[MinValueValidator(1)]
+    )
+    pass_mark = models.PositiveSmallIntegerField(
+        _("pass mark (%)"), default=66, validators=[MaxValueValidator(100)]
+    )
+    questions_per_sitting = models.PositiveSmallIntegerField(
+        _("questions per mock exam"),
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(200)],
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("exam")
+        verbose_name_plural = _("exams")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pass_mark__lte=100), name="exam_pass_mark_at_most_100"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gte=1, questions_per_sitting__gte=1),
+                name="exam_has_time_and_questions",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("lessons:exam", args=[self.slug])
+
+    def passes(self, score: int, max_score: int) -> bool:
+        return max_score > 0 and numbers.percent(score, max_score) >= self.pass_mark
+
+
+def weight_problem(weights: list[int]) -> str | None:
+    """Why a set of domain weights cannot describe an exam, or None. One rule for the
+    admin, the importer and the mock exam (which refuses to start on a broken exam)."""
+    total = sum(weights)
+    if total != WEIGHTS_TOTAL:
+        return str(
+            _("The domain weights add up to %(total)d; they must add up to %(needed)d.")
+            % {"total": total, "needed": WEIGHTS_TOTAL}
+        )
+    return None
+
+
+class Domain(models.Model):
+    """A weighted part of an exam; quiz questions are tagged with one."""
+
+    exam = models.ForeignKey(
+        Exam, verbose_name=_("exam"), on_delete=models.CASCADE, related_name="domains"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    # Unique across exams, so that a question's front matter can name it alone.
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
+    weight = models.PositiveSmallIntegerField(
+        _("weight (%)"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("domain")
+        verbose_name_plural = _("domains")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(weight__gte=1, weight__lte=100),
+                name="domain_weight_from_1_to_100",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MockSitting(models.Model):
+    """One timed mock exam. Its questions are drawn when it starts; the deadline is
+    stored then, and the server refuses answers that come later (after a short grace)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mock_sittings"
+    )
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="sittings")
+    started_at = models.DateTimeField()
+    deadline = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Set once, when the sitting finishes (derived from its answers, never changed after).
+    score = models.PositiveSmallIntegerField(default=0)
+    max_score = models.PositiveSmallIntegerField(default=0)
+    passed = models.BooleanField(default=False)
+    timed_out = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            # One open sitting per learner and exam: a double click on "start" makes one.
+            models.UniqueConstraint(
+                fields=["user", "exam"],
+                condition=models.Q(finished_at__isnull=True),
+                name="one_open_sitting_per_exam",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__lte=models.F("max_score")),
+                name="sitting_score_at_most_max",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "exam", "-started_at"])]
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None
+
+    @property
+    def percent(self) -> int:
+        return numbers.percent(self.score, self.max_score)
+
+
+class SittingQuestion(models.Model):
+    """A question drawn for a sitting, in its place, with the learner's latest answer
+    (saved as they go; `is_correct` is None while unanswered)."""
+
+    sitting = models.ForeignKey(MockSitting, on_delete=models.CASCADE, related_name="questions")
+    question = models.ForeignKey(
+        "lessons.Question", on_delete=models.CASCADE, related_name="sitting_questions"
+    )
+    # The domain it was drawn for, so a result reads the same after a question is re-tagged.
+    domain = models.ForeignKey(Domain, null=True, on_delete=models.SET_NULL, related_name="+")
+    position = models.PositiveSmallIntegerField()
+    choice_ids = models.JSONField(default=list)
+    text = models.CharField(max_length=200, blank=True)
+    is_correct = models.BooleanField(null=True)
+    answered_at = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sitting", "question"], name="question_once_per_sitting"
+            ),
+            models.UniqueConstraint(
+                fields=["sitting", "position"], name="one_question_per_place_in_sitting"
+            ),
+        ]
+        indexes = [models.Index(fields=["question", "answered_at"])]
+
+    @property
+    def is_answered(self) -> bool:
+        return self.is_correct is not None
