@@ -189,7 +189,8 @@ def categories_with_lessons(user, per_category: int) -> list[Category]:
     """Categories in order, each with its first `per_category` lessons in
     `.visible_lessons` (published, or all for staff): one query for all categories."""
     lessons = Lesson.objects.visible_to(user).order_by("position", "id").only(
-        "title", "slug", "summary", "status", "reading_minutes", "category_id", "position"
+        "title", "slug", "summary", "status", "reading_minutes", "category_id", "position",
+        "updated_at",
     )  # fmt: skip
     return list(
         Category.objects.prefetch_related(

@@ -4,6 +4,7 @@ import os
 import re
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -26,6 +27,12 @@ hypothesis_settings.load_profile(os.getenv("HYPOTHESIS_PROFILE", "portal"))
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # Cached page fragments live in process memory; each test starts without any.
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
