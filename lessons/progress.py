@@ -197,7 +197,7 @@ def categories_with_lessons(user, per_category: int) -> list[Category]:
     `.visible_lessons` (published, or all for staff): one query for all categories."""
     lessons = Lesson.objects.visible_to(user).order_by("position", "id").only(
         "title", "slug", "summary", "status", "visible_from", "reading_minutes", "category_id",
-        "position",
+        "position", "updated_at",
     )  # fmt: skip
     return list(
         Category.objects.prefetch_related(

@@ -52,7 +52,7 @@ def category_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "position", "id"
     )  # fmt: skip
     bars, _overall = progress.category_bars(request.user)
-    fields = ("title", "slug", "summary", "status", "visible_from", "reading_minutes")
+    fields = ("title", "slug", "summary", "status", "visible_from", "reading_minutes", "updated_at")
     page = Paginator(lessons.only(*fields), CATEGORY_PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     progress.learner_record(request.user).mark(page.object_list)

@@ -124,6 +124,23 @@ else:
         "DB_CONNECT_TIMEOUT", "3"
     )
 
+# Rendered page fragments that are the same for everyone who sees them (the site header
+# and footer per language, a lesson's heading and contents, lists of lesson cards). Each
+# is keyed by what it shows (a lesson's last save, the learner's marks), so no entry is
+# ever invalidated by hand and several processes can each keep their own: local memory
+# by default; REDIS_URL (e.g. redis://127.0.0.1:6379/0) shares one cache between them.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache"
+        if os.getenv("REDIS_URL")
+        else "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": os.getenv("REDIS_URL", "portal"),
+        # A new release may change the fragments' markup or translations: name it here
+        # (e.g. the release's commit) so that it does not read the last one's.
+        "KEY_PREFIX": os.getenv("CACHE_KEY_PREFIX", ""),
+    }
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

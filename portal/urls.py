@@ -32,5 +32,6 @@ if settings.BENCH_FLOORS:
     urlpatterns = [
         path("bench/trivial/", floors.trivial),
         path("bench/lesson/<str:slug>/", floors.lesson_essentials),
+        path("bench/lean/<str:slug>/", floors.lean_lesson),
         *urlpatterns,
     ]

@@ -4,6 +4,7 @@ import os
 import re
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -30,10 +31,8 @@ def fast_password_hasher(settings):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Every test starts with an empty cache: ids are reused between tests on SQLite, and a
-    cached dashboard figure must never outlive its test."""
-    from django.core.cache import cache
-
+    """Every test starts with an empty cache: ids are reused between tests on SQLite, and
+    neither a cached page fragment nor a dashboard figure may outlive its test."""
     cache.clear()
 
 

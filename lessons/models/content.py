@@ -188,7 +188,9 @@ class Lesson(models.Model):
         if update_fields is None or "body" in update_fields:
             self.render()
         if update_fields is not None:
-            update_fields = set(update_fields)
+            # Every save marks the lesson updated: page fragments are cached under the
+            # time of its last save (templates/lessons/lesson_detail.html).
+            update_fields = set(update_fields) | {"updated_at"}
             if "body" in update_fields:
                 update_fields |= {"body_html", "toc", "reading_minutes"}
             if update_fields & {"title", "summary", "body"}:

@@ -28,3 +28,16 @@ def choice_label(text: str) -> str:
 def correct_labels(question) -> list[str]:
     """The labels of a question's correct choices (its choices must be prefetched)."""
     return [choice_label(choice.text) for choice in question.choices.all() if choice.is_correct]
+
+
+@register.filter
+def cards_key(lessons) -> str:
+    """Everything a list of lesson cards shows, as part of a cache key: each lesson's last
+    save and visibility, and the learner's mark on it. A cached list is then never another
+    learner's nor out of date; learners whose marks match share one."""
+    return ";".join(
+        # is_published, not only the status: a scheduled lesson's chip goes at its time.
+        f"{lesson.id}:{lesson.updated_at.timestamp()}:{lesson.status}:{lesson.is_published}:"
+        f"{getattr(lesson, 'is_done', False)}:{getattr(lesson, 'best_score', None)}"
+        for lesson in lessons
+    )

@@ -72,6 +72,7 @@ def prepare_database() -> dict:
         ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", DATABASE, "-qc", "VACUUM ANALYZE"],
         check=True,
     )
+    manage("shell", "--no-imports", "-c", MID_COURSE_SCRIPT)
     instructor = re.search(r"Instructor login: (\S+) / (\S+)", group)
     dashboard = re.search(r"(/groups/\d+/dashboard/)", group)
     return {
@@ -134,6 +135,21 @@ def wait_until_ready() -> None:
             return
         time.sleep(0.2)
     raise RuntimeError("the server did not start")
+
+
+# The learner of the "home (learner)" row is mid-course: some lessons done and one left
+# half read, so the page shows the "continue from" card as well as bars and cards.
+MID_COURSE_LEARNER = "bench2"
+MID_COURSE_SCRIPT = f"""
+from lessons.models import Completion, Lesson, ReadingPosition
+from portal.models import User
+user = User.objects.get(username={MID_COURSE_LEARNER!r})
+lessons = list(Lesson.objects.published().in_learning_order()[:6])
+Completion.objects.bulk_create(
+    [Completion(user=user, lesson=lesson) for lesson in lessons[:4]], ignore_conflicts=True
+)
+ReadingPosition.objects.create(user=user, lesson=lessons[5], section_index=2)
+"""
 
 
 QUIZ_BODIES = ROOT / "bench-results" / "quiz-bodies.txt"
@@ -322,6 +338,10 @@ def cohort_rows(dashboard_200: str, instructor_200: Session) -> dict:
     return results
 
 
+def median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
+
+
 def main() -> int:
     print("Building the benchmark database (this takes a minute)…", flush=True)
     setup = prepare_database()
@@ -338,6 +358,7 @@ def main() -> int:
         endpoints = [
             ("floor: trivial view", "/bench/trivial/", learner, "GET", ""),
             ("floor: lesson essentials", f"/bench/lesson/{LESSON}/", learner, "GET", ""),
+            ("floor: lean lesson page", f"/bench/lean/{LESSON}/", learner, "GET", ""),
             ("lesson page (signed in)", lesson, learner, "GET", ""),
             ("catalog (home, signed in)", "/", learner, "GET", ""),
             ("search", "/search/?q=%EB%B0%B0%ED%8F%AC", learner, "GET", ""),
@@ -352,34 +373,59 @@ def main() -> int:
         endpoints += [
             ("today's review (signed in)", "/review/today/", learner, "GET", ""),
         ]
+        # The home page for a visitor and for a learner mid-course (issue 16).
+        mid_course = Session(MID_COURSE_LEARNER, "bench-password-1")
+        endpoints += [
+            ("home (visitor)", "/", None, "GET", ""),
+            ("home (learner)", "/", mid_course, "GET", ""),
+            ("category page (signed in)", "/categories/bench/", learner, "GET", ""),
+        ]
         results = {}
         for name, path, session, method, body, *connections in endpoints:
             results[name] = run_wrk(path, session, method, body, *connections) | {"path": path}
             r = results[name]
             print(
-                f"{name:28} {r['rps']:8.1f} req/s  p50 {r['p50_ms']:7.1f} ms  "
+                f"{name:30} {r['rps']:8.1f} req/s  p50 {r['p50_ms']:7.1f} ms  "
                 f"p95 {r['p95_ms']:7.1f} ms  p99 {r['p99_ms']:7.1f} ms  "
                 f"errors {r['status_errors'] + r['socket_errors']}",
                 flush=True,
             )
-        # This machine's speed drifts within a run, so the goal's ratio comes from the
-        # floor and the page measured back to back in alternating rounds.
-        ratios = []
+        # This machine's speed drifts within a run, so the goal's ratios come from the
+        # floors and the pages measured back to back in alternating rounds.
+        alternating = {
+            "trivial": ("/bench/trivial/", learner),
+            "essentials": (f"/bench/lesson/{LESSON}/", learner),
+            "lean": (f"/bench/lean/{LESSON}/", learner),
+            "lesson": (lesson, learner),
+            "home (learner)": ("/", mid_course),
+        }
+        rounds = {name: [] for name in alternating}
         for _ in range(ROUNDS):
-            floor = run_wrk(f"/bench/lesson/{LESSON}/", learner)["rps"]
-            page = run_wrk(lesson, learner)["rps"]
-            ratios.append(round(page / floor, 3))
-        print(f"lesson page / essentials floor, alternating rounds: {ratios}", flush=True)
+            for name, (path, session) in alternating.items():
+                rounds[name].append(run_wrk(path, session)["rps"])
+        ratios = {
+            f"{page} / {floor}": [
+                round(p / f, 3) for p, f in zip(rounds[page], rounds[floor], strict=True)
+            ]
+            for page, floor in [
+                ("lesson", "trivial"),
+                ("lesson", "essentials"),
+                ("lesson", "lean"),
+                ("home (learner)", "lesson"),
+            ]
+        }
+        for name, values in ratios.items():
+            print(f"{name}, alternating rounds: {values} median {median(values)}", flush=True)
         results |= cohort_rows(setup["dashboard"], instructor)
     finally:
         server.terminate()
         server.wait(timeout=30)
     summary = {
-        "lesson_page_vs_essentials_floor": sorted(ratios)[len(ratios) // 2],
-        "lesson_page_vs_essentials_floor_rounds": ratios,
-        "lesson_page_vs_trivial_floor": round(
-            results["lesson page (signed in)"]["rps"] / results["floor: trivial view"]["rps"], 3
-        ),
+        "lesson_page_vs_lean_floor": median(ratios["lesson / lean"]),
+        "lesson_page_vs_essentials_floor": median(ratios["lesson / essentials"]),
+        "lesson_page_vs_trivial_floor": median(ratios["lesson / trivial"]),
+        "home_learner_vs_lesson_page": median(ratios["home (learner) / lesson"]),
+        "alternating_rounds": ratios,
         "dashboard_p95_ms": results["dashboard 200 x 100"]["p95_ms"],
         "dashboard_one_instructor_p95_ms": results["dashboard, one instructor"]["p95_ms"],
         "exam_readiness_p95_ms": results["exam readiness"]["p95_ms"],
