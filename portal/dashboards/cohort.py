@@ -23,8 +23,6 @@ from datetime import UTC, date, datetime
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Max, Value, When
-from django.db.models.signals import post_delete
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.safestring import mark_safe
@@ -198,26 +196,13 @@ class Tallies:
 # time the matrix itself takes to refresh, under a key that changes with the learners, the
 # lessons, their sections and the newest completion and attempt of the whole portal, so
 # that a lesson marked done or a quiz taken shows at once in every worker. A completion
-# undone starts a new generation of keys (_forget_tallies): at once in this worker and
-# wherever the cache is shared, within the minute in other workers' local caches.
+# undone shows within the minute (a post_delete receiver would catch it at once, but it
+# would cost "mark done" a query on every undo).
 CACHE_SECONDS = 60
-GENERATION_KEY = "dashboards:tallies:generation"
-
-
-@receiver(post_delete, sender=Completion)
-@receiver(post_delete, sender=QuizAttempt)
-def _forget_tallies(**kwargs) -> None:
-    """A completion undone (or an attempt deleted with its learner) changes no newest id:
-    a new generation of keys, at once wherever the cache is shared (Redis)."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 1, None)
 
 
 def _data_mark() -> tuple:
-    """The newest completion and quiz attempt, in one query (each read from its key), and
-    the generation of deletions."""
+    """The newest completion and quiz attempt, in one query (each read from its key)."""
     tables = [
         connection.ops.quote_name(model._meta.db_table) for model in (Completion, QuizAttempt)
     ]
@@ -225,7 +210,7 @@ def _data_mark() -> tuple:
         cursor.execute(
             f"SELECT (SELECT MAX(id) FROM {tables[0]}), (SELECT MAX(id) FROM {tables[1]})"  # noqa: S608
         )
-        return (*cursor.fetchone(), cache.get(GENERATION_KEY, 0))
+        return cursor.fetchone()
 
 
 # The last few tallies built, in this process, as they are read (a page of a cohort reads
