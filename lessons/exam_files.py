@@ -12,7 +12,6 @@ validated for the importer, written for the exporter. The format (README):
 
 from pathlib import Path
 
-import yaml
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
@@ -38,24 +37,12 @@ def _whole(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def read_exams(folder: Path, problems, load_yaml) -> list[dict]:
+def read_exams(folder: Path, problems, read_yaml_list) -> list[dict]:
     """The exams of `folder`'s exams.yaml (none when it has no such file); every problem
-    is added to `problems`, named by exam and field."""
+    is added to `problems`, named by exam and field. `read_yaml_list` is the importer's
+    (passed in: the importer imports this module)."""
     path = folder / FILE_NAME
-    if not path.exists():
-        return []
-    try:
-        text = path.read_text(encoding="utf-8")
-        if len(text) > MAX_CHARS:
-            problems.add(path.name, f"is longer than {MAX_CHARS} characters")
-            return []
-        entries = load_yaml(text) or []
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        problems.add(path.name, f"not valid YAML: {error}")
-        return []
-    if not isinstance(entries, list):
-        problems.add(path.name, "must be a list of exams")
-        return []
+    entries = read_yaml_list(path, MAX_CHARS, problems, "exams")
     exams, domain_slugs = [], set()
     for number, entry in enumerate(entries, start=1):
         where = f"{path.name}, exam {number}"

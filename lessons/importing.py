@@ -116,22 +116,29 @@ def _is_scalar(value) -> bool:
     return not isinstance(value, dict | list)
 
 
-def _read_categories(folder: Path, problems: _Problems) -> list[dict]:
-    path = folder / "categories.yaml"
+def read_yaml_list(path: Path, max_chars: int, problems: _Problems, items: str) -> list:
+    """The list of `items` in the plain YAML file at `path` (empty when there is no such
+    file); a file too long, not YAML or not a list is a problem named by the file."""
     if not path.exists():
         return []
     try:
         text = path.read_text(encoding="utf-8")
-        if len(text) > CATEGORIES_MAX_CHARS:
-            problems.add(path.name, f"is longer than {CATEGORIES_MAX_CHARS} characters")
+        if len(text) > max_chars:
+            problems.add(path.name, f"is longer than {max_chars} characters")
             return []
         entries = load_plain_yaml(text) or []
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         problems.add(path.name, f"not valid YAML: {error}")
         return []
     if not isinstance(entries, list):
-        problems.add(path.name, "must be a list of categories")
+        problems.add(path.name, f"must be a list of {items}")
         return []
+    return entries
+
+
+def _read_categories(folder: Path, problems: _Problems) -> list[dict]:
+    path = folder / "categories.yaml"
+    entries = read_yaml_list(path, CATEGORIES_MAX_CHARS, problems, "categories")
     categories = []
     for number, entry in enumerate(entries, start=1):
         where = f"{path.name}, category {number}"
@@ -370,7 +377,7 @@ def read_folder(folder: Path) -> tuple[list[dict], list[dict], list[dict]]:
     if not folder.is_dir():
         raise ImportFailed([f"{folder}: no such folder"])
     categories = _read_categories(folder, problems)
-    exams = exam_files.read_exams(folder, problems, load_plain_yaml)
+    exams = exam_files.read_exams(folder, problems, read_yaml_list)
     lessons = [
         lesson
         for path in sorted(folder.glob("*.md"))
