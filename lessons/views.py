@@ -11,6 +11,7 @@ from django_htmx.http import trigger_client_event
 
 from lessons import charts, progress, readiness, review, views_exam, web
 from lessons.access import get_visible_lesson
+from lessons.lesson_page import lesson_page
 from lessons.models import Category, Lesson
 from lessons.web import HtmxHttpRequest, login_then_back_to
 
@@ -69,26 +70,21 @@ def category_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _lesson_context(request, lesson: Lesson) -> dict:
-    """What the lesson page shows; `lesson` carries the learner's state."""
-    previous, following = Lesson.objects.visible_to(request.user).neighbours_of(lesson)
-    bars, overall = progress.category_bars(request.user)
-    return {
-        "lesson": lesson,
-        "previous": previous,
-        "next": following,
-        "is_done": lesson.is_done,
-        "reading_index": lesson.reading_index,
-        "resume_section": lesson.section_at(lesson.reading_index),
-        "bar": bars[lesson.category_id],
-        "overall": overall,
-    }
-
-
 @require_GET
 def lesson_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    lesson = get_visible_lesson(request.user, slug, with_learner_state=True)
-    return render(request, "lessons/lesson_detail.html", _lesson_context(request, lesson))
+    lesson = get_visible_lesson(request.user, slug)
+    page = lesson_page(request.user, lesson)
+    context = {
+        "lesson": lesson,
+        "previous": page.previous,
+        "next": page.next,
+        "is_done": page.is_done,
+        "reading_index": page.reading_index,
+        "resume_section": lesson.section_at(page.reading_index),
+        "bar": page.bars[lesson.category_id],
+        "overall": page.overall,
+    }
+    return render(request, "lessons/lesson_detail.html", context)
 
 
 @require_POST
