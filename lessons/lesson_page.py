@@ -14,7 +14,7 @@ from django.db import connection
 from django.utils import timezone
 
 from lessons.models import Completion, Lesson, ReadingPosition
-from lessons.progress import Bar, Bars
+from lessons.progress import BARS_SQL, Bar, Bars, bars_from_rows, bars_params
 
 LESSONS = Lesson._meta.db_table
 COMPLETIONS = Completion._meta.db_table
@@ -37,10 +37,7 @@ SELECT 'previous', p.title, p.slug, {NO_NUMBERS} FROM ({{previous}}) p
 UNION ALL
 SELECT 'next', n.title, n.slug, {NO_NUMBERS} FROM ({{following}}) n
 UNION ALL
-SELECT 'bar', NULL, NULL, l.category_id, COUNT(*), COUNT(c.id)
-FROM {LESSONS} l LEFT JOIN {COMPLETIONS} c ON c.lesson_id = l.id AND c.user_id = %s
-WHERE {VISIBLE}
-GROUP BY l.category_id
+SELECT 'bar', NULL, NULL, b.* FROM ({BARS_SQL}) b
 UNION ALL
 SELECT 'state', NULL, NULL,
   (SELECT COUNT(*) FROM {COMPLETIONS} WHERE user_id = %s AND lesson_id = %s),
@@ -81,21 +78,21 @@ def lesson_page(user, lesson: Lesson) -> LessonPage:
     neighbour = [lesson.category_id, *visibility, lesson.position, lesson.position, lesson.id]
     params = [
         *neighbour, *neighbour,  # previous, next
-        user_id, published, now,  # bars
+        *bars_params(user),
         user_id, lesson.id, user_id, lesson.id,  # state
     ]  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(STATEMENTS[staff], params)
         rows = cursor.fetchall()
     found = {"previous": None, "next": None}
-    bars = Bars()
+    bar_rows = []
     is_done, reading_index = False, 0
     for kind, title, slug, first, second, third in rows:
         if kind == "bar":
-            bars[first] = Bar(third, second)
+            bar_rows.append((first, second, third))
         elif kind == "state":
             is_done, reading_index = bool(first), second or 0
         else:
             found[kind] = {"title": title, "slug": slug}
-    overall = Bar(sum(b.done for b in bars.values()), sum(b.total for b in bars.values()))
+    bars, overall = bars_from_rows(bar_rows)
     return LessonPage(found["previous"], found["next"], is_done, reading_index, bars, overall)
