@@ -11,7 +11,6 @@ from django.db.models import (
     F,
     FloatField,
     Max,
-    Prefetch,
     QuerySet,
     Value,
 )
@@ -208,15 +207,37 @@ def completions_by_day(user, days: int = 30) -> list[tuple[date, int]]:
     ]
 
 
+# The first lessons of every category, in their order, as cards show them. Written out:
+# the ORM's sliced prefetch builds the same window query at several times the cost of
+# running it. `{visible}` is lessons.models.visible_now's rule, or none for staff.
+FIRST_LESSONS_SQL = f"""
+SELECT id, category_id, title, slug, summary, status, visible_from, reading_minutes,
+  position, updated_at
+FROM (
+  SELECT l.*, ROW_NUMBER() OVER (PARTITION BY l.category_id ORDER BY l.position, l.id) AS place
+  FROM {Lesson._meta.db_table} l WHERE {{visible}}
+) ranked
+WHERE place <= %s
+ORDER BY category_id, place"""  # noqa: S608 (a table name and a fixed rule; values are parameters)
+FIRST_LESSONS = {
+    False: FIRST_LESSONS_SQL.format(
+        visible="l.status = %s AND (l.visible_from IS NULL OR l.visible_from <= %s)"
+    ),
+    True: FIRST_LESSONS_SQL.format(visible="1 = 1"),
+}
+
+
 def categories_with_lessons(user, per_category: int) -> list[Category]:
     """Categories in order, each with its first `per_category` lessons in
-    `.visible_lessons` (published, or all for staff): one query for all categories."""
-    lessons = Lesson.objects.visible_to(user).order_by("position", "id").only(
-        "title", "slug", "summary", "status", "visible_from", "reading_minutes", "category_id",
-        "position", "updated_at",
-    )  # fmt: skip
-    return list(
-        Category.objects.prefetch_related(
-            Prefetch("lessons", queryset=lessons[:per_category], to_attr="visible_lessons")
-        )
-    )
+    `.visible_lessons` (published, or all for staff): two queries for all categories."""
+    staff = user.is_staff
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    visibility = [] if staff else [Lesson.Status.PUBLISHED.value, now]
+    lessons = Lesson.objects.raw(FIRST_LESSONS[staff], [*visibility, per_category])
+    by_category: dict[int, list[Lesson]] = {}
+    for lesson in lessons:
+        by_category.setdefault(lesson.category_id, []).append(lesson)
+    categories = list(Category.objects.all())
+    for category in categories:
+        category.visible_lessons = by_category.get(category.id, [])
+    return categories
