@@ -11,17 +11,22 @@ stay those of the models: `Lesson.objects.visible_to` for neighbours (staff see 
 from dataclasses import dataclass
 
 from django.db import connection
-from django.utils import timezone
 
 from lessons.models import Completion, Lesson, ReadingPosition
-from lessons.progress import BARS_SQL, Bar, Bars, bars_from_rows, bars_params
+from lessons.progress import (
+    BARS_SQL,
+    VISIBLE_SQL,
+    Bar,
+    Bars,
+    bars_from_rows,
+    bars_params,
+    visible_params,
+)
 
 LESSONS = Lesson._meta.db_table
 COMPLETIONS = Completion._meta.db_table
 POSITIONS = ReadingPosition._meta.db_table
 
-# Visible now (see lessons.models.visible_now): published, its scheduled time come.
-VISIBLE = "l.status = %s AND (l.visible_from IS NULL OR l.visible_from <= %s)"
 
 NEIGHBOUR = f"""
 SELECT l.title, l.slug FROM {LESSONS} l
@@ -56,7 +61,7 @@ class LessonPage:
 
 
 def _statement(staff: bool) -> str:
-    visible = "1 = 1" if staff else VISIBLE
+    visible = "1 = 1" if staff else VISIBLE_SQL
     return STATEMENT.format(
         previous=NEIGHBOUR.format(visible=visible, op="<", order="DESC"),
         following=NEIGHBOUR.format(visible=visible, op=">", order="ASC"),
@@ -72,9 +77,7 @@ def lesson_page(user, lesson: Lesson) -> LessonPage:
     far they have read, and the bars of published lessons done per category."""
     staff = user.is_staff
     user_id = user.pk if user.is_authenticated else None
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    published = Lesson.Status.PUBLISHED.value
-    visibility = [] if staff else [published, now]
+    visibility = [] if staff else visible_params()
     neighbour = [lesson.category_id, *visibility, lesson.position, lesson.position, lesson.id]
     params = [
         *neighbour, *neighbour,  # previous, next

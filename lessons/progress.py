@@ -112,21 +112,29 @@ def undo_completion(user, lesson: Lesson) -> None:
     Completion.objects.filter(user=user, lesson=lesson).delete()
 
 
+# lessons.models.visible_now's rule for written-out SQL (on a lesson aliased `l`), with its
+# parameters from visible_params(). The ORM's building and compiling of queries cost more
+# than running them on the busiest pages, so those pages' queries are written out here.
+VISIBLE_SQL = "l.status = %s AND (l.visible_from IS NULL OR l.visible_from <= %s)"
+
+
+def visible_params() -> list:
+    return [Lesson.Status.PUBLISHED.value, connection.ops.adapt_datetimefield_value(timezone.now())]
+
+
 # Published lessons per category, and how many of them the learner has done (a visitor's
-# id is NULL, which matches no completion). Written out rather than built by the ORM, whose
-# compiling cost more than running it on the pages that show bars; lessons/lesson_page.py
-# sends it within its own statement. Visible now: see lessons.models.visible_now.
+# id is NULL, which matches no completion); lessons/lesson_page.py sends it within its own
+# statement.
 BARS_SQL = f"""
 SELECT l.category_id, COUNT(*), COUNT(c.id)
 FROM {Lesson._meta.db_table} l
 LEFT JOIN {Completion._meta.db_table} c ON c.lesson_id = l.id AND c.user_id = %s
-WHERE l.status = %s AND (l.visible_from IS NULL OR l.visible_from <= %s)
+WHERE {VISIBLE_SQL}
 GROUP BY l.category_id"""  # noqa: S608 (table names from the models; values are parameters)
 
 
 def bars_params(user) -> list:
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    return [user.pk if user.is_authenticated else None, Lesson.Status.PUBLISHED.value, now]
+    return [user.pk if user.is_authenticated else None, *visible_params()]
 
 
 def bars_from_rows(rows) -> tuple[Bars, Bar]:
@@ -162,24 +170,37 @@ class NextStep:
     section: dict | None
 
 
-def continue_learning(user, done_ids: set[int]) -> NextStep | None:
+NOT_DONE_SQL = f"""NOT EXISTS (
+    SELECT 1 FROM {Completion._meta.db_table} c WHERE c.user_id = %s AND c.lesson_id = l.id
+  )"""  # noqa: S608 (a table name; values are parameters)
+# The lesson last read and not done (pick 0), else the first not done in learning order.
+NEXT_STEP_SQL = f"""
+SELECT * FROM (
+  SELECT 0 AS pick, l.id, l.title, l.slug, l.toc, r.section_index AS section_index
+  FROM {ReadingPosition._meta.db_table} r JOIN {Lesson._meta.db_table} l ON l.id = r.lesson_id
+  WHERE r.user_id = %s AND {VISIBLE_SQL} AND {NOT_DONE_SQL}
+  ORDER BY r.updated_at DESC, r.id DESC LIMIT 1
+) last_read
+UNION ALL
+SELECT * FROM (
+  SELECT 1, l.id, l.title, l.slug, l.toc, CAST(NULL AS INTEGER)
+  FROM {Lesson._meta.db_table} l JOIN {Category._meta.db_table} k ON k.id = l.category_id
+  WHERE {VISIBLE_SQL} AND {NOT_DONE_SQL}
+  ORDER BY k.position, k.name, l.position, l.id LIMIT 1
+) first_not_done
+ORDER BY pick LIMIT 1"""  # noqa: S608 (table names from the models; values are parameters)
+
+
+def continue_learning(user) -> NextStep | None:
     """The lesson (and section) the learner was last in and has not finished, else the
-    first lesson not done in learning order."""
-    position = (
-        ReadingPosition.objects.filter(visible_now("lesson__"), user=user)
-        .exclude(lesson_id__in=done_ids)
-        .select_related("lesson")
-        .order_by("-updated_at")
-        .first()
-    )
-    if position is not None:
-        return NextStep(position.lesson, position.lesson.section_at(position.section_index))
-    lesson = (
-        Lesson.objects.published().exclude(id__in=done_ids).in_learning_order().only(
-            "title", "slug", "toc"
-        ).first()
-    )  # fmt: skip
-    return NextStep(lesson, None) if lesson else None
+    first lesson not done in learning order: one query."""
+    visible = visible_params()
+    params = [user.pk, *visible, user.pk, *visible, user.pk]
+    lesson = next(iter(Lesson.objects.raw(NEXT_STEP_SQL, params)), None)
+    if lesson is None:
+        return None
+    section = lesson.section_at(lesson.section_index) if lesson.pick == 0 else None
+    return NextStep(lesson, section)
 
 
 def visible_completions(user):
@@ -207,9 +228,8 @@ def completions_by_day(user, days: int = 30) -> list[tuple[date, int]]:
     ]
 
 
-# The first lessons of every category, in their order, as cards show them. Written out:
-# the ORM's sliced prefetch builds the same window query at several times the cost of
-# running it. `{visible}` is lessons.models.visible_now's rule, or none for staff.
+# The first lessons of every category, in their order, as cards show them (the ORM's
+# sliced prefetch builds the same window query). `{visible}`: VISIBLE_SQL, or none for staff.
 FIRST_LESSONS_SQL = f"""
 SELECT id, category_id, title, slug, summary, status, visible_from, reading_minutes,
   position, updated_at
@@ -220,9 +240,7 @@ FROM (
 WHERE place <= %s
 ORDER BY category_id, place"""  # noqa: S608 (a table name and a fixed rule; values are parameters)
 FIRST_LESSONS = {
-    False: FIRST_LESSONS_SQL.format(
-        visible="l.status = %s AND (l.visible_from IS NULL OR l.visible_from <= %s)"
-    ),
+    False: FIRST_LESSONS_SQL.format(visible=VISIBLE_SQL),
     True: FIRST_LESSONS_SQL.format(visible="1 = 1"),
 }
 
@@ -231,8 +249,7 @@ def categories_with_lessons(user, per_category: int) -> list[Category]:
     """Categories in order, each with its first `per_category` lessons in
     `.visible_lessons` (published, or all for staff): two queries for all categories."""
     staff = user.is_staff
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    visibility = [] if staff else [Lesson.Status.PUBLISHED.value, now]
+    visibility = [] if staff else visible_params()
     lessons = Lesson.objects.raw(FIRST_LESSONS[staff], [*visibility, per_category])
     by_category: dict[int, list[Lesson]] = {}
     for lesson in lessons:

@@ -29,11 +29,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     bars, overall = progress.category_bars(request.user)
     for category in categories:
         category.bar = bars[category.id]
-    next_step = (
-        progress.continue_learning(request.user, record.done_ids)
-        if request.user.is_authenticated
-        else None
-    )
+    next_step = progress.continue_learning(request.user) if request.user.is_authenticated else None
     return render(
         request,
         "lessons/home.html",

@@ -9,8 +9,8 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from lessons.lesson_page import lesson_page
-from lessons.models import Completion, Lesson, ReadingPosition
-from lessons.progress import Bar, category_bars
+from lessons.models import Completion, Lesson, ReadingPosition, visible_now
+from lessons.progress import Bar, category_bars, continue_learning
 from tests.conftest import make_lesson
 
 
@@ -74,3 +74,37 @@ def test_the_bars_of_every_page_follow_the_same_rule(catalog, who, alice, editor
     bars, overall = category_bars(user)
     assert dict(bars) == orm_bars(user)
     assert overall == Bar(sum(b.done for b in bars.values()), sum(b.total for b in bars.values()))
+
+
+def orm_next_step(user):
+    """continue_learning's rule in the ORM, as it was written before it was written out."""
+    done = set(Completion.objects.filter(user=user).values_list("lesson_id", flat=True))
+    position = (
+        ReadingPosition.objects.filter(visible_now("lesson__"), user=user)
+        .exclude(lesson_id__in=done)
+        .order_by("-updated_at", "-id")
+        .first()
+    )
+    if position is not None:
+        return position.lesson.slug, position.lesson.section_at(position.section_index)
+    lesson = Lesson.objects.published().exclude(id__in=done).in_learning_order().first()
+    return (lesson.slug, None) if lesson else None
+
+
+def test_continue_learning_follows_the_same_rule(catalog, alice):
+    def actual():
+        step = continue_learning(alice)
+        return (step.lesson.slug, step.section) if step else None
+
+    assert actual() == orm_next_step(alice) == ("services", orm_next_step(alice)[1])
+    # Read last in a lesson scheduled for later: skipped until it appears.
+    later = Lesson.objects.get(slug="later")
+    ReadingPosition.objects.create(user=alice, lesson=later, section_index=1)
+    Completion.objects.filter(user=alice, lesson=later).delete()
+    assert actual() == orm_next_step(alice)
+    # Nothing read: the first lesson not done, in learning order; then none at all.
+    ReadingPosition.objects.all().delete()
+    assert actual() == orm_next_step(alice) == ("services", None)
+    for lesson in Lesson.objects.published():
+        Completion.objects.get_or_create(user=alice, lesson=lesson)
+    assert actual() is None and orm_next_step(alice) is None
