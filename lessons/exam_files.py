@@ -12,9 +12,9 @@ validated for the importer, written for the exporter. The format (README):
 
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from lessons.content_files import Problems, model_problems, read_yaml_list
 from lessons.models import Domain, Exam
 from lessons.models.exams import weight_problem
 
@@ -24,23 +24,13 @@ DOMAIN_KEYS = {"slug", "name", "weight"}
 MAX_CHARS = 100_000
 
 
-def _check(instance, where: str, problems, exclude: set[str]) -> None:
-    try:
-        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-    except ValidationError as error:
-        for name, messages in error.message_dict.items():
-            for message in messages:
-                problems.add(f"{where}, field '{name}'", message)
-
-
 def _whole(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def read_exams(folder: Path, problems, read_yaml_list) -> list[dict]:
+def read_exams(folder: Path, problems: Problems) -> list[dict]:
     """The exams of `folder`'s exams.yaml (none when it has no such file); every problem
-    is added to `problems`, named by exam and field. `read_yaml_list` is the importer's
-    (passed in: the importer imports this module)."""
+    is added to `problems`, named by exam and field."""
     path = folder / FILE_NAME
     entries = read_yaml_list(path, MAX_CHARS, problems, "exams")
     exams, domain_slugs = [], set()
@@ -65,7 +55,7 @@ def read_exams(folder: Path, problems, read_yaml_list) -> list[dict]:
             problems.add(where, "'slug' and 'name' are required text")
             continue
         exam = Exam(slug=entry["slug"], name=entry["name"], position=number, **numbers)
-        _check(exam, where, problems, exclude=set())
+        model_problems(exam, where, problems, exclude=set())
         raw_domains = entry.get("domains")
         if not isinstance(raw_domains, list) or not raw_domains:
             problems.add(f"{where}, field 'domains'", "must be a non-empty list")
@@ -85,8 +75,8 @@ def read_exams(folder: Path, problems, read_yaml_list) -> list[dict]:
             if slug in domain_slugs:
                 problems.add(dwhere, f"the domain slug {slug!r} is used twice")
             domain_slugs.add(slug)
-            _check(Domain(slug=slug, name=name, weight=weight, position=index), dwhere, problems,
-                   exclude={"exam"})  # fmt: skip
+            domain = Domain(slug=slug, name=name, weight=weight, position=index)
+            model_problems(domain, dwhere, problems, exclude={"exam"})
             domains.append({"slug": slug, "name": name, "weight": weight, "position": index})
         if len(domains) == len(raw_domains):
             with translation.override("en"):  # as every other problem the importer names

@@ -12,13 +12,18 @@ from pathlib import Path
 
 import yaml
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
 from lessons import exam_files
+from lessons.content_files import (
+    Problems,
+    load_plain_yaml,
+    model_problems,
+    read_yaml_list,
+)
 from lessons.models import Category, Choice, Domain, Lesson, Question, Quiz
 from lessons.quiz_rules import question_problems
 from lessons.rendering import render_markdown
@@ -38,25 +43,6 @@ TRUE_FALSE_CHOICES = ("참", "거짓")
 FRONT_MATTER_MAX_CHARS = 100_000
 CATEGORIES_MAX_CHARS = 100_000
 SUMMARY_MAX_CHARS = 1_000
-
-
-class ForbiddenYaml(yaml.YAMLError):
-    pass
-
-
-def load_plain_yaml(text: str):
-    """YAML as plain data: mappings, lists and scalars, quoted or not. Anchors and aliases
-    are refused (a few hundred bytes of nested aliases expand to gigabytes), and so are
-    tags (`!!binary`, `!!set`, ...) and NUL characters, before any object is built."""
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise ForbiddenYaml("anchors and aliases (& and *) are not allowed")
-        if getattr(event, "tag", None) is not None:
-            raise ForbiddenYaml(f"tags such as {event.tag!r} are not allowed")
-        if "\x00" in (getattr(event, "value", None) or ""):
-            # Written as "\0" in quotes: the database could not store it.
-            raise ForbiddenYaml("NUL characters are not allowed")
-    return yaml.safe_load(text)
 
 
 class ImportFailed(Exception):
@@ -85,58 +71,15 @@ def split_front_matter(text: str) -> tuple[str, str] | None:
     return None
 
 
-class _Problems:
-    def __init__(self) -> None:
-        self.items: list[str] = []
-
-    def add(self, where: str, message: str) -> None:
-        self.items.append(f"{where}: {message}")
-
-
 def _unknown_keys(data: dict, allowed: set[str]) -> list[str]:
     return sorted(str(key) for key in data if key not in allowed)
-
-
-def _model_problems(instance, where: str, problems: _Problems, exclude: set[str]) -> bool:
-    """Check `instance` with its model's own validators; True when it passes. Uniqueness
-    is the import's own business (it matches existing rows by slug); `exclude` names the
-    links it checks itself. Derived fields (rendered HTML, search) are not editable, so
-    Django skips them."""
-    try:
-        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-    except ValidationError as error:
-        for name, messages in error.message_dict.items():
-            for message in messages:
-                problems.add(f"{where}, field '{name}'", message)
-        return False
-    return True
 
 
 def _is_scalar(value) -> bool:
     return not isinstance(value, dict | list)
 
 
-def read_yaml_list(path: Path, max_chars: int, problems: _Problems, items: str) -> list:
-    """The list of `items` in the plain YAML file at `path` (empty when there is no such
-    file); a file too long, not YAML or not a list is a problem named by the file."""
-    if not path.exists():
-        return []
-    try:
-        text = path.read_text(encoding="utf-8")
-        if len(text) > max_chars:
-            problems.add(path.name, f"is longer than {max_chars} characters")
-            return []
-        entries = load_plain_yaml(text) or []
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        problems.add(path.name, f"not valid YAML: {error}")
-        return []
-    if not isinstance(entries, list):
-        problems.add(path.name, f"must be a list of {items}")
-        return []
-    return entries
-
-
-def _read_categories(folder: Path, problems: _Problems) -> list[dict]:
+def _read_categories(folder: Path, problems: Problems) -> list[dict]:
     path = folder / "categories.yaml"
     entries = read_yaml_list(path, CATEGORIES_MAX_CHARS, problems, "categories")
     categories = []
@@ -165,7 +108,7 @@ def _read_categories(folder: Path, problems: _Problems) -> list[dict]:
             position=position,
             description=entry.get("description") or "",
         )
-        if _model_problems(category, where, problems, exclude={"parent"}):
+        if model_problems(category, where, problems, exclude={"parent"}):
             categories.append(entry)
     slugs = {entry["slug"] for entry in categories}
     for entry in categories:
@@ -175,7 +118,7 @@ def _read_categories(folder: Path, problems: _Problems) -> list[dict]:
     return categories
 
 
-def _read_quiz(where: str, data, toc: list[dict], problems: _Problems) -> dict | None:
+def _read_quiz(where: str, data, toc: list[dict], problems: Problems) -> dict | None:
     if not isinstance(data, dict):
         problems.add(f"{where}, field 'quiz'", "must be a mapping")
         return None
@@ -261,14 +204,14 @@ def _read_quiz(where: str, data, toc: list[dict], problems: _Problems) -> dict |
         }
         own_fields = {key: item[key] for key in item if key not in ("choices", "domain", "where")}
         record = Question(**own_fields)
-        _model_problems(record, qwhere, problems, exclude={"quiz"})
+        model_problems(record, qwhere, problems, exclude={"quiz"})
         for index, (text, correct) in enumerate(choices, start=1):
             choice = Choice(text=text, is_correct=correct, position=index)
-            _model_problems(choice, f"{qwhere}, choice {index}", problems, exclude={"question"})
+            model_problems(choice, f"{qwhere}, choice {index}", problems, exclude={"question"})
         parsed.append(item)
     if isinstance(pass_mark, int):
         quiz = Quiz(pass_mark=pass_mark, marks_done=data.get("marks_done", True) is not False)
-        _model_problems(quiz, f"{where}, field 'quiz'", problems, exclude={"lesson"})
+        model_problems(quiz, f"{where}, field 'quiz'", problems, exclude={"lesson"})
     return {
         "pass_mark": pass_mark,
         "marks_done": data.get("marks_done", True) is not False,
@@ -288,7 +231,7 @@ def _read_datetime(value) -> datetime | None:
     return value if timezone.is_aware(value) else timezone.make_aware(value)
 
 
-def _read_lesson(path: Path, problems: _Problems) -> dict | None:
+def _read_lesson(path: Path, problems: Problems) -> dict | None:
     where = path.name
     try:
         text = path.read_text(encoding="utf-8")
@@ -361,7 +304,7 @@ def _read_lesson(path: Path, problems: _Problems) -> dict | None:
         "visible_from": visible_from,
         "body": body,
     }
-    if not _model_problems(Lesson(**lesson), where, problems, exclude={"category"}):
+    if not model_problems(Lesson(**lesson), where, problems, exclude={"category"}):
         return None
     quiz = None
     if "quiz" in meta:
@@ -373,11 +316,11 @@ def _read_lesson(path: Path, problems: _Problems) -> dict | None:
 
 def read_folder(folder: Path) -> tuple[list[dict], list[dict], list[dict]]:
     """Parse and validate every file in `folder`; raise ImportFailed listing all problems."""
-    problems = _Problems()
+    problems = Problems()
     if not folder.is_dir():
         raise ImportFailed([f"{folder}: no such folder"])
     categories = _read_categories(folder, problems)
-    exams = exam_files.read_exams(folder, problems, read_yaml_list)
+    exams = exam_files.read_exams(folder, problems)
     lessons = [
         lesson
         for path in sorted(folder.glob("*.md"))
