@@ -169,6 +169,10 @@ def mock_question(
         if sitting.is_finished:
             return redirect(_result_url(sitting))
     elif sitting.is_finished:
+        if request.htmx:
+            # An autosave that lost the race with "finish" (or a second tab): the
+            # answer came with the finishing post, so the page just goes to the result.
+            return HttpResponseClientRedirect(_result_url(sitting))
         return HttpResponseBadRequest(mock_exams.finished_message())
     item = _item_at(sitting, position)
     token = mock_exams.sitting_token(sitting)

@@ -173,6 +173,20 @@ def test_forged_answers_are_refused_and_store_nothing(alice_client, exam, forger
     assert not SittingQuestion.objects.filter(sitting=sitting, is_correct__isnull=False).exists()
 
 
+def test_an_autosave_after_finishing_goes_to_the_result_and_stores_nothing(alice_client, exam):
+    sitting = start(alice_client, exam)
+    first = sitting.questions.first()
+    mock_exams.finish(sitting)
+    response = alice_client.post(
+        question_url(sitting, 1),
+        {f"q{first.question_id}": "CoreDNS"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == reverse("lessons:mock_sitting", args=[exam.slug, sitting.pk])
+    assert not SittingQuestion.objects.filter(sitting=sitting, is_correct__isnull=False).exists()
+
+
 def test_another_learners_sitting_is_not_found(alice_client, bob, exam):
     sitting = start(alice_client, exam)
     bob_client = Client()
