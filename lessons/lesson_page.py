@@ -10,8 +10,7 @@ stay those of the models: `Lesson.objects.visible_to` for neighbours (staff see 
 
 from dataclasses import dataclass
 
-from django.db import connection
-
+from lessons import statements
 from lessons.models import Completion, Lesson, ReadingPosition
 from lessons.progress import (
     BARS_SQL,
@@ -84,9 +83,7 @@ def lesson_page(user, lesson: Lesson) -> LessonPage:
         *bars_params(user),
         user_id, lesson.id, user_id, lesson.id,  # state
     ]  # fmt: skip
-    with connection.cursor() as cursor:
-        cursor.execute(STATEMENTS[staff], params)
-        rows = cursor.fetchall()
+    rows = statements.fetch_all(STATEMENTS[staff], params)
     found = {"previous": None, "next": None}
     bar_rows = []
     is_done, reading_index = False, 0

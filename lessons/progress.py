@@ -4,7 +4,7 @@ Every function takes the learner as `user`; no request ever names another user's
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection, connections
 from django.db.models import (
@@ -16,8 +16,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
-from lessons import numbers
+from lessons import numbers, statements
 from lessons.models import (
     Category,
     Completion,
@@ -118,6 +119,16 @@ def undo_completion(user, lesson: Lesson) -> None:
 VISIBLE_SQL = "l.status = %s AND (l.visible_from IS NULL OR l.visible_from <= %s)"
 
 
+def from_db_datetime(value) -> datetime | None:
+    """A moment read by a written-out query: PostgreSQL answers an aware datetime, SQLite
+    text in UTC."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+    return value
+
+
 def visible_params() -> list:
     return [Lesson.Status.PUBLISHED.value, connection.ops.adapt_datetimefield_value(timezone.now())]
 
@@ -146,9 +157,7 @@ def bars_from_rows(rows) -> tuple[Bars, Bar]:
 
 def category_bars(user) -> tuple[Bars, Bar]:
     """Published lessons done per category, and overall, in one aggregate query."""
-    with connection.cursor() as cursor:
-        cursor.execute(BARS_SQL, bars_params(user))
-        return bars_from_rows(cursor.fetchall())
+    return bars_from_rows(statements.fetch_all(BARS_SQL, bars_params(user)))
 
 
 def record_reading_position(user, lesson: Lesson, section_index: int) -> None:
@@ -226,35 +235,3 @@ def completions_by_day(user, days: int = 30) -> list[tuple[date, int]]:
     return [
         (start + timedelta(days=n), counts.get(start + timedelta(days=n), 0)) for n in range(days)
     ]
-
-
-# The first lessons of every category, in their order, as cards show them (the ORM's
-# sliced prefetch builds the same window query). `{visible}`: VISIBLE_SQL, or none for staff.
-FIRST_LESSONS_SQL = f"""
-SELECT id, category_id, title, slug, summary, status, visible_from, reading_minutes,
-  position, updated_at
-FROM (
-  SELECT l.*, ROW_NUMBER() OVER (PARTITION BY l.category_id ORDER BY l.position, l.id) AS place
-  FROM {Lesson._meta.db_table} l WHERE {{visible}}
-) ranked
-WHERE place <= %s
-ORDER BY category_id, place"""  # noqa: S608 (a table name and a fixed rule; values are parameters)
-FIRST_LESSONS = {
-    False: FIRST_LESSONS_SQL.format(visible=VISIBLE_SQL),
-    True: FIRST_LESSONS_SQL.format(visible="1 = 1"),
-}
-
-
-def categories_with_lessons(user, per_category: int) -> list[Category]:
-    """Categories in order, each with its first `per_category` lessons in
-    `.visible_lessons` (published, or all for staff): two queries for all categories."""
-    staff = user.is_staff
-    visibility = [] if staff else visible_params()
-    lessons = Lesson.objects.raw(FIRST_LESSONS[staff], [*visibility, per_category])
-    by_category: dict[int, list[Lesson]] = {}
-    for lesson in lessons:
-        by_category.setdefault(lesson.category_id, []).append(lesson)
-    categories = list(Category.objects.all())
-    for category in categories:
-        category.visible_lessons = by_category.get(category.id, [])
-    return categories

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
-from lessons import charts, progress, readiness, review, views_exam, web
+from lessons import charts, progress, readiness, views_exam, web
 from lessons.access import get_visible_lesson
+from lessons.home_page import home_page
 from lessons.lesson_page import lesson_page
 from lessons.models import Category, Lesson
 from lessons.web import HtmxHttpRequest, login_then_back_to
@@ -22,22 +23,15 @@ CATEGORY_PAGE_SIZE = 50
 
 @require_GET
 def home(request: HtmxHttpRequest) -> HttpResponse:
-    categories = progress.categories_with_lessons(request.user, HOME_LESSONS_PER_CATEGORY)
-    categories = [c for c in categories if c.visible_lessons]
-    record = progress.learner_record(request.user)
-    record.mark(lesson for category in categories for lesson in category.visible_lessons)
-    bars, overall = progress.category_bars(request.user)
-    for category in categories:
-        category.bar = bars[category.id]
-    next_step = progress.continue_learning(request.user) if request.user.is_authenticated else None
+    page = home_page(request.user, HOME_LESSONS_PER_CATEGORY)
     return render(
         request,
         "lessons/home.html",
         {
-            "categories": categories,
-            "overall": overall,
-            "next_step": next_step,
-            "review_due": review.due_count(request.user),
+            "categories": page.categories,
+            "overall": page.overall,
+            "next_step": page.next_step,
+            "review_due": page.review_due,
         },
     )
 

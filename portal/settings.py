@@ -123,6 +123,12 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = envint(
         "DB_CONNECT_TIMEOUT", "3"
     )
+    # psycopg may prepare statements (Django turns that off for connection poolers): only
+    # the written-out statements ask for it (lessons/statements.py); the ORM's queries,
+    # bound on the client, are never prepared. Behind a pooler in transaction mode that
+    # does not keep prepared statements, set DB_PREPARED_STATEMENTS=False.
+    if envbool("DB_PREPARED_STATEMENTS", "True"):
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
 
 # Rendered page fragments that are the same for everyone who sees them (the site header
 # and footer per language, a lesson's heading and contents, lists of lesson cards). Each

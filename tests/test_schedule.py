@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lessons.exporting import export_lessons
+from lessons.home_page import home_page
 from lessons.importing import ImportFailed, import_folder
 from lessons.models import Lesson
-from lessons.progress import categories_with_lessons
 from portal.groups.scope import scope_queryset
 from tests import feed_server as local_server
 from tests.conftest import make_lesson
@@ -108,7 +108,7 @@ def test_the_home_page_lists_it_from_its_time(scheduled, clock, alice):
     def titles():
         return [
             lesson.title
-            for category in categories_with_lessons(alice, per_category=10)
+            for category in home_page(alice, per_category=10).categories
             for lesson in category.visible_lessons
         ]
 

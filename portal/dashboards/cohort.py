@@ -18,18 +18,18 @@ import hashlib
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Max, Value, When
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from lessons.models import Completion, QuizAttempt
 from lessons.numbers import percent, rounded
+from lessons.progress import from_db_datetime
 from portal.dashboards import attention
 from portal.dashboards.matrix import (
     HEAT_LEVELS,
@@ -130,15 +130,6 @@ class Tally:
 
 
 _NOTHING = Tally()  # what a learner did on lessons they never touched; never changed
-
-
-def _moment(value) -> datetime | None:
-    """A datetime from a raw cursor (SQLite answers text, in UTC)."""
-    if isinstance(value, str):
-        value = parse_datetime(value)
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-    return value
 
 
 def _grouping(field_name: str, groups: Sequence[Iterable[int]], default: int = -1) -> Case:
@@ -355,7 +346,7 @@ def _tally_rows(
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         attempts = [
-            (user_id, part, count, float(best_sum), int(failed), _moment(last))
+            (user_id, part, count, float(best_sum), int(failed), from_db_datetime(last))
             for user_id, part, count, best_sum, failed, last in cursor.fetchall()
         ]
     return completions, attempts

@@ -1,0 +1,163 @@
+"""What the home page shows, in one statement: the categories, the first lessons of each
+with the learner's marks on them (done, best quiz score), the progress bars, the next
+step and how many review questions are due.
+
+Profiled, the home page spent most of its time having the ORM build six small queries,
+not running them (as the lesson page did, see lessons/lesson_page.py); they are sent here
+as one hand-written statement. The rules stay the models': `visible_now` (staff see
+drafts among the cards, never in the bars), `Lesson.objects.in_learning_order`,
+`progress.continue_learning`, `review.due_count` and `progress.learner_record`. Tests
+compare both.
+"""
+
+import json
+import operator
+from dataclasses import dataclass
+
+from django.db import connection
+
+from lessons import statements
+from lessons.models import (
+    Category,
+    Completion,
+    Lesson,
+    Question,
+    Quiz,
+    QuizAttempt,
+    ReviewItem,
+)
+from lessons.progress import (
+    BARS_SQL,
+    NEXT_STEP_SQL,
+    VISIBLE_SQL,
+    Bar,
+    NextStep,
+    bars_from_rows,
+    bars_params,
+    from_db_datetime,
+    visible_params,
+)
+
+# What a lesson card shows, in the model's field order (as Model.from_db takes them).
+CARD_FIELDS = tuple(
+    field.attname
+    for field in Lesson._meta.concrete_fields
+    if field.attname in {"id", "category_id", "title", "slug", "summary", "status",
+                         "visible_from", "reading_minutes", "updated_at"}
+)  # fmt: skip
+
+# Every branch has the same columns: kind, id, four numbers, a score, four texts and two
+# moments, whose meaning depends on the kind (typed in the first branch).
+INT, FLOAT, TEXT = "CAST(NULL AS BIGINT)", "CAST(NULL AS DOUBLE PRECISION)", "CAST(NULL AS TEXT)"
+MOMENT = "CAST(NULL AS TIMESTAMP WITH TIME ZONE)"
+
+CATEGORIES = f"""
+SELECT 'category', k.id, ROW_NUMBER() OVER (ORDER BY k.position, k.name), {INT}, {INT}, {INT},
+  {FLOAT}, k.name, k.slug, k.description, {TEXT}, {MOMENT}, {MOMENT}
+FROM {Category._meta.db_table} k"""  # noqa: S608 (a table name)
+
+# The first lessons of each category in their order, with the learner's marks: a
+# visitor's id is NULL, which matches no completion and no attempt. (Only the cards'
+# columns are sorted: whole rows, with their bodies, made the window twice as slow.)
+LESSONS = f"""
+SELECT 'lesson', f.id, f.category_id, f.place, f.reading_minutes,
+  (SELECT COUNT(*) FROM {Completion._meta.db_table} c WHERE c.user_id = %s AND c.lesson_id = f.id),
+  s.best, f.title, f.slug, f.summary, f.status, f.visible_from, f.updated_at
+FROM (
+  SELECT {", ".join(f"l.{name}" for name in CARD_FIELDS if name != "category_id")}, l.category_id,
+    ROW_NUMBER() OVER (PARTITION BY l.category_id ORDER BY l.position, l.id) AS place
+  FROM {Lesson._meta.db_table} l WHERE {{visible}}
+) f
+LEFT JOIN (
+  SELECT q.lesson_id, MAX(CAST(a.score AS DOUBLE PRECISION) * 100.0 / a.max_score) AS best
+  FROM {QuizAttempt._meta.db_table} a JOIN {Quiz._meta.db_table} q ON q.id = a.quiz_id
+  WHERE a.user_id = %s AND a.max_score > 0
+  GROUP BY q.lesson_id
+) s ON s.lesson_id = f.id
+WHERE f.place <= %s"""  # noqa: S608 (table and column names, a fixed rule; values are parameters)
+
+BARS = f"""
+SELECT 'bar', b.*, {INT}, {INT}, {FLOAT}, {TEXT}, {TEXT}, {TEXT}, {TEXT}, {MOMENT}, {MOMENT}
+FROM ({BARS_SQL}) b"""  # noqa: S608 (no value inside)
+
+NEXT_STEP = f"""
+SELECT 'next', n.id, n.section_index, n.pick, {INT}, {INT}, {FLOAT},
+  n.title, n.slug, CAST(n.toc AS TEXT), {TEXT}, {MOMENT}, {MOMENT}
+FROM ({NEXT_STEP_SQL}) n"""  # noqa: S608 (no value inside)
+
+# review.due_count's rule: items not retired, due by now, of a published lesson.
+REVIEW_DUE = f"""
+SELECT 'due', {INT}, COUNT(*), {INT}, {INT}, {INT}, {FLOAT},
+  {TEXT}, {TEXT}, {TEXT}, {TEXT}, {MOMENT}, {MOMENT}
+FROM {ReviewItem._meta.db_table} r
+  JOIN {Question._meta.db_table} qn ON qn.id = r.question_id
+  JOIN {Quiz._meta.db_table} z ON z.id = qn.quiz_id
+  JOIN {Lesson._meta.db_table} l ON l.id = z.lesson_id
+WHERE r.user_id = %s AND r.retired_at IS NULL AND r.due_at <= %s
+  AND {VISIBLE_SQL}"""  # noqa: S608 (table names and a fixed rule; values are parameters)
+
+
+def _statement(staff: bool, signed_in: bool) -> str:
+    branches = [CATEGORIES, LESSONS.format(visible="1 = 1" if staff else VISIBLE_SQL), BARS]
+    if signed_in:
+        branches += [NEXT_STEP, REVIEW_DUE]
+    return "\nUNION ALL\n".join(branches)
+
+
+# Built once: a visitor's, a learner's and a member of staff's.
+STATEMENTS = {(staff, signed_in): _statement(staff, signed_in) for staff, signed_in in
+              [(False, False), (False, True), (True, True)]}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class HomePage:
+    categories: list[Category]  # those with lessons to show, each with .visible_lessons, .bar
+    overall: Bar
+    next_step: NextStep | None
+    review_due: int
+
+
+def home_page(user, per_category: int) -> HomePage:
+    """The home page for `user`: the first `per_category` lessons of every category (as
+    lesson cards, with `is_done` and `best_score`), and the rest, in one query."""
+    signed_in = user.is_authenticated
+    staff = user.is_staff
+    user_id = user.pk if signed_in else None
+    visible = visible_params()
+    params = [user_id, *([] if staff else visible), user_id, per_category, *bars_params(user)]
+    if signed_in:
+        params += [user_id, *visible, user_id, *visible, user_id]  # NEXT_STEP_SQL
+        params += [user_id, visible[1], *visible]  # REVIEW_DUE
+    rows = statements.fetch_all(STATEMENTS[staff, signed_in], params)
+
+    categories: list[tuple[int, Category]] = []
+    cards: dict[int, list[tuple[int, Lesson]]] = {}
+    bar_rows, next_step, review_due = [], None, 0
+    for kind, pk, a, b, c, d, score, t1, t2, t3, t4, m1, m2 in rows:
+        if kind == "lesson":
+            card = {"id": pk, "category_id": a, "title": t1, "slug": t2, "summary": t3,
+                    "status": t4, "visible_from": from_db_datetime(m1), "reading_minutes": c,
+                    "updated_at": from_db_datetime(m2)}  # fmt: skip
+            lesson = Lesson.from_db(connection.alias, CARD_FIELDS, [card[f] for f in CARD_FIELDS])
+            lesson.is_done, lesson.best_score = bool(d), score
+            cards.setdefault(a, []).append((b, lesson))
+        elif kind == "category":
+            category = Category(id=pk, name=t1, slug=t2, description=t3)
+            categories.append((a, category))
+        elif kind == "bar":
+            bar_rows.append((pk, a, b))
+        elif kind == "next":
+            lesson = Lesson(id=pk, title=t1, slug=t2, toc=json.loads(t3))
+            next_step = NextStep(lesson, lesson.section_at(a) if b == 0 else None)
+        else:
+            review_due = a
+    bars, overall = bars_from_rows(bar_rows)
+    first = operator.itemgetter(0)
+    shown = []
+    for _order, category in sorted(categories, key=first):
+        lessons = cards.get(category.id)
+        if lessons:
+            category.visible_lessons = [lesson for _place, lesson in sorted(lessons, key=first)]
+            category.bar = bars[category.id]
+            shown.append(category)
+    return HomePage(shown, overall, next_step, review_due)
