@@ -14,11 +14,13 @@ small summary per learner. The cells of the page's learners (and the reasons the
 attention, which name lessons) come from matrix.group_cells for that page alone.
 """
 
+import functools
 import hashlib
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db import connection
@@ -180,6 +182,7 @@ class Tallies:
 
     def __post_init__(self) -> None:
         self._learners: dict[int, LearnerTallies] = {}
+        self.memo: dict = {}  # figures derived from these tallies alone
 
 
 # The two grouped queries read every completion and quiz attempt of the group (about
@@ -463,24 +466,43 @@ def select(all_summaries: list[Summary], filters: Filters) -> list[Summary]:
     return sort_rows(chosen, filters.sort)
 
 
-class SectionCell:
+class SectionCell(NamedTuple):
     """A learner's cell for a section: the share of its lessons done (the colour band), the
     average best score under it, and a dotted outline when it is due and not finished."""
 
-    __slots__ = ("html",)
+    html: str
 
-    def __init__(self, tally: Tally, section: Section, today: date) -> None:
-        done = percent(tally.done, len(section.lessons))
-        css = f"heat-{min(HEAT_LEVELS - 1, done * HEAT_LEVELS // 100)}"
-        if section.due and section.due < today and tally.done < len(section.lessons):
-            css += " overdue"
-        best = tally.average_best
-        score = "" if best is None else f'<span class="cell-best">{best}</span>'
-        # Classes, digits and %: nothing to escape (as matrix.Cell).
-        self.html = mark_safe(f'<td class="cell section-cell {css}">{done}%{score}</td>')  # noqa: S308
+    @classmethod
+    def of(cls, tally: Tally, section: Section, today: date) -> "SectionCell":
+        overdue = bool(section.due and section.due < today and tally.done < len(section.lessons))
+        return _section_cell(tally.done, len(section.lessons), tally.average_best, overdue)
+
+
+@functools.lru_cache(maxsize=4096)
+def _section_cell(done: int, size: int, best: int | None, overdue: bool) -> SectionCell:
+    """Built once for each set of facts and shared (as matrix.Cell.of)."""
+    share = percent(done, size)
+    css = f"heat-{min(HEAT_LEVELS - 1, share * HEAT_LEVELS // 100)}"
+    if overdue:
+        css += " overdue"
+    score = "" if best is None else f'<span class="cell-best">{best}</span>'
+    # Classes, digits and %: nothing to escape (as matrix.Cell).
+    return SectionCell(mark_safe(f'<td class="cell section-cell {css}">{share}%{score}</td>'))  # noqa: S308
 
 
 def section_totals(
+    sections: list[Section], all_summaries: list[Summary], today: date, found: Tallies
+) -> list[SectionTotal]:
+    """The group's figures per section, over every learner (`all_summaries`, whose
+    tallies come from `found`): worked out once per `found`, which is shared while its
+    figures hold (see tallies)."""
+    key = ("section_totals", tuple(sections), today)
+    if key not in found.memo:
+        found.memo[key] = _section_totals(sections, all_summaries, today)
+    return found.memo[key]
+
+
+def _section_totals(
     sections: list[Section], all_summaries: list[Summary], today: date
 ) -> list[SectionTotal]:
     totals = []
@@ -519,13 +541,28 @@ def lesson_totals(learner_ids: list[int], section: Section, data_mark: tuple) ->
     ]
 
 
-def failed_quizzes(learner_ids: list[int], scope: list[LessonColumn]) -> dict[int, list[str]]:
+def failed_quizzes(
+    learner_ids: list[int], scope: list[LessonColumn], data_mark: tuple
+) -> dict[int, list[str]]:
     """For each of `learner_ids`, the lessons of `scope` whose quiz they tried and whose
     best score, rounded half up, is below the pass mark (matrix.failed_titles), in
-    learning order; only those rows leave the database."""
+    learning order; only those rows leave the database. Kept as the tallies are."""
     lessons = {lesson.quiz_id: lesson for lesson in scope if lesson.quiz_id}
     if not learner_ids or not lessons:
         return {}
+    key = _cache_key(
+        "failed", data_mark, learner_ids, [(x.quiz_id, x.pass_mark, x.title) for x in scope]
+    )
+    found = cache.get(key)
+    if found is None:
+        found = _failed_quizzes(learner_ids, scope, lessons)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def _failed_quizzes(
+    learner_ids: list[int], scope: list[LessonColumn], lessons: dict[int, LessonColumn]
+) -> dict[int, list[str]]:
     # rounded(best) < mark, for a whole mark, is best + 0.5 < mark.
     failed = set(
         QuizAttempt.objects.filter(
@@ -552,11 +589,12 @@ def page_rows(
     opened: Section | None,
     expected: int | None,
     now: datetime,
+    data_mark: tuple,
 ) -> list[Row]:
     """The rows of the page's learners: a cell per section, or per lesson of `opened`
     (whose cells alone are fetched)."""
     learners = [summary.learner for summary in page]
-    failed = failed_quizzes([learner.user_id for learner in learners], scope)
+    failed = failed_quizzes([learner.user_id for learner in learners], scope, data_mark)
     if opened is not None:
         cells = group_cells(learners, list(opened.lessons))
         keys = [(lesson.id, lesson.pass_mark) for lesson in opened.lessons]
@@ -566,7 +604,7 @@ def page_rows(
         learner = summary.learner
         if opened is None:
             row_cells = [
-                SectionCell(tally, section, today)
+                SectionCell.of(tally, section, today)
                 for tally, section in zip(summary.per_section, sections, strict=True)
             ]
         else:
@@ -621,10 +659,10 @@ def build_cohort(
     return Cohort(
         sections=sections,
         opened=opened,
-        section_totals=section_totals(sections, every, today),
+        section_totals=section_totals(sections, every, today, found),
         lesson_totals=lesson_totals(learner_ids, opened, mark) if opened else [],
         summaries=chosen,
-        rows=page_rows(on_page, lessons, sections, opened, expected, now),
+        rows=page_rows(on_page, lessons, sections, opened, expected, now, mark),
         page=page,
         pages=pages,
         learner_count=len(learners),
