@@ -6,24 +6,21 @@ Profiled, the home page spent most of its time having the ORM build six small qu
 not running them (as the lesson page did, see lessons/lesson_page.py); they are sent here
 as one hand-written statement. The rules stay the models': `visible_now` (staff see
 drafts among the cards, never in the bars), `Lesson.objects.in_learning_order`,
-`progress.continue_learning`, `review.due_count` and `progress.learner_record`. Tests
-compare both.
+`progress.NEXT_STEP_SQL`, `review.due_count` and the cards' marks. Tests compare both
+(tests/page_rules.py).
 """
 
 import json
 import operator
 from dataclasses import dataclass
 
-from django.db import connection
-
 from lessons import statements
+from lessons.lesson_cards import CARD_ROW, FLOAT, INT, MARKS, MOMENT, SOURCE_COLUMNS, TEXT, card
 from lessons.models import (
     Category,
-    Completion,
     Lesson,
     Question,
     Quiz,
-    QuizAttempt,
     ReviewItem,
 )
 from lessons.progress import (
@@ -34,46 +31,21 @@ from lessons.progress import (
     NextStep,
     bars_from_rows,
     bars_params,
-    from_db_datetime,
     visible_params,
 )
-
-# What a lesson card shows, in the model's field order (as Model.from_db takes them).
-CARD_FIELDS = tuple(
-    field.attname
-    for field in Lesson._meta.concrete_fields
-    if field.attname in {"id", "category_id", "title", "slug", "summary", "status",
-                         "visible_from", "reading_minutes", "updated_at"}
-)  # fmt: skip
-
-# Every branch has the same columns: kind, id, four numbers, a score, four texts and two
-# moments, whose meaning depends on the kind (typed in the first branch).
-INT, FLOAT, TEXT = "CAST(NULL AS BIGINT)", "CAST(NULL AS DOUBLE PRECISION)", "CAST(NULL AS TEXT)"
-MOMENT = "CAST(NULL AS TIMESTAMP WITH TIME ZONE)"
 
 CATEGORIES = f"""
 SELECT 'category', k.id, ROW_NUMBER() OVER (ORDER BY k.position, k.name), {INT}, {INT}, {INT},
   {FLOAT}, k.name, k.slug, k.description, {TEXT}, {MOMENT}, {MOMENT}
 FROM {Category._meta.db_table} k"""  # noqa: S608 (a table name)
 
-# The first lessons of each category in their order, with the learner's marks: a
-# visitor's id is NULL, which matches no completion and no attempt. (Only the cards'
-# columns are sorted: whole rows, with their bodies, made the window twice as slow.)
-LESSONS = f"""
-SELECT 'lesson', f.id, f.category_id, f.place, f.reading_minutes,
-  (SELECT COUNT(*) FROM {Completion._meta.db_table} c WHERE c.user_id = %s AND c.lesson_id = f.id),
-  s.best, f.title, f.slug, f.summary, f.status, f.visible_from, f.updated_at
+# The first lessons of each category in their order, with the learner's marks.
+LESSONS = f"""{CARD_ROW}
 FROM (
-  SELECT {", ".join(f"l.{name}" for name in CARD_FIELDS if name != "category_id")}, l.category_id,
+  SELECT {SOURCE_COLUMNS},
     ROW_NUMBER() OVER (PARTITION BY l.category_id ORDER BY l.position, l.id) AS place
   FROM {Lesson._meta.db_table} l WHERE {{visible}}
-) f
-LEFT JOIN (
-  SELECT q.lesson_id, MAX(CAST(a.score AS DOUBLE PRECISION) * 100.0 / a.max_score) AS best
-  FROM {QuizAttempt._meta.db_table} a JOIN {Quiz._meta.db_table} q ON q.id = a.quiz_id
-  WHERE a.user_id = %s AND a.max_score > 0
-  GROUP BY q.lesson_id
-) s ON s.lesson_id = f.id
+) f{MARKS}
 WHERE f.place <= %s"""  # noqa: S608 (table and column names, a fixed rule; values are parameters)
 
 BARS = f"""
@@ -124,7 +96,7 @@ def home_page(user, per_category: int) -> HomePage:
     staff = user.is_staff
     user_id = user.pk if signed_in else None
     visible = visible_params()
-    params = [user_id, *([] if staff else visible), user_id, per_category, *bars_params(user)]
+    params = [*([] if staff else visible), user_id, user_id, per_category, *bars_params(user)]
     if signed_in:
         params += [user_id, *visible, user_id, *visible, user_id]  # NEXT_STEP_SQL
         params += [user_id, visible[1], *visible]  # REVIEW_DUE
@@ -133,14 +105,10 @@ def home_page(user, per_category: int) -> HomePage:
     categories: list[tuple[int, Category]] = []
     cards: dict[int, list[tuple[int, Lesson]]] = {}
     bar_rows, next_step, review_due = [], None, 0
-    for kind, pk, a, b, c, d, score, t1, t2, t3, t4, m1, m2 in rows:
+    for row in rows:
+        kind, pk, a, b, _c, _d, _score, t1, t2, t3 = row[:10]
         if kind == "lesson":
-            card = {"id": pk, "category_id": a, "title": t1, "slug": t2, "summary": t3,
-                    "status": t4, "visible_from": from_db_datetime(m1), "reading_minutes": c,
-                    "updated_at": from_db_datetime(m2)}  # fmt: skip
-            lesson = Lesson.from_db(connection.alias, CARD_FIELDS, [card[f] for f in CARD_FIELDS])
-            lesson.is_done, lesson.best_score = bool(d), score
-            cards.setdefault(a, []).append((b, lesson))
+            cards.setdefault(a, []).append((b, card(row)))
         elif kind == "category":
             category = Category(id=pk, name=t1, slug=t2, description=t3)
             categories.append((a, category))

@@ -9,10 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from django.db import connection, connections
 from django.db.models import (
     F,
-    FloatField,
-    Max,
     QuerySet,
-    Value,
 )
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -23,11 +20,9 @@ from lessons.models import (
     Category,
     Completion,
     Lesson,
-    QuizAttempt,
     ReadingPosition,
     visible_now,
 )
-from lessons.numbers import score_percent
 
 
 @dataclass(frozen=True)
@@ -54,46 +49,6 @@ def plain_rows(queryset: QuerySet) -> list[tuple]:
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
-
-
-@dataclass(frozen=True)
-class LearnerRecord:
-    """What lesson cards show a learner: the lessons done, and the best quiz score per
-    lesson (in percent, unrounded; absent before a first attempt)."""
-
-    done_ids: set[int]
-    best_scores: dict[int, float]
-
-    def mark(self, lessons) -> None:
-        """Set `is_done` and `best_score` on each of these lesson cards."""
-        for lesson in lessons:
-            lesson.is_done = lesson.id in self.done_ids
-            lesson.best_score = self.best_scores.get(lesson.id)
-
-
-def learner_record(user) -> LearnerRecord:
-    """The learner's completions and best score per lesson, in one query (a union of the
-    two, so the pages that show cards need no more queries than a list of done ids)."""
-    if not user.is_authenticated:
-        return LearnerRecord(set(), {})
-    done = (
-        Completion.objects.filter(user=user)
-        .order_by()
-        .values_list("lesson_id", Value(None, output_field=FloatField()))
-    )
-    best = (
-        QuizAttempt.objects.filter(user=user, max_score__gt=0)
-        .order_by()
-        .values_list("quiz__lesson_id")
-        .annotate(best=Max(score_percent()))
-    )
-    done_ids, best_scores = set(), {}
-    for lesson_id, score in plain_rows(done.union(best, all=True)):
-        if score is None:
-            done_ids.add(lesson_id)
-        else:
-            best_scores[lesson_id] = score
-    return LearnerRecord(done_ids, best_scores)
 
 
 def completed_lesson_ids(user) -> set[int]:
@@ -198,18 +153,6 @@ SELECT * FROM (
   ORDER BY k.position, k.name, l.position, l.id LIMIT 1
 ) first_not_done
 ORDER BY pick LIMIT 1"""  # noqa: S608 (table names from the models; values are parameters)
-
-
-def continue_learning(user) -> NextStep | None:
-    """The lesson (and section) the learner was last in and has not finished, else the
-    first lesson not done in learning order: one query."""
-    visible = visible_params()
-    params = [user.pk, *visible, user.pk, *visible, user.pk]
-    lesson = next(iter(Lesson.objects.raw(NEXT_STEP_SQL, params)), None)
-    if lesson is None:
-        return None
-    section = lesson.section_at(lesson.section_index) if lesson.pick == 0 else None
-    return NextStep(lesson, section)
 
 
 def visible_completions(user):

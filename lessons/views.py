@@ -2,18 +2,18 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from lessons import charts, progress, readiness, views_exam, web
 from lessons.access import get_visible_lesson
+from lessons.category_page import category_page
 from lessons.home_page import home_page
 from lessons.lesson_page import lesson_page
-from lessons.models import Category, Lesson
+from lessons.models import Category
 from lessons.web import HtmxHttpRequest, login_then_back_to
 
 # The home page lists the first lessons of each category; the category page has them all.
@@ -38,24 +38,18 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 def category_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    category = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
-    lessons = Lesson.objects.visible_to(request.user).filter(category=category).order_by(
-        "position", "id"
-    )  # fmt: skip
-    bars, _overall = progress.category_bars(request.user)
-    fields = ("title", "slug", "summary", "status", "visible_from", "reading_minutes", "updated_at")
-    page = Paginator(lessons.only(*fields), CATEGORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    progress.learner_record(request.user).mark(page.object_list)
+    found = category_page(request.user, slug, CATEGORY_PAGE_SIZE, request.GET.get("page"))
+    if found is None:
+        raise Http404("No such category")
     return render(
         request,
         "lessons/category_detail.html",
         {
-            "category": category,
-            "lessons": page,
-            "page": page,
-            "subcategories": category.children.all(),
-            "bar": bars[category.id],
+            "category": found.category,
+            "lessons": found.page,
+            "page": found.page,
+            "subcategories": found.subcategories,
+            "bar": found.bar,
         },
     )
 

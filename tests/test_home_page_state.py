@@ -11,10 +11,10 @@ from django.utils import timezone
 from lessons import review
 from lessons.home_page import home_page
 from lessons.models import Category, Completion, Lesson, QuizAttempt, ReadingPosition, ReviewItem
-from lessons.progress import Bar, continue_learning, learner_record
+from lessons.progress import Bar
 from tests.conftest import make_lesson
+from tests.page_rules import orm_bars, orm_marks, orm_next_step
 from tests.quiz_fixtures import make_quiz
-from tests.test_lesson_page_state import orm_bars
 
 PER_CATEGORY = 2
 SHOWN = ("title", "summary", "status", "visible_from", "reading_minutes", "updated_at")
@@ -57,24 +57,23 @@ def catalog(lessons, basic, cka, alice, editor):
 
 def expected(user) -> tuple:
     """The home page by the models' rules, one rule at a time."""
-    record = learner_record(user)
+    done_ids, best_scores = orm_marks(user)
     cards, fields = [], []
     for category in Category.objects.all():
         first = list(
             Lesson.objects.visible_to(user).filter(category=category).order_by("position", "id")
         )[:PER_CATEGORY]
         if first:
-            marks = [(x.slug, x.id in record.done_ids, record.best_scores.get(x.id)) for x in first]
+            marks = [(x.slug, x.id in done_ids, best_scores.get(x.id)) for x in first]
             cards.append((category.slug, marks))
             fields += shown(first)
     bars = orm_bars(user)
     overall = Bar(sum(b.done for b in bars.values()), sum(b.total for b in bars.values()))
-    step = continue_learning(user) if user.is_authenticated else None
     return (
         cards,
         {slug: bars[Category.objects.get(slug=slug).id] for slug, _marks in cards},
         overall,
-        (step.lesson.slug, step.section) if step else None,
+        orm_next_step(user) if user.is_authenticated else None,
         review.due_count(user),
         fields,
     )

@@ -5,13 +5,14 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
+from lessons.home_page import home_page
 from lessons.lesson_page import lesson_page
-from lessons.models import Completion, Lesson, ReadingPosition, visible_now
-from lessons.progress import Bar, category_bars, continue_learning
+from lessons.models import Completion, Lesson, ReadingPosition
+from lessons.progress import Bar, category_bars
 from tests.conftest import make_lesson
+from tests.page_rules import orm_bars, orm_next_step
 
 
 @pytest.fixture
@@ -26,15 +27,6 @@ def catalog(lessons, basic, cka, alice, editor):
     ReadingPosition.objects.create(user=alice, lesson=Lesson.objects.get(slug="services"),
                                    section_index=1)  # fmt: skip
     return Lesson.objects.all()
-
-
-def orm_bars(user) -> dict:
-    """The bars' rule in the ORM: published lessons per category, and those done."""
-    rows = Lesson.objects.published().values("category_id").order_by().annotate(total=Count("id"))
-    if user.is_authenticated:
-        done = Exists(Completion.objects.filter(user=user, lesson=OuterRef("pk")))
-        rows = rows.annotate(done=Count("id", filter=Q(done)))
-    return {row["category_id"]: Bar(row.get("done", 0), row["total"]) for row in rows}
 
 
 def expected(user, lesson: Lesson):
@@ -76,24 +68,9 @@ def test_the_bars_of_every_page_follow_the_same_rule(catalog, who, alice, editor
     assert overall == Bar(sum(b.done for b in bars.values()), sum(b.total for b in bars.values()))
 
 
-def orm_next_step(user):
-    """continue_learning's rule in the ORM, as it was written before it was written out."""
-    done = set(Completion.objects.filter(user=user).values_list("lesson_id", flat=True))
-    position = (
-        ReadingPosition.objects.filter(visible_now("lesson__"), user=user)
-        .exclude(lesson_id__in=done)
-        .order_by("-updated_at", "-id")
-        .first()
-    )
-    if position is not None:
-        return position.lesson.slug, position.lesson.section_at(position.section_index)
-    lesson = Lesson.objects.published().exclude(id__in=done).in_learning_order().first()
-    return (lesson.slug, None) if lesson else None
-
-
-def test_continue_learning_follows_the_same_rule(catalog, alice):
+def test_the_home_pages_next_step_follows_the_same_rule(catalog, alice):
     def actual():
-        step = continue_learning(alice)
+        step = home_page(alice, per_category=1).next_step
         return (step.lesson.slug, step.section) if step else None
 
     assert actual() == orm_next_step(alice) == ("services", orm_next_step(alice)[1])

@@ -1,0 +1,57 @@
+"""Lesson cards as the written-out statements of the home and category pages read them
+(lessons/home_page.py, lessons/category_page.py): the columns a card shows, the learner's
+marks on it (done, and best quiz score in percent, unrounded), and the card
+built from a row.
+
+Those statements are unions whose branches share one row shape: kind, id, four numbers,
+a score, four texts and two moments, whose meaning depends on the kind (typed in the
+first branch, as PostgreSQL's UNION resolves them from there).
+"""
+
+from django.db import connection
+
+from lessons.models import Completion, Lesson, Quiz, QuizAttempt
+from lessons.progress import from_db_datetime
+
+INT, FLOAT, TEXT = "CAST(NULL AS BIGINT)", "CAST(NULL AS DOUBLE PRECISION)", "CAST(NULL AS TEXT)"
+MOMENT = "CAST(NULL AS TIMESTAMP WITH TIME ZONE)"
+
+# What a lesson card shows, in the model's field order (as Model.from_db takes them).
+CARD_FIELDS = tuple(
+    field.attname
+    for field in Lesson._meta.concrete_fields
+    if field.attname in {"id", "category_id", "title", "slug", "summary", "status",
+                         "visible_from", "reading_minutes", "updated_at"}
+)  # fmt: skip
+
+# The columns to select from lessons aliased `l` (only the cards': sorting whole rows,
+# with their bodies, made the home page's window twice as slow).
+SOURCE_COLUMNS = ", ".join(f"l.{name}" for name in CARD_FIELDS)
+
+# A card row from `f` (SOURCE_COLUMNS and its `place` in order) joined with MARKS.
+CARD_ROW = """
+SELECT 'lesson', f.id, f.category_id, f.place, f.reading_minutes,
+  CASE WHEN d.id IS NULL THEN 0 ELSE 1 END, s.best,
+  f.title, f.slug, f.summary, f.status, f.visible_from, f.updated_at"""
+
+# The learner's marks on the lessons of `f`; parameters: the learner's id twice (a
+# visitor's NULL matches no completion and no attempt).
+MARKS = f"""
+LEFT JOIN {Completion._meta.db_table} d ON d.user_id = %s AND d.lesson_id = f.id
+LEFT JOIN (
+  SELECT q.lesson_id, MAX(CAST(a.score AS DOUBLE PRECISION) * 100.0 / a.max_score) AS best
+  FROM {QuizAttempt._meta.db_table} a JOIN {Quiz._meta.db_table} q ON q.id = a.quiz_id
+  WHERE a.user_id = %s AND a.max_score > 0
+  GROUP BY q.lesson_id
+) s ON s.lesson_id = f.id"""  # noqa: S608 (table names; values are parameters)
+
+
+def card(row: tuple) -> Lesson:
+    """The lesson card of a CARD_ROW row, with `is_done` and `best_score` set."""
+    _kind, pk, category_id, _place, minutes, done, best, title, slug, summary, status = row[:11]
+    values = {"id": pk, "category_id": category_id, "title": title, "slug": slug,
+              "summary": summary, "status": status, "visible_from": from_db_datetime(row[11]),
+              "reading_minutes": minutes, "updated_at": from_db_datetime(row[12])}  # fmt: skip
+    lesson = Lesson.from_db(connection.alias, CARD_FIELDS, [values[f] for f in CARD_FIELDS])
+    lesson.is_done, lesson.best_score = bool(done), best
+    return lesson
