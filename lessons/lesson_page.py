@@ -1,17 +1,22 @@
-"""What the lesson page shows around a lesson, in one statement: its neighbours, the
-learner's state on it, and the progress bars.
+"""What the lesson page reads, in two statements: the lesson (with its category and quiz),
+then around it its neighbours, the learner's state on it, and the progress bars.
 
 The lesson page is the portal's busiest. Profiled, two thirds of its time went to the ORM
-compiling four small queries (neighbours twice, the bars, the learner's state), not to
-running them; this module sends the same four as one hand-written statement. The rules
-stay those of the models: `Lesson.objects.visible_to` for neighbours (staff see drafts),
-`visible_now` for what counts in the bars, `neighbours_of`'s order. Tests compare both.
+compiling its queries (the lesson, neighbours twice, the bars, the learner's state), not
+to running them; this module sends them written out. The rules stay those of the models:
+`access.get_visible_lesson` for the lesson, `Lesson.objects.visible_to` for neighbours
+(staff see drafts), `visible_now` for what counts in the bars, `neighbours_of`'s order.
+Tests compare both.
 """
 
+import json
 from dataclasses import dataclass
 
+from django.db import connection
+from django.http import Http404
+
 from lessons import statements
-from lessons.models import Completion, Lesson, ReadingPosition
+from lessons.models import Category, Completion, Lesson, Quiz, ReadingPosition
 from lessons.progress import (
     BARS_SQL,
     VISIBLE_SQL,
@@ -19,6 +24,7 @@ from lessons.progress import (
     Bars,
     bars_from_rows,
     bars_params,
+    from_db_datetime,
     visible_params,
 )
 
@@ -96,3 +102,56 @@ def lesson_page(user, lesson: Lesson) -> LessonPage:
             found[kind] = {"title": title, "slug": slug}
     bars, overall = bars_from_rows(bar_rows)
     return LessonPage(found["previous"], found["next"], is_done, reading_index, bars, overall)
+
+
+# The lesson with its category and quiz, as access.get_visible_lesson loads them, without
+# the two columns the page never reads (the Markdown source and the search document).
+LESSON_FIELDS = tuple(
+    f.attname for f in Lesson._meta.concrete_fields if f.attname not in {"body", "search_document"}
+)
+CATEGORY_FIELDS = tuple(f.attname for f in Category._meta.concrete_fields)
+QUIZ_FIELDS = tuple(f.attname for f in Quiz._meta.concrete_fields)
+_COLUMNS = ", ".join(
+    [*(f"l.{name}" for name in LESSON_FIELDS if name != "toc"), "CAST(l.toc AS TEXT)"]
+    + [f"k.{name}" for name in CATEGORY_FIELDS]
+    + [f"q.{name}" for name in QUIZ_FIELDS]
+)
+LESSON = f"""
+SELECT {_COLUMNS}
+FROM {LESSONS} l JOIN {Category._meta.db_table} k ON k.id = l.category_id
+  LEFT JOIN {Quiz._meta.db_table} q ON q.lesson_id = l.id
+WHERE l.slug = %s AND {{visible}}"""  # noqa: S608 (table and column names; values are parameters)
+LESSON_STATEMENTS = {staff: LESSON.format(visible="1 = 1" if staff else VISIBLE_SQL)
+                     for staff in (False, True)}  # fmt: skip
+_MOMENTS = {"published_at", "visible_from", "created_at", "updated_at"}
+
+
+def visible_lesson(user, slug: str) -> Lesson:
+    """The lesson at `slug` with its category and quiz (access.get_visible_lesson's rule:
+    drafts and lessons not yet visible only for staff), or 404."""
+    staff = user.is_staff
+    params = [slug, *([] if staff else visible_params())]
+    rows = statements.fetch_all(LESSON_STATEMENTS[staff], params)
+    if not rows:
+        raise Http404("No such lesson")
+    values = iter(rows[0])
+    read = {name: next(values) for name in LESSON_FIELDS if name != "toc"}
+    read["toc"] = json.loads(next(values))
+    category = {name: next(values) for name in CATEGORY_FIELDS}
+    quiz = {name: next(values) for name in QUIZ_FIELDS}
+    lesson = _model(Lesson, LESSON_FIELDS, read)
+    lesson.category = _model(Category, CATEGORY_FIELDS, category)
+    if quiz["id"] is None:
+        Lesson.quiz.related.set_cached_value(lesson, None)  # no quiz: known, not queried
+    else:
+        quiz["marks_done"] = bool(quiz["marks_done"])  # SQLite answers 0 or 1
+        lesson.quiz = _model(Quiz, QUIZ_FIELDS, quiz)
+    return lesson
+
+
+def _model(model, fields: tuple, values: dict):
+    """An instance as the ORM would read it (moments from SQLite's text included)."""
+    for name in fields:
+        if name in _MOMENTS:
+            values[name] = from_db_datetime(values[name])
+    return model.from_db(connection.alias, fields, [values[name] for name in fields])

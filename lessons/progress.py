@@ -76,11 +76,11 @@ VISIBLE_SQL = "l.status = %s AND (l.visible_from IS NULL OR l.visible_from <= %s
 
 def from_db_datetime(value) -> datetime | None:
     """A moment read by a written-out query: PostgreSQL answers an aware datetime, SQLite
-    text in UTC."""
+    a naive one or text (through a union), in UTC."""
     if isinstance(value, str):
         value = parse_datetime(value)
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
     return value
 
 

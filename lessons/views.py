@@ -12,7 +12,7 @@ from lessons import charts, progress, readiness, views_exam, web
 from lessons.access import get_visible_lesson
 from lessons.category_page import category_page
 from lessons.home_page import home_page
-from lessons.lesson_page import lesson_page
+from lessons.lesson_page import lesson_page, visible_lesson
 from lessons.models import Category
 from lessons.web import HtmxHttpRequest, login_then_back_to
 
@@ -56,7 +56,7 @@ def category_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def lesson_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    lesson = get_visible_lesson(request.user, slug)
+    lesson = visible_lesson(request.user, slug)
     page = lesson_page(request.user, lesson)
     context = {
         "lesson": lesson,

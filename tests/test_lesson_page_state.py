@@ -5,11 +5,13 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
 from django.utils import timezone
 
+from lessons.access import get_visible_lesson
 from lessons.home_page import home_page
-from lessons.lesson_page import lesson_page
-from lessons.models import Completion, Lesson, ReadingPosition
+from lessons.lesson_page import LESSON_FIELDS, lesson_page, visible_lesson
+from lessons.models import Category, Completion, Lesson, Quiz, ReadingPosition
 from lessons.progress import Bar, category_bars
 from tests.conftest import make_lesson
 from tests.page_rules import orm_bars, orm_next_step
@@ -85,3 +87,31 @@ def test_the_home_pages_next_step_follows_the_same_rule(catalog, alice):
     for lesson in Lesson.objects.published():
         Completion.objects.get_or_create(user=alice, lesson=lesson)
     assert actual() is None and orm_next_step(alice) is None
+
+
+@pytest.mark.parametrize("who", ["visitor", "alice", "editor"])
+def test_the_lesson_itself_follows_get_visible_lesson(catalog, who, alice, editor):
+    user = {"visitor": AnonymousUser(), "alice": alice, "editor": editor}[who]
+    Quiz.objects.create(lesson=Lesson.objects.get(slug="pods"), pass_mark=80, marks_done=False)
+
+    def read(fetch, slug):
+        try:
+            lesson = fetch(user, slug)
+        except Http404:
+            return None
+        quiz = getattr(lesson, "quiz", None)
+        return (
+            [getattr(lesson, name) for name in LESSON_FIELDS],
+            [getattr(lesson.category, f.attname) for f in Category._meta.concrete_fields],
+            (quiz.pass_mark, quiz.marks_done) if quiz else None,
+        )
+
+    for slug in [*catalog.values_list("slug", flat=True), "no-such-lesson"]:
+        assert read(visible_lesson, slug) == read(get_visible_lesson, slug), slug
+
+
+def test_the_lesson_is_one_query_with_or_without_a_quiz(catalog, alice, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        lesson = visible_lesson(alice, "services")
+        assert lesson.category.name == "Basic" and not hasattr(lesson, "quiz")
+        assert lesson.section_at(1)["name"]

@@ -21,9 +21,20 @@ class Reason:
         return self.full_label or self.label
 
 
-def behind_pace(done: int, expected: int | None) -> Reason | None:
+def is_behind(done: int, expected: int | None) -> bool:
     """Fewer lessons done than the pace expects by today (`expected`; None: no pace)."""
-    if expected is None or done >= expected:
+    return expected is not None and done < expected
+
+
+def is_inactive(last_active: datetime | None, joined_at: datetime, now: datetime) -> bool:
+    """No completion, quiz attempt or reading on the group's lessons for INACTIVE_AFTER; a
+    learner who has done nothing yet counts from the day they joined."""
+    return now - (last_active or joined_at) >= INACTIVE_AFTER
+
+
+def behind_pace(done: int, expected: int | None) -> Reason | None:
+    """is_behind, said."""
+    if not is_behind(done, expected):
         return None
     return Reason(
         "behind",
@@ -33,11 +44,10 @@ def behind_pace(done: int, expected: int | None) -> Reason | None:
 
 
 def inactive(last_active: datetime | None, joined_at: datetime, now: datetime) -> Reason | None:
-    """No completion, quiz attempt or reading on the group's lessons for INACTIVE_AFTER; a
-    learner who has done nothing yet counts from the day they joined."""
-    since = last_active or joined_at
-    if now - since < INACTIVE_AFTER:
+    """is_inactive, said (with the days since)."""
+    if not is_inactive(last_active, joined_at, now):
         return None
+    since = last_active or joined_at
     days = (now - since).days
     if last_active is None:
         label = ngettext(

@@ -438,8 +438,8 @@ def summaries(
         scope_done = mine.scope_done
         needs_attention = bool(
             mine.any_failed
-            or attention.behind_pace(scope_done, expected)
-            or attention.inactive(learner.last_active, learner.joined_at, now)
+            or attention.is_behind(scope_done, expected)
+            or attention.is_inactive(learner.last_active, learner.joined_at, now)
         )
         result.append(
             Summary(

@@ -275,8 +275,10 @@ def _tally(cells: Sequence[Cell]) -> tuple[int, list[float]]:
     return sum(cell.done for cell in cells), scores
 
 
-def _latest(*moments: datetime | None) -> datetime | None:
-    return max((moment for moment in moments if moment is not None), default=None)
+def _latest(first: datetime | None, second: datetime | None) -> datetime | None:
+    if first is None or (second is not None and second > first):
+        return second
+    return first
 
 
 def matches(learner: Learner, search: str) -> bool:
@@ -287,7 +289,7 @@ def matches(learner: Learner, search: str) -> bool:
 def sort_rows(rows: list, sort: str) -> list:
     """Rows (or anything with `learner`, `percent_done` and `average_best`) in `sort`'s
     order; ties by name."""
-    rows = sorted(rows, key=lambda row: (row.learner.name.casefold(), row.learner.username))
+    rows = sorted(rows, key=_name_key)
     descending = sort.startswith("-")
     field = sort.removeprefix("-")
     if field == "progress":
@@ -295,6 +297,11 @@ def sort_rows(rows: list, sort: str) -> list:
     if field == "last_active":
         return sorted(rows, key=_last_active_key, reverse=descending)
     return list(reversed(rows)) if descending else rows
+
+
+def _name_key(row) -> tuple[str, str]:
+    learner = row.learner
+    return learner.name.casefold(), learner.username
 
 
 def _progress_key(row) -> tuple[int, int]:
