@@ -83,9 +83,13 @@ def category_page(user, slug: str, per_page: int, page_number) -> CategoryPage |
     return CategoryPage(category, subcategories, page, bar)
 
 
+# Past any real category's end; keeps a hostile ?page= within the database's integers.
+MAX_PAGE = 100_000
+
+
 def _page_number(value) -> int:
     try:
-        return max(int(value), 1)
+        return min(max(int(value), 1), MAX_PAGE)
     except (TypeError, ValueError):
         return 1
 

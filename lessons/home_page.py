@@ -6,7 +6,7 @@ Profiled, the home page spent most of its time having the ORM build six small qu
 not running them (as the lesson page did, see lessons/lesson_page.py); they are sent here
 as one hand-written statement. The rules stay the models': `visible_now` (staff see
 drafts among the cards, never in the bars), `Lesson.objects.in_learning_order`,
-`progress.NEXT_STEP_SQL`, `review.due_count` and the cards' marks. Tests compare both
+the next step's (below), `review.due_count` and the cards' marks. Tests compare both
 (tests/page_rules.py).
 """
 
@@ -18,17 +18,17 @@ from lessons import statements
 from lessons.lesson_cards import CARD_ROW, FLOAT, INT, MARKS, MOMENT, SOURCE_COLUMNS, TEXT, card
 from lessons.models import (
     Category,
+    Completion,
     Lesson,
     Question,
     Quiz,
+    ReadingPosition,
     ReviewItem,
 )
 from lessons.progress import (
     BARS_SQL,
-    NEXT_STEP_SQL,
     VISIBLE_SQL,
     Bar,
-    NextStep,
     bars_from_rows,
     bars_params,
     visible_params,
@@ -39,23 +39,44 @@ SELECT 'category', k.id, ROW_NUMBER() OVER (ORDER BY k.position, k.name), {INT},
   {FLOAT}, k.name, k.slug, k.description, {TEXT}, {MOMENT}, {MOMENT}
 FROM {Category._meta.db_table} k"""  # noqa: S608 (a table name)
 
-# The first lessons of each category in their order, with the learner's marks.
+# The first lessons of each category in their order, with the learner's marks. Only ids
+# and places are ranked; the cards' columns are read for the few ranked high enough.
 LESSONS = f"""{CARD_ROW}
 FROM (
-  SELECT {SOURCE_COLUMNS},
-    ROW_NUMBER() OVER (PARTITION BY l.category_id ORDER BY l.position, l.id) AS place
-  FROM {Lesson._meta.db_table} l WHERE {{visible}}
-) f{MARKS}
-WHERE f.place <= %s"""  # noqa: S608 (table and column names, a fixed rule; values are parameters)
+  SELECT {SOURCE_COLUMNS}, ranked.place
+  FROM (
+    SELECT l.id, ROW_NUMBER() OVER (PARTITION BY l.category_id ORDER BY l.position, l.id) AS place
+    FROM {Lesson._meta.db_table} l WHERE {{visible}}
+  ) ranked JOIN {Lesson._meta.db_table} l ON l.id = ranked.id
+  WHERE ranked.place <= %s
+) f{MARKS}"""  # noqa: S608 (table and column names, a fixed rule; values are parameters)
 
 BARS = f"""
 SELECT 'bar', b.*, {INT}, {INT}, {FLOAT}, {TEXT}, {TEXT}, {TEXT}, {TEXT}, {MOMENT}, {MOMENT}
 FROM ({BARS_SQL}) b"""  # noqa: S608 (no value inside)
 
+NOT_DONE = f"""NOT EXISTS (
+    SELECT 1 FROM {Completion._meta.db_table} c WHERE c.user_id = %s AND c.lesson_id = l.id
+  )"""  # noqa: S608 (a table name; values are parameters)
+# "Continue learning": the lesson last read and not done, else the first not done in
+# learning order. COALESCE runs the second search only when the first finds nothing (a
+# learner mid-lesson spares a look at every lesson). The reading position joined is that
+# of the lesson last read (the first lesson not done has none, or it would be that one).
 NEXT_STEP = f"""
-SELECT 'next', n.id, n.section_index, n.pick, {INT}, {INT}, {FLOAT},
-  n.title, n.slug, CAST(n.toc AS TEXT), {TEXT}, {MOMENT}, {MOMENT}
-FROM ({NEXT_STEP_SQL}) n"""  # noqa: S608 (no value inside)
+SELECT 'next', l.id, r.section_index, CASE WHEN r.id IS NULL THEN 1 ELSE 0 END, {INT}, {INT},
+  {FLOAT}, l.title, l.slug, CAST(l.toc AS TEXT), {TEXT}, {MOMENT}, {MOMENT}
+FROM {Lesson._meta.db_table} l
+  LEFT JOIN {ReadingPosition._meta.db_table} r ON r.lesson_id = l.id AND r.user_id = %s
+WHERE l.id = COALESCE(
+  (SELECT l.id
+   FROM {ReadingPosition._meta.db_table} r JOIN {Lesson._meta.db_table} l ON l.id = r.lesson_id
+   WHERE r.user_id = %s AND {VISIBLE_SQL} AND {NOT_DONE}
+   ORDER BY r.updated_at DESC, r.id DESC LIMIT 1),
+  (SELECT l.id
+   FROM {Lesson._meta.db_table} l JOIN {Category._meta.db_table} k ON k.id = l.category_id
+   WHERE {VISIBLE_SQL} AND {NOT_DONE}
+   ORDER BY k.position, k.name, l.position, l.id LIMIT 1)
+)"""  # noqa: S608 (table names from the models; values are parameters)
 
 # review.due_count's rule: items not retired, due by now, of a published lesson.
 REVIEW_DUE = f"""
@@ -82,6 +103,12 @@ STATEMENTS = {(staff, signed_in): _statement(staff, signed_in) for staff, signed
 
 
 @dataclass(frozen=True)
+class NextStep:
+    lesson: Lesson
+    section: dict | None  # the section to resume at, when it is past the first
+
+
+@dataclass(frozen=True)
 class HomePage:
     categories: list[Category]  # those with lessons to show, each with .visible_lessons, .bar
     overall: Bar
@@ -96,9 +123,9 @@ def home_page(user, per_category: int) -> HomePage:
     staff = user.is_staff
     user_id = user.pk if signed_in else None
     visible = visible_params()
-    params = [*([] if staff else visible), user_id, user_id, per_category, *bars_params(user)]
+    params = [*([] if staff else visible), per_category, user_id, user_id, *bars_params(user)]
     if signed_in:
-        params += [user_id, *visible, user_id, *visible, user_id]  # NEXT_STEP_SQL
+        params += [user_id, user_id, *visible, user_id, *visible, user_id]  # NEXT_STEP
         params += [user_id, visible[1], *visible]  # REVIEW_DUE
     rows = statements.fetch_all(STATEMENTS[staff, signed_in], params)
 

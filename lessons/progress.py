@@ -17,7 +17,6 @@ from django.utils.dateparse import parse_datetime
 
 from lessons import numbers, statements
 from lessons.models import (
-    Category,
     Completion,
     Lesson,
     ReadingPosition,
@@ -126,33 +125,6 @@ def record_reading_position(user, lesson: Lesson, section_index: int) -> None:
             [ReadingPosition(user=user, lesson=lesson, section_index=section_index)],
             ignore_conflicts=True,
         )
-
-
-@dataclass(frozen=True)
-class NextStep:
-    lesson: Lesson
-    section: dict | None
-
-
-NOT_DONE_SQL = f"""NOT EXISTS (
-    SELECT 1 FROM {Completion._meta.db_table} c WHERE c.user_id = %s AND c.lesson_id = l.id
-  )"""  # noqa: S608 (a table name; values are parameters)
-# The lesson last read and not done (pick 0), else the first not done in learning order.
-NEXT_STEP_SQL = f"""
-SELECT * FROM (
-  SELECT 0 AS pick, l.id, l.title, l.slug, l.toc, r.section_index AS section_index
-  FROM {ReadingPosition._meta.db_table} r JOIN {Lesson._meta.db_table} l ON l.id = r.lesson_id
-  WHERE r.user_id = %s AND {VISIBLE_SQL} AND {NOT_DONE_SQL}
-  ORDER BY r.updated_at DESC, r.id DESC LIMIT 1
-) last_read
-UNION ALL
-SELECT * FROM (
-  SELECT 1, l.id, l.title, l.slug, l.toc, CAST(NULL AS INTEGER)
-  FROM {Lesson._meta.db_table} l JOIN {Category._meta.db_table} k ON k.id = l.category_id
-  WHERE {VISIBLE_SQL} AND {NOT_DONE_SQL}
-  ORDER BY k.position, k.name, l.position, l.id LIMIT 1
-) first_not_done
-ORDER BY pick LIMIT 1"""  # noqa: S608 (table names from the models; values are parameters)
 
 
 def visible_completions(user):
