@@ -14,15 +14,30 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 
 from lessons import statements
-from lessons.lesson_cards import CARD_ROW, FLOAT, INT, MARKS, MOMENT, SOURCE_COLUMNS, TEXT, card
+from lessons.lesson_cards import (
+    CARD_ROW,
+    FLOAT,
+    INT,
+    MARKS,
+    MOMENT,
+    RANKED_CARDS,
+    SOURCE_COLUMNS,
+    TEXT,
+    card,
+)
 from lessons.models import Category, Completion, Lesson
 from lessons.progress import VISIBLE_SQL, Bar, visible_params
 
 CATEGORIES = Category._meta.db_table
 LESSONS = Lesson._meta.db_table
 
+# The category's lessons ranked by id (from the index of lessons in category order).
+RANKED = f"""
+    SELECT l.id, ROW_NUMBER() OVER (ORDER BY l.position, l.id) AS place
+    FROM {LESSONS} l JOIN k ON l.category_id = k.id WHERE {{visible}}"""  # noqa: S608
+
 # Parameters, in order: the slug; the visibility rule's (none for staff) for the lessons,
-# the learner's id twice (MARKS), the page's first and last place; the rule's for the
+# the page's first and last place, the learner's id twice (MARKS); the rule's for the
 # count; the learner's id and the rule's for the bar.
 STATEMENT = f"""
 WITH k AS (SELECT id FROM {CATEGORIES} WHERE slug = %s)
@@ -39,11 +54,9 @@ SELECT 'child', ch.id, ROW_NUMBER() OVER (ORDER BY ch.position, ch.name), {INT},
 FROM {CATEGORIES} ch JOIN k ON ch.parent_id = k.id
 UNION ALL
 {CARD_ROW}
-FROM (
-  SELECT {SOURCE_COLUMNS}, ROW_NUMBER() OVER (ORDER BY l.position, l.id) AS place
-  FROM {LESSONS} l JOIN k ON l.category_id = k.id WHERE {{visible}}
+FROM ({RANKED_CARDS.format(columns=SOURCE_COLUMNS, ranked=RANKED)}
+  WHERE ranked.place > %s AND ranked.place <= %s
 ) f{MARKS}
-WHERE f.place > %s AND f.place <= %s
 UNION ALL
 SELECT 'count', {INT}, COUNT(*), {INT}, {INT}, {INT}, {FLOAT},
   {TEXT}, {TEXT}, {TEXT}, {TEXT}, {MOMENT}, {MOMENT}
@@ -100,7 +113,7 @@ def _fetch(user, slug: str, per_page: int, number: int) -> tuple | None:
     visible = visible_params()
     rule = [] if staff else visible
     first = (number - 1) * per_page
-    params = [slug, *rule, user_id, user_id, first, first + per_page, *rule, user_id, *visible]
+    params = [slug, *rule, first, first + per_page, user_id, user_id, *rule, user_id, *visible]
     category, parent, children, lessons, count, bar = None, None, [], [], 0, Bar(0, 0)
     for row in statements.fetch_all(STATEMENTS[staff], params):
         kind, pk, a, b, _c, _d, _score, name, slug_, description = row[:10]

@@ -15,7 +15,17 @@ import operator
 from dataclasses import dataclass
 
 from lessons import statements
-from lessons.lesson_cards import CARD_ROW, FLOAT, INT, MARKS, MOMENT, SOURCE_COLUMNS, TEXT, card
+from lessons.lesson_cards import (
+    CARD_ROW,
+    FLOAT,
+    INT,
+    MARKS,
+    MOMENT,
+    RANKED_CARDS,
+    SOURCE_COLUMNS,
+    TEXT,
+    card,
+)
 from lessons.models import (
     Category,
     Completion,
@@ -39,17 +49,16 @@ SELECT 'category', k.id, ROW_NUMBER() OVER (ORDER BY k.position, k.name), {INT},
   {FLOAT}, k.name, k.slug, k.description, {TEXT}, {MOMENT}, {MOMENT}
 FROM {Category._meta.db_table} k"""  # noqa: S608 (a table name)
 
-# The first lessons of each category in their order, with the learner's marks. Only ids
-# and places are ranked; the cards' columns are read for the few ranked high enough.
-LESSONS = f"""{CARD_ROW}
-FROM (
-  SELECT {SOURCE_COLUMNS}, ranked.place
-  FROM (
+# The first lessons of each category in their order, with the learner's marks: only ids
+# and places are ranked (from the index of lessons in category order), then the cards of
+# those ranked high enough are read.
+RANKED = f"""
     SELECT l.id, ROW_NUMBER() OVER (PARTITION BY l.category_id ORDER BY l.position, l.id) AS place
-    FROM {Lesson._meta.db_table} l WHERE {{visible}}
-  ) ranked JOIN {Lesson._meta.db_table} l ON l.id = ranked.id
+    FROM {Lesson._meta.db_table} l WHERE {{visible}}"""  # noqa: S608 (a table name, a fixed rule)
+LESSONS = f"""{CARD_ROW}
+FROM ({RANKED_CARDS.format(columns=SOURCE_COLUMNS, ranked=RANKED)}
   WHERE ranked.place <= %s
-) f{MARKS}"""  # noqa: S608 (table and column names, a fixed rule; values are parameters)
+) f{MARKS}"""
 
 BARS = f"""
 SELECT 'bar', b.*, {INT}, {INT}, {FLOAT}, {TEXT}, {TEXT}, {TEXT}, {TEXT}, {MOMENT}, {MOMENT}

@@ -137,7 +137,15 @@ class Lesson(models.Model):
         ordering = ["category__position", "position", "id"]
         verbose_name = _("lesson")
         verbose_name_plural = _("lessons")
-        indexes = [models.Index(fields=["category", "status", "position"])]
+        indexes = [
+            models.Index(fields=["category", "status", "position"]),
+            # A category's lessons in order with what decides whether they show: the
+            # pages' rankings, neighbours and bars read it alone, never the wide rows.
+            models.Index(
+                fields=["category", "position", "id", "status", "visible_from"],
+                name="lesson_in_category_order",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
