@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import DateTimeField
 from django.http import Http404
 
 from lessons import statements
@@ -123,7 +124,13 @@ FROM {LESSONS} l JOIN {Category._meta.db_table} k ON k.id = l.category_id
 WHERE l.slug = %s AND {{visible}}"""  # noqa: S608 (table and column names; values are parameters)
 LESSON_STATEMENTS = {staff: LESSON.format(visible="1 = 1" if staff else VISIBLE_SQL)
                      for staff in (False, True)}  # fmt: skip
-_MOMENTS = {"published_at", "visible_from", "created_at", "updated_at"}
+# The date-time columns of the three models, read from them (SQLite answers them as text).
+_MOMENTS = {
+    field.attname
+    for model in (Lesson, Category, Quiz)
+    for field in model._meta.concrete_fields
+    if isinstance(field, DateTimeField)
+}
 
 
 def visible_lesson(user, slug: str) -> Lesson:
