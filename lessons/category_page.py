@@ -62,10 +62,10 @@ SELECT 'count', {INT}, COUNT(*), {INT}, {INT}, {INT}, {FLOAT},
   {TEXT}, {TEXT}, {TEXT}, {TEXT}, {MOMENT}, {MOMENT}
 FROM {LESSONS} l JOIN k ON l.category_id = k.id WHERE {{visible}}
 UNION ALL
-SELECT 'bar', {INT}, COUNT(*), COUNT(d.id), {INT}, {INT}, {FLOAT},
-  {TEXT}, {TEXT}, {TEXT}, {TEXT}, {MOMENT}, {MOMENT}
+SELECT 'bar', {INT}, COUNT(*), COUNT(*) FILTER (WHERE l.id IN (
+    SELECT d.lesson_id FROM {Completion._meta.db_table} d WHERE d.user_id = %s
+  )), {INT}, {INT}, {FLOAT}, {TEXT}, {TEXT}, {TEXT}, {TEXT}, {MOMENT}, {MOMENT}
 FROM {LESSONS} l JOIN k ON l.category_id = k.id
-  LEFT JOIN {Completion._meta.db_table} d ON d.lesson_id = l.id AND d.user_id = %s
 WHERE {VISIBLE_SQL}"""  # noqa: S608 (table and column names, fixed rules; values are parameters)
 
 STATEMENTS = {staff: STATEMENT.format(visible="1 = 1" if staff else VISIBLE_SQL)

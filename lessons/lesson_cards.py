@@ -8,8 +8,6 @@ a score, four texts and two moments, whose meaning depends on the kind (typed in
 first branch, as PostgreSQL's UNION resolves them from there).
 """
 
-from django.db import connection
-
 from lessons.models import Completion, Lesson, Quiz, QuizAttempt
 from lessons.progress import from_db_datetime
 
@@ -41,7 +39,7 @@ RANKED_CARDS = f"""
 # A card row from `f` (SOURCE_COLUMNS and its `place` in order) joined with MARKS.
 CARD_ROW = """
 SELECT 'lesson', f.id, f.category_id, f.place, f.reading_minutes,
-  CASE WHEN d.id IS NULL THEN 0 ELSE 1 END, s.best,
+  CASE WHEN d.lesson_id IS NULL THEN 0 ELSE 1 END, s.best,
   f.title, f.slug, f.summary, f.status, f.visible_from, f.updated_at"""
 
 # The learner's marks on the lessons of `f`; parameters: the learner's id twice (a
@@ -56,12 +54,28 @@ LEFT JOIN (
 ) s ON s.lesson_id = f.id"""  # noqa: S608 (table names; values are parameters)
 
 
-def card(row: tuple) -> Lesson:
-    """The lesson card of a CARD_ROW row, with `is_done` and `best_score` set."""
-    _kind, pk, category_id, _place, minutes, done, best, title, slug, summary, status = row[:11]
-    values = {"id": pk, "category_id": category_id, "title": title, "slug": slug,
-              "summary": summary, "status": status, "visible_from": from_db_datetime(row[11]),
-              "reading_minutes": minutes, "updated_at": from_db_datetime(row[12])}  # fmt: skip
-    lesson = Lesson.from_db(connection.alias, CARD_FIELDS, [values[f] for f in CARD_FIELDS])
-    lesson.is_done, lesson.best_score = bool(done), best
-    return lesson
+class LessonCard:
+    """A lesson as its card shows it: the CARD_FIELDS, the learner's marks (`is_done`,
+    `best_score`) and the lesson's own rules for its address and visibility. Lighter to
+    build than a Lesson (a page builds up to fifty): about a third of the time."""
+
+    __slots__ = (*CARD_FIELDS, "is_done", "best_score")
+    Status = Lesson.Status
+    get_absolute_url = Lesson.get_absolute_url
+    is_published = Lesson.is_published
+    is_scheduled = Lesson.is_scheduled
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+def card(row: tuple) -> LessonCard:
+    """The lesson card of a CARD_ROW row."""
+    found = LessonCard()
+    _kind, found.id, found.category_id, _place, found.reading_minutes, done = row[:6]
+    found.best_score, found.title, found.slug, found.summary, found.status = row[6:11]
+    found.visible_from = from_db_datetime(row[11])
+    found.updated_at = from_db_datetime(row[12])
+    found.is_done = bool(done)
+    return found

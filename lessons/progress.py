@@ -91,9 +91,10 @@ def visible_params() -> list:
 # id is NULL, which matches no completion); lessons/lesson_page.py sends it within its own
 # statement.
 BARS_SQL = f"""
-SELECT l.category_id, COUNT(*), COUNT(c.id)
+SELECT l.category_id, COUNT(*), COUNT(*) FILTER (WHERE l.id IN (
+  SELECT c.lesson_id FROM {Completion._meta.db_table} c WHERE c.user_id = %s
+))
 FROM {Lesson._meta.db_table} l
-LEFT JOIN {Completion._meta.db_table} c ON c.lesson_id = l.id AND c.user_id = %s
 WHERE {VISIBLE_SQL}
 GROUP BY l.category_id"""  # noqa: S608 (table names from the models; values are parameters)
 

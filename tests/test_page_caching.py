@@ -2,6 +2,8 @@
 lesson cards) never show an old edit, a draft, another learner's marks or another
 language."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -127,3 +129,27 @@ def test_it_keeps_a_new_lesson_in_the_cards_of_its_category(client, lessons, bas
     make_lesson(basic, "Ingress", 0)
     html = page(client, HOME)
     assert html.index("Ingress") < html.index("Pods")
+
+
+def test_it_shows_an_edited_category_and_the_learners_new_bar_at_once(alice_client, lessons, basic):
+    """The home page's category sections are cached as one fragment: any one section's
+    change (a category renamed or described, a bar moved) shows at once."""
+    before = page(alice_client, HOME)
+    assert "Basics, renamed" not in before and "Start here." not in before
+    basic.name, basic.description = "Basics, renamed", "Start here."
+    basic.save()
+    html = page(alice_client, HOME)
+    assert "Basics, renamed" in html and "Start here." in html
+    assert bar_value(html, basic.pk) == 0
+    # A lesson past the first ten, whose card the home page does not show.
+    for n in range(10):
+        make_lesson(basic, f"Early {n}", 0)
+    assert "Volumes" not in page(alice_client, HOME)
+    alice_client.post(reverse("lessons:completion", args=["volumes"]), {"done": "1"})
+    assert bar_value(page(alice_client, HOME), basic.pk) == 1
+
+
+def bar_value(html: str, category_id: int) -> int:
+    """How many lessons the category's progress bar shows done."""
+    bar = html[html.index(f'id="bar-{category_id}"') :]
+    return int(re.search(r'<progress [^>]*value="(\d+)"', bar)[1])

@@ -41,3 +41,16 @@ def cards_key(lessons) -> str:
         f"{getattr(lesson, 'is_done', False)}:{getattr(lesson, 'best_score', None)}"
         for lesson in lessons
     )
+
+
+@register.filter
+def categories_key(categories) -> str:
+    """The home page's category sections as part of a cache key: each category as its
+    section shows it (name, description, the learner's bar) and its cards' key."""
+    return repr(
+        [
+            (category.id, category.name, category.slug, category.description,
+             category.bar.done, category.bar.total, cards_key(category.visible_lessons))
+            for category in categories
+        ]
+    )  # fmt: skip
