@@ -8,6 +8,8 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +17,7 @@ from lessons.models import Completion, Lesson, Quiz
 from portal.dashboards import cohort, export, matrix
 from portal.dashboards.matrix import Filters
 from portal.models import StudyGroup
+from tests.quiz_fixtures import make_quiz
 from tests.test_dashboard_queries import _bulk_group
 from tests.test_groups_helpers import attempt, complete, htmx_get, logged_in
 
@@ -227,3 +230,60 @@ def test_its_cached_figures_follow_a_lesson_done_and_a_quiz_taken(cohort_group):
     )
     attempt(learner, untried, 1, 1)
     assert done_and_tried() == (done, tried + 1)
+
+
+def _tally_queries(queries) -> int:
+    """The grouped queries that work a cohort's figures out (over every completion and
+    attempt of its learners)."""
+    return sum("GROUP BY" in query["sql"] for query in queries.captured_queries)
+
+
+def test_its_figures_stay_kept_while_only_other_groups_learn(cohort_group, alice, lessons):
+    """Another learner's completion or quiz attempt elsewhere in the portal does not make
+    the cohort's figures be worked out again; one of its own learners' does."""
+    group, _ = cohort_group
+    scope = matrix.scope_lessons(group)
+
+    def build() -> tuple[cohort.Cohort, int]:
+        with CaptureQueriesContext(connection) as queries:
+            table = cohort.build_cohort(group, scope, Filters(), 1, timezone.now())
+        return table, _tally_queries(queries)
+
+    first, worked_out = build()
+    assert worked_out >= 2
+    complete(alice, lessons[0])
+    quiz, _questions = make_quiz(lessons[1], 1)
+    attempt(alice, quiz, 0, 1)
+    again, worked_out = build()
+    assert worked_out == 0
+    assert [s.scope_done for s in again.summaries] == [s.scope_done for s in first.summaries]
+
+    learner = group.memberships.filter(role="learner").order_by("user_id").first().user
+    lesson = next(x for x in scope if not Completion.objects.filter(user=learner, lesson_id=x.id))
+    complete(learner, Lesson.objects.get(pk=lesson.id))
+    after, worked_out = build()
+    assert worked_out >= 2
+    mine = {s.learner.user_id: s.scope_done for s in after.summaries}
+    before = {s.learner.user_id: s.scope_done for s in first.summaries}
+    assert mine[learner.pk] == before[learner.pk] + 1
+
+
+def test_a_worker_never_reads_figures_another_has_built_again_since(cohort_group):
+    """Each worker keeps the figures it last read; when another worker has worked them
+    out again (a learner's new completion), the old ones are not served."""
+    group, _ = cohort_group
+    scope = matrix.scope_lessons(group)
+    learner = group.memberships.filter(role="learner").order_by("user_id").first().user
+
+    def done() -> int:
+        table = cohort.build_cohort(group, scope, Filters(), 1, timezone.now())
+        return next(s.scope_done for s in table.summaries if s.learner.user_id == learner.pk)
+
+    before = done()
+    this_worker = dict(cohort._RECENT)
+    lesson = next(x for x in scope if not Completion.objects.filter(user=learner, lesson_id=x.id))
+    complete(learner, Lesson.objects.get(pk=lesson.id))
+    assert done() == before + 1  # built again, as another worker would
+    cohort._RECENT.clear()
+    cohort._RECENT.update(this_worker)  # this worker still holds the old figures
+    assert done() == before + 1

@@ -187,11 +187,14 @@ class Tallies:
 
 # The two grouped queries read every completion and quiz attempt of the group (about
 # 200,000 rows at 1,000 learners x 200 lessons): their results are kept for a minute, the
-# time the matrix itself takes to refresh, under a key that changes with the learners, the
-# lessons, their sections and the newest completion and attempt of the whole portal, so
-# that a lesson marked done or a quiz taken shows at once in every worker. A completion
-# undone shows within the minute (a post_delete receiver would catch it at once, but it
-# would cost "mark done" a query on every undo).
+# time the matrix itself takes to refresh, under a key of the learners, the lessons and
+# their sections, with the newest completion and attempt of the portal when they were
+# built (the data mark). While newer ones exist but none is by these learners on these
+# lessons (one look at the rows added since), the kept figures stand: another group's
+# busy evening does not make this one's dashboard work them out again. A lesson done or
+# a quiz taken by one of them shows at once, in every worker; a completion undone shows
+# within the minute (a post_delete receiver would catch it at once, but it would cost
+# "mark done" a query on every undo).
 CACHE_SECONDS = 60
 
 
@@ -207,25 +210,77 @@ def _data_mark() -> tuple:
         return cursor.fetchone()
 
 
+def _activity_since(
+    kept: tuple, mark: tuple, learner_ids: list[int], scope: list[LessonColumn]
+) -> bool:
+    """Whether a completion or quiz attempt added after the data mark `kept`, up to
+    `mark`, is by one of `learner_ids` on a lesson of `scope`: only the rows added since
+    are looked at (a range of the primary key)."""
+    (kept_done, kept_tried), (done, tried) = kept, mark
+    if done is not None and done != kept_done:
+        completions = Completion.objects.filter(
+            pk__gt=kept_done or 0,
+            pk__lte=done,
+            user_id__in=learner_ids,
+            lesson_id__in=[lesson.id for lesson in scope],
+        )
+        if completions.exists():
+            return True
+    quizzes = [lesson.quiz_id for lesson in scope if lesson.quiz_id]
+    if tried is not None and tried != kept_tried and quizzes:
+        attempts = QuizAttempt.objects.filter(
+            pk__gt=kept_tried or 0, pk__lte=tried, user_id__in=learner_ids, quiz_id__in=quizzes
+        )
+        return attempts.exists()
+    return False
+
+
+def _kept_since(key: str, mark: tuple, learner_ids: list[int], scope: list[LessonColumn]):
+    """When the figures kept under `key` were built (their token), if they still hold at
+    the data mark `mark`; None when they must be built again."""
+    state = cache.get(f"{key}:state")
+    if state is None:
+        return None
+    built_at, kept = state
+    if kept == mark:
+        return built_at
+    remaining = CACHE_SECONDS - (time.time() - built_at)
+    if remaining < 1 or _activity_since(kept, mark, learner_ids, scope):
+        return None
+    cache.set(f"{key}:state", (built_at, mark), remaining)  # checked up to here
+    return built_at
+
+
+def _keep(key: str, value, mark: tuple) -> float:
+    """Keep `value` under `key`, built at the data mark `mark`; its token."""
+    built_at = time.time()
+    cache.set_many({key: value, f"{key}:state": (built_at, mark)}, CACHE_SECONDS)
+    return built_at
+
+
+def _kept(key: str, mark: tuple, learner_ids: list[int], scope: list[LessonColumn], build):
+    """The value kept under `key` while it holds (see above), else `build()`'s, kept."""
+    if _kept_since(key, mark, learner_ids, scope) is not None:
+        found = cache.get(key)
+        if found is not None:
+            return found
+    found = build()
+    _keep(key, found, mark)
+    return found
+
+
 # The last few tallies built, in this process, as they are read (a page of a cohort reads
 # them again and again as its instructor scrolls and opens weeks): neither unpickled from
-# the cache nor summed again. Same keys and lifetime as the cache.
+# the cache nor summed again. Each is used only while the cache holds the rows it was
+# built from (the same token): another worker may have built them again since.
 _RECENT: dict[str, tuple[float, "Tallies"]] = {}
 _RECENT_SIZE = 8
 
 
-def _recent(key: str) -> "Tallies | None":
-    found = _RECENT.get(key)
-    if found is None or time.monotonic() - found[0] > CACHE_SECONDS:
-        return None
-    # Only while the cache holds its rows: a cleared cache clears this too.
-    return found[1] if cache.has_key(key) else None
-
-
-def _remember(key: str, built: "Tallies") -> None:
-    if len(_RECENT) >= _RECENT_SIZE:
+def _remember(key: str, token: float, built: "Tallies") -> None:
+    if key not in _RECENT and len(_RECENT) >= _RECENT_SIZE:
         del _RECENT[min(_RECENT, key=lambda k: _RECENT[k][0])]
-    _RECENT[key] = (time.monotonic(), built)
+    _RECENT[key] = (token, built)
 
 
 def _cache_key(*parts) -> str:
@@ -242,24 +297,25 @@ def tallies(
 ) -> Tallies:
     """Per learner (or, with by_learner=False, for all of them under key 0) and per group of
     lessons (index in `groups`; -1: the rest of `scope`): a Tally, in two grouped queries
-    (kept for CACHE_SECONDS, see above)."""
+    (kept while they hold, see above)."""
     result = Tallies(groups=len(groups))
     if not learner_ids or not scope:
         return result
+    mark = data_mark or _data_mark()
     key = _cache_key(
-        data_mark or _data_mark(),
         by_learner,
         learner_ids,
         [(lesson.id, lesson.quiz_id, lesson.pass_mark) for lesson in scope],
         [[lesson.id for lesson in group] for group in groups],
     )
-    built = _recent(key)
-    if built is not None:
-        return built
-    rows = cache.get(key)
+    token = _kept_since(key, mark, learner_ids, scope)
+    recent = _RECENT.get(key)
+    if token is not None and recent is not None and recent[0] == token:
+        return recent[1]
+    rows = cache.get(key) if token is not None else None
     if rows is None:
         rows = _tally_rows(learner_ids, scope, groups, by_learner)
-        cache.set(key, rows, CACHE_SECONDS)
+        token = _keep(key, rows, mark)
     completions, attempts = rows
     by_learner_tallies = result.by_learner
     last_active = result.last_active
@@ -283,7 +339,7 @@ def tallies(
             last_active[user_id] = last
     if not by_learner:
         last_active.clear()
-    _remember(key, result)
+    _remember(key, token, result)
     return result
 
 
@@ -550,14 +606,10 @@ def failed_quizzes(
     lessons = {lesson.quiz_id: lesson for lesson in scope if lesson.quiz_id}
     if not learner_ids or not lessons:
         return {}
-    key = _cache_key(
-        "failed", data_mark, learner_ids, [(x.quiz_id, x.pass_mark, x.title) for x in scope]
+    key = _cache_key("failed", learner_ids, [(x.quiz_id, x.pass_mark, x.title) for x in scope])
+    return _kept(
+        key, data_mark, learner_ids, scope, lambda: _failed_quizzes(learner_ids, scope, lessons)
     )
-    found = cache.get(key)
-    if found is None:
-        found = _failed_quizzes(learner_ids, scope, lessons)
-        cache.set(key, found, CACHE_SECONDS)
-    return found
 
 
 def _failed_quizzes(
