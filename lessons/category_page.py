@@ -31,13 +31,15 @@ from lessons.progress import VISIBLE_SQL, Bar, visible_params
 CATEGORIES = Category._meta.db_table
 LESSONS = Lesson._meta.db_table
 
-# The category's lessons ranked by id (from the index of lessons in category order).
+# The category's lessons ranked by id (from the index of lessons in category order), up to
+# the page's last place (parameter), so that the planner knows how few rows come.
 RANKED = f"""
     SELECT l.id, ROW_NUMBER() OVER (ORDER BY l.position, l.id) AS place
-    FROM {LESSONS} l JOIN k ON l.category_id = k.id WHERE {{visible}}"""  # noqa: S608
+    FROM {LESSONS} l JOIN k ON l.category_id = k.id WHERE {{visible}}
+    ORDER BY l.position, l.id LIMIT %s"""  # noqa: S608
 
 # Parameters, in order: the slug; the visibility rule's (none for staff) for the lessons,
-# the page's first and last place, the learner's id twice (MARKS); the rule's for the
+# the page's last and first place, the learner's id twice (MARKS); the rule's for the
 # count; the learner's id and the rule's for the bar.
 STATEMENT = f"""
 WITH k AS (SELECT id FROM {CATEGORIES} WHERE slug = %s)
@@ -55,7 +57,7 @@ FROM {CATEGORIES} ch JOIN k ON ch.parent_id = k.id
 UNION ALL
 {CARD_ROW}
 FROM ({RANKED_CARDS.format(columns=SOURCE_COLUMNS, ranked=RANKED)}
-  WHERE ranked.place > %s AND ranked.place <= %s
+  WHERE ranked.place > %s
 ) f{MARKS}
 UNION ALL
 SELECT 'count', {INT}, COUNT(*), {INT}, {INT}, {INT}, {FLOAT},
@@ -113,7 +115,7 @@ def _fetch(user, slug: str, per_page: int, number: int) -> tuple | None:
     visible = visible_params()
     rule = [] if staff else visible
     first = (number - 1) * per_page
-    params = [slug, *rule, first, first + per_page, user_id, user_id, *rule, user_id, *visible]
+    params = [slug, *rule, first + per_page, first, user_id, user_id, *rule, user_id, *visible]
     category, parent, children, lessons, count, bar = None, None, [], [], 0, Bar(0, 0)
     for row in statements.fetch_all(STATEMENTS[staff], params):
         kind, pk, a, b, _c, _d, _score, name, slug_, description = row[:10]
