@@ -648,7 +648,8 @@ def page_rows(
     learners = [summary.learner for summary in page]
     failed = failed_quizzes([learner.user_id for learner in learners], scope, data_mark)
     if opened is not None:
-        cells = group_cells(learners, list(opened.lessons))
+        # Their last activity is the tallies' (on the whole scope), already on them.
+        cells = group_cells(learners, list(opened.lessons), activity=False)
         keys = [(lesson.id, lesson.pass_mark) for lesson in opened.lessons]
     today = timezone.localdate(now)
     rows = []
