@@ -287,3 +287,21 @@ def test_a_worker_never_reads_figures_another_has_built_again_since(cohort_group
     cohort._RECENT.clear()
     cohort._RECENT.update(this_worker)  # this worker still holds the old figures
     assert done() == before + 1
+
+
+def test_its_figures_follow_the_newest_completion_undone(cohort_group):
+    """Undoing a completion shows within the minute; undoing the newest one in the portal
+    (the learner's last click) shows at once."""
+    group, _ = cohort_group
+    scope = matrix.scope_lessons(group)
+    learner = group.memberships.filter(role="learner").order_by("user_id").first().user
+
+    def done() -> int:
+        table = cohort.build_cohort(group, scope, Filters(), 1, timezone.now())
+        return next(s.scope_done for s in table.summaries if s.learner.user_id == learner.pk)
+
+    lesson = next(x for x in scope if not Completion.objects.filter(user=learner, lesson_id=x.id))
+    complete(learner, Lesson.objects.get(pk=lesson.id))
+    before = done()
+    Completion.objects.filter(user=learner, lesson_id=lesson.id).delete()
+    assert done() == before - 1

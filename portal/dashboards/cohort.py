@@ -215,8 +215,12 @@ def _activity_since(
 ) -> bool:
     """Whether a completion or quiz attempt added after the data mark `kept`, up to
     `mark`, is by one of `learner_ids` on a lesson of `scope`: only the rows added since
-    are looked at (a range of the primary key)."""
+    are looked at (a range of the primary key). A newest row gone since (undone) may
+    have been theirs: that counts too."""
     (kept_done, kept_tried), (done, tried) = kept, mark
+    for newest, then in ((done, kept_done), (tried, kept_tried)):
+        if then is not None and (newest is None or newest < then):
+            return True
     if done is not None and done != kept_done:
         completions = Completion.objects.filter(
             pk__gt=kept_done or 0,
