@@ -258,9 +258,8 @@ def test_its_figures_stay_kept_while_only_other_groups_learn(cohort_group, alice
     assert worked_out == 0
     assert [s.scope_done for s in again.summaries] == [s.scope_done for s in first.summaries]
 
-    learner = group.memberships.filter(role="learner").order_by("user_id").first().user
-    lesson = next(x for x in scope if not Completion.objects.filter(user=learner, lesson_id=x.id))
-    complete(learner, Lesson.objects.get(pk=lesson.id))
+    learner, lesson = _first_learner_and_a_lesson_to_do(group, scope)
+    complete(learner, lesson)
     after, worked_out = build()
     assert worked_out >= 2
     mine = {s.learner.user_id: s.scope_done for s in after.summaries}
@@ -268,25 +267,32 @@ def test_its_figures_stay_kept_while_only_other_groups_learn(cohort_group, alice
     assert mine[learner.pk] == before[learner.pk] + 1
 
 
+def _first_learner_and_a_lesson_to_do(group: StudyGroup, scope) -> tuple:
+    """The group's first learner and a lesson of `scope` they have not done."""
+    learner = group.memberships.filter(role="learner").order_by("user_id").first().user
+    lesson = next(x for x in scope if not Completion.objects.filter(user=learner, lesson_id=x.id))
+    return learner, Lesson.objects.get(pk=lesson.id)
+
+
+def _done(group: StudyGroup, scope, learner) -> int:
+    """The learner's lessons done, as the cohort's dashboard shows them."""
+    table = cohort.build_cohort(group, scope, Filters(), 1, timezone.now())
+    return next(s.scope_done for s in table.summaries if s.learner.user_id == learner.pk)
+
+
 def test_a_worker_never_reads_figures_another_has_built_again_since(cohort_group):
     """Each worker keeps the figures it last read; when another worker has worked them
     out again (a learner's new completion), the old ones are not served."""
     group, _ = cohort_group
     scope = matrix.scope_lessons(group)
-    learner = group.memberships.filter(role="learner").order_by("user_id").first().user
-
-    def done() -> int:
-        table = cohort.build_cohort(group, scope, Filters(), 1, timezone.now())
-        return next(s.scope_done for s in table.summaries if s.learner.user_id == learner.pk)
-
-    before = done()
+    learner, lesson = _first_learner_and_a_lesson_to_do(group, scope)
+    before = _done(group, scope, learner)
     this_worker = dict(cohort._RECENT)
-    lesson = next(x for x in scope if not Completion.objects.filter(user=learner, lesson_id=x.id))
-    complete(learner, Lesson.objects.get(pk=lesson.id))
-    assert done() == before + 1  # built again, as another worker would
+    complete(learner, lesson)
+    assert _done(group, scope, learner) == before + 1  # built again, as another worker would
     cohort._RECENT.clear()
     cohort._RECENT.update(this_worker)  # this worker still holds the old figures
-    assert done() == before + 1
+    assert _done(group, scope, learner) == before + 1
 
 
 def test_its_figures_follow_the_newest_completion_undone(cohort_group):
@@ -294,14 +300,8 @@ def test_its_figures_follow_the_newest_completion_undone(cohort_group):
     (the learner's last click) shows at once."""
     group, _ = cohort_group
     scope = matrix.scope_lessons(group)
-    learner = group.memberships.filter(role="learner").order_by("user_id").first().user
-
-    def done() -> int:
-        table = cohort.build_cohort(group, scope, Filters(), 1, timezone.now())
-        return next(s.scope_done for s in table.summaries if s.learner.user_id == learner.pk)
-
-    lesson = next(x for x in scope if not Completion.objects.filter(user=learner, lesson_id=x.id))
-    complete(learner, Lesson.objects.get(pk=lesson.id))
-    before = done()
-    Completion.objects.filter(user=learner, lesson_id=lesson.id).delete()
-    assert done() == before - 1
+    learner, lesson = _first_learner_and_a_lesson_to_do(group, scope)
+    complete(learner, lesson)
+    before = _done(group, scope, learner)
+    Completion.objects.filter(user=learner, lesson=lesson).delete()
+    assert _done(group, scope, learner) == before - 1
