@@ -5,12 +5,14 @@ import re
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
+from django.core.management import call_command
+from django.test import Client, override_settings
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from lessons.models import Category, Lesson
 from portal.models import User
+from tests.helpers import seed
 
 # Property-based tests (tests/test_fuzz_*.py): a bounded number of examples in `make test`;
 # HYPOTHESIS_PROFILE=deep searches much longer. Examples share the test's fixtures and
@@ -24,9 +26,13 @@ hypothesis_settings.register_profile("deep", max_examples=2000, **_FUZZ)
 hypothesis_settings.load_profile(os.getenv("HYPOTHESIS_PROFILE", "portal"))
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SEED_FOLDER = "fixtures/lessons"
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture(autouse=True)
@@ -149,3 +155,30 @@ def hand_made(alice, bob, charlie, basic, cka):
     from tests.test_groups_helpers import build_hand_made
 
     return build_hand_made(alice, bob, charlie, basic, cka)
+
+
+def import_seed_lessons() -> None:
+    call_command("import_lessons", SEED_FOLDER, verbosity=0)
+
+
+def seed_demo_group() -> None:
+    call_command("seed_demo", allow_production=True, verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def seed_lessons_snapshot(django_db_setup, django_db_blocker) -> seed.Snapshot:
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        return seed.take(import_seed_lessons)
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker) -> seed.Snapshot:
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        return seed.take(import_seed_lessons, relative_to_now=seed_demo_group)
+
+
+@pytest.fixture
+def seed_lessons(db, seed_lessons_snapshot) -> None:
+    """The seed lessons with their quizzes and exams, as `import_lessons fixtures/lessons`
+    leaves them (imported once per process, see tests/helpers/seed.py)."""
+    seed_lessons_snapshot.restore()

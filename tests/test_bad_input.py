@@ -27,6 +27,13 @@ BAD_VALUES = [
     "../../etc/passwd",
     "%00",
 ]
+
+
+def short(value: str) -> str:
+    """A readable test id: a value's first characters."""
+    return ascii(value)[1:20]
+
+
 QUERY_KEYS = ["q", "page", "sort", "order", "filter", "category", "next", "learner", "code"]
 HEADERS = [
     "HTTP_HX_REQUEST",
@@ -68,14 +75,13 @@ def _urls_with(value: str) -> set[str]:
     return urls
 
 
-def _assert_no_server_error(client: Client) -> None:
-    for value in BAD_VALUES:
-        for url in sorted(_urls_with(value)):
-            for method in (client.get, client.post):
-                response = method(url)
-                assert response.status_code < 500, f"{method.__name__.upper()} {url!r}"
-            response = client.get(url.split("<")[0], {key: value for key in QUERY_KEYS})
-            assert response.status_code < 500, f"GET {url!r} with query {value!r}"
+def _assert_no_server_error(client: Client, value: str) -> None:
+    for url in sorted(_urls_with(value)):
+        for method in (client.get, client.post):
+            response = method(url)
+            assert response.status_code < 500, f"{method.__name__.upper()} {url!r}"
+        response = client.get(url.split("<")[0], {key: value for key in QUERY_KEYS})
+        assert response.status_code < 500, f"GET {url!r} with query {value!r}"
 
 
 def _cookie_header(value: str, *, with_session: bool) -> str:
@@ -88,21 +94,23 @@ def _cookie_header(value: str, *, with_session: bool) -> str:
     )
 
 
-def _assert_no_server_error_from_headers(client: Client, *, with_session: bool) -> None:
+# A session key is looked up only from eight characters on: hide a NUL in a long one.
+HEADER_VALUES = [*BAD_VALUES, "sessionkey\x00" * 3]
+
+
+def _assert_no_server_error_from_headers(client: Client, value: str, *, with_session: bool):
     urls = sorted(_urls_with("1"))
-    # A session key is looked up only from eight characters on: hide a NUL in a long one.
-    for value in [*BAD_VALUES, "sessionkey\x00" * 3]:
-        # A WSGI server hands headers over as the latin-1 reading of the bytes sent.
-        value = value.encode().decode("latin-1")
-        headers = dict.fromkeys(HEADERS, value)
-        headers["HTTP_COOKIE"] = _cookie_header(value, with_session=with_session)
-        if not with_session:
-            cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-            headers["HTTP_COOKIE"] += f"; {settings.SESSION_COOKIE_NAME}={cookie.value}"
-        for url in urls:
-            for method in (client.get, client.post):
-                response = method(url, **headers)
-                assert response.status_code < 500, f"{method.__name__.upper()} {url!r} {value!r}"
+    # A WSGI server hands headers over as the latin-1 reading of the bytes sent.
+    value = value.encode().decode("latin-1")
+    headers = dict.fromkeys(HEADERS, value)
+    headers["HTTP_COOKIE"] = _cookie_header(value, with_session=with_session)
+    if not with_session:
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        headers["HTTP_COOKIE"] += f"; {settings.SESSION_COOKIE_NAME}={cookie.value}"
+    for url in urls:
+        for method in (client.get, client.post):
+            response = method(url, **headers)
+            assert response.status_code < 500, f"{method.__name__.upper()} {url!r} {value!r}"
 
 
 @pytest.mark.django_db
@@ -118,33 +126,43 @@ def test_it_refuses_a_nul_byte_in_a_header(alice_client, lessons):
 
 
 @pytest.mark.django_db
-def test_it_never_answers_500_to_hostile_cookies_and_headers_from_visitors(client, lessons):
-    _assert_no_server_error_from_headers(client, with_session=True)
+@pytest.mark.parametrize("value", HEADER_VALUES, ids=short)
+def test_it_never_answers_500_to_hostile_cookies_and_headers_from_visitors(client, lessons, value):
+    _assert_no_server_error_from_headers(client, value, with_session=True)
 
 
 @pytest.mark.django_db
-def test_it_never_answers_500_to_hostile_cookies_and_headers_from_learners(alice_client, lessons):
-    _assert_no_server_error_from_headers(alice_client, with_session=False)
+@pytest.mark.parametrize("value", HEADER_VALUES, ids=short)
+def test_it_never_answers_500_to_hostile_cookies_and_headers_from_learners(
+    alice_client, lessons, value
+):
+    _assert_no_server_error_from_headers(alice_client, value, with_session=False)
 
 
 @pytest.mark.django_db
-def test_it_never_answers_500_to_hostile_cookies_and_headers_from_staff(editor_client, lessons):
-    _assert_no_server_error_from_headers(editor_client, with_session=False)
+@pytest.mark.parametrize("value", HEADER_VALUES, ids=short)
+def test_it_never_answers_500_to_hostile_cookies_and_headers_from_staff(
+    editor_client, lessons, value
+):
+    _assert_no_server_error_from_headers(editor_client, value, with_session=False)
 
 
 @pytest.mark.django_db
-def test_it_never_answers_500_to_visitors(client, lessons):
-    _assert_no_server_error(client)
+@pytest.mark.parametrize("value", BAD_VALUES, ids=short)
+def test_it_never_answers_500_to_visitors(client, lessons, value):
+    _assert_no_server_error(client, value)
 
 
 @pytest.mark.django_db
-def test_it_never_answers_500_to_learners(alice_client, lessons):
-    _assert_no_server_error(alice_client)
+@pytest.mark.parametrize("value", BAD_VALUES, ids=short)
+def test_it_never_answers_500_to_learners(alice_client, lessons, value):
+    _assert_no_server_error(alice_client, value)
 
 
 @pytest.mark.django_db
-def test_it_never_answers_500_to_staff(editor_client, lessons):
-    _assert_no_server_error(editor_client)
+@pytest.mark.parametrize("value", BAD_VALUES, ids=short)
+def test_it_never_answers_500_to_staff(editor_client, lessons, value):
+    _assert_no_server_error(editor_client, value)
 
 
 @pytest.mark.django_db

@@ -24,8 +24,7 @@ CKA = {
 }
 
 
-def test_the_seed_describes_the_cka_and_tags_every_question():
-    import_folder(SEED_FOLDER)
+def test_the_seed_describes_the_cka_and_tags_every_question(seed_lessons):
     exam = Exam.objects.get(slug="cka")
     assert {d.name: d.weight for d in exam.domains.all()} == CKA
     assert [d.name for d in exam.domains.all()] == list(CKA)
@@ -34,8 +33,7 @@ def test_the_seed_describes_the_cka_and_tags_every_question():
     assert not Question.objects.exclude(domain__exam=exam).exists()
 
 
-def test_export_then_import_gives_the_same_exams_and_tags(tmp_path):
-    import_folder(SEED_FOLDER)
+def test_export_then_import_gives_the_same_exams_and_tags(tmp_path, seed_lessons):
     before_exams = list(Exam.objects.values_list("slug", "name", "duration_minutes",
                                                  "pass_mark", "questions_per_sitting"))  # fmt: skip
     before_domains = list(Domain.objects.values_list("slug", "name", "weight", "position"))
@@ -115,8 +113,7 @@ def test_the_admin_refuses_weights_that_do_not_add_up(editor_client, english):
     assert [d.weight for d in Exam.objects.get(slug="kcna").domains.all()] == [50, 30, 20]
 
 
-def test_the_question_admin_tags_a_domain(editor_client):
-    import_folder(SEED_FOLDER)
+def test_the_question_admin_tags_a_domain(editor_client, seed_lessons):
     question = Question.objects.first()
     page = editor_client.get(reverse("admin:lessons_question_change", args=[question.pk]))
     assert 'name="domain"' in page.content.decode()

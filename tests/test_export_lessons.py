@@ -12,7 +12,6 @@ from lessons.models import Category, Choice, Lesson, Question, Quiz
 
 pytestmark = pytest.mark.django_db
 
-SEED_FOLDER = Path(__file__).resolve().parent.parent / "fixtures" / "lessons"
 FEED = Path(__file__).parent / "data" / "blog-feed.xml"
 
 
@@ -81,8 +80,10 @@ def export(folder: Path, *args: str) -> str:
     return out.getvalue()
 
 
-def load_everything() -> None:
-    call_command("import_lessons", str(SEED_FOLDER), stdout=StringIO())
+@pytest.fixture
+def everything(seed_lessons) -> None:
+    """The seed lessons (imported once per process), a feed's lessons, a subcategory with
+    a description of several lines, and a lesson whose title and summary YAML must quote."""
     call_command("import_feed", str(FEED), "--category", "공지", stdout=StringIO(),
                  stderr=StringIO())  # fmt: skip
     basic = Category.objects.get(slug="basic")
@@ -94,8 +95,7 @@ def load_everything() -> None:
     tricky.save()
 
 
-def test_it_round_trips_seed_lessons_feed_lessons_and_quizzes(tmp_path):
-    load_everything()
+def test_it_round_trips_seed_lessons_feed_lessons_and_quizzes(tmp_path, everything):
     before = snapshot()
     assert before["questions"] and before["choices"]
     output = export(tmp_path)
@@ -105,8 +105,7 @@ def test_it_round_trips_seed_lessons_feed_lessons_and_quizzes(tmp_path):
     assert snapshot() == before
 
 
-def test_it_writes_the_format_import_lessons_reads(tmp_path):
-    load_everything()
+def test_it_writes_the_format_import_lessons_reads(tmp_path, everything):
     export(tmp_path)
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names[0] == "0001-kubernetes-orchestration-lab.md"
@@ -122,8 +121,7 @@ def test_it_writes_the_format_import_lessons_reads(tmp_path):
     assert "source_url: https://blog.example.com/entry/scheduler\n" in feed_lesson
 
 
-def test_it_refuses_a_folder_that_holds_an_export_unless_told_to_overwrite(tmp_path):
-    load_everything()
+def test_it_refuses_a_folder_that_holds_an_export_unless_told_to_overwrite(tmp_path, everything):
     export(tmp_path)
     stale = tmp_path / "9999-stale.md"
     stale.write_text("---\ntitle: stale\n---\n", encoding="utf-8")

@@ -1,11 +1,8 @@
 """Search: the header box, the results page and its htmx partials, Korean and English."""
 
 import re
-from io import StringIO
-from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
@@ -15,7 +12,6 @@ from tests.conftest import make_lesson
 
 pytestmark = pytest.mark.django_db
 
-SEED_FOLDER = Path(__file__).resolve().parent.parent / "fixtures" / "lessons"
 LIVE = {"HX-Request": "true", "HX-Target": "site-search-results"}
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the tsvector index is PostgreSQL's"
@@ -23,8 +19,8 @@ on_postgresql = pytest.mark.skipif(
 
 
 @pytest.fixture
-def seed(db) -> None:
-    call_command("import_lessons", str(SEED_FOLDER), stdout=StringIO())
+def seed(seed_lessons) -> None:
+    """The seed lessons, imported once per process (tests/helpers/seed.py)."""
 
 
 def titles(client, q: str, **headers) -> list[str]:

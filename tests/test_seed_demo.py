@@ -1,7 +1,6 @@
 """`manage.py seed_demo`: the demo study group `make run` creates, with its logins."""
 
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -14,7 +13,6 @@ from tests.test_groups_helpers import logged_in
 
 pytestmark = pytest.mark.django_db
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "lessons"
 
 
 def _seed() -> str:
@@ -24,9 +22,8 @@ def _seed() -> str:
 
 
 @pytest.fixture
-def seeded(settings):
+def seeded(settings, seed_lessons):
     settings.DEBUG = True
-    call_command("import_lessons", FIXTURES, stdout=StringIO())
     return _seed()
 
 
