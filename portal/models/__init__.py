@@ -1,6 +1,16 @@
-"""Site-level records: accounts and study groups."""
+"""Site-level records: accounts, study groups and their questions."""
 
 from portal.models.accounts import User
+from portal.models.discussions import GroupAnswer, GroupQuestion, QuestionFollow
 from portal.models.groups import LessonTarget, Membership, StudyGroup, new_invite_code
 
-__all__ = ["LessonTarget", "Membership", "StudyGroup", "User", "new_invite_code"]
+__all__ = [
+    "GroupAnswer",
+    "GroupQuestion",
+    "LessonTarget",
+    "Membership",
+    "QuestionFollow",
+    "StudyGroup",
+    "User",
+    "new_invite_code",
+]
