@@ -20,10 +20,11 @@ from lessons.admin_revisions import LessonRevisionAdmin
 from lessons.models import Category, Lesson
 from lessons.rendering import render_markdown
 from lessons.views_images import upload_image
+from lessons.web import BoundedPrefillAdminMixin
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(BoundedPrefillAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "parent", "position"]
     list_editable = ["position"]
     search_fields = ["name", "slug", "description"]
@@ -42,7 +43,7 @@ class LessonForm(forms.ModelForm):
 
 
 @admin.register(Lesson)
-class LessonAdmin(LessonRevisionAdmin, admin.ModelAdmin):
+class LessonAdmin(BoundedPrefillAdminMixin, LessonRevisionAdmin, admin.ModelAdmin):
     form = LessonForm
     list_display = [
         "title", "category", "position", "status", "visible_from", "reading_minutes", "updated_at",

@@ -6,6 +6,7 @@ from django.contrib import admin
 
 from lessons.models import Domain, Exam
 from lessons.models.exams import weight_problem
+from lessons.web import BoundedPrefillAdminMixin
 
 
 class DomainFormSet(forms.BaseInlineFormSet):
@@ -32,7 +33,7 @@ class DomainInline(admin.TabularInline):
 
 
 @admin.register(Exam)
-class ExamAdmin(admin.ModelAdmin):
+class ExamAdmin(BoundedPrefillAdminMixin, admin.ModelAdmin):
     inlines = [DomainInline]
     list_display = ["name", "slug", "duration_minutes", "pass_mark", "questions_per_sitting"]
     prepopulated_fields = {"slug": ["name"]}

@@ -31,6 +31,7 @@ from lessons.feeds.fetching import FetchError, fetch_feed
 from lessons.feeds.sync import sync_source
 from lessons.importing import ImportFailed, ImportResult, import_folder
 from lessons.models import Category, FeedSource
+from lessons.web import BoundedPrefillAdminMixin
 
 SESSION_KEY = "lessons_pending_import"
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -320,7 +321,7 @@ class LessonImport:
 
 
 @admin.register(FeedSource)
-class FeedSourceAdmin(admin.ModelAdmin):
+class FeedSourceAdmin(BoundedPrefillAdminMixin, admin.ModelAdmin):
     """Blogs whose feeds `manage.py sync_feeds` keeps lessons in step with, and how their
     last sync went."""
 
