@@ -8,7 +8,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from lessons.web import BoundedPrefillAdminMixin
+from lessons.kernel.web import BoundedPrefillAdminMixin
 from portal.models import LessonTarget, Membership, StudyGroup, User
 
 
