@@ -50,13 +50,15 @@ WORKLOAD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"}
 BUILT_IN_NAMESPACES = {"default", "kube-system", "kube-public", "kube-node-lease"}
 BUILT_IN_CLUSTER_ROLES = {"view", "edit", "admin", "cluster-admin"}
 # What the add-ons the lessons install from their published manifests or charts create
-# (Calico's operator, metrics-server, MetalLB, Envoy Gateway); a lesson cannot show those.
+# (Calico's operator, metrics-server, MetalLB, Envoy Gateway, local-path-provisioner); a lesson cannot show those.
 ADD_ON_OBJECTS = {
     ("Namespace", "", "calico-system"),
     ("Namespace", "", "tigera-operator"),
     ("Namespace", "", "metallb-system"),
     ("Deployment", "metallb-system", "controller"),
     ("Deployment", "envoy-gateway-system", "envoy-gateway"),
+    ("Namespace", "", "local-path-storage"),
+    ("Deployment", "local-path-storage", "local-path-provisioner"),
     ("Deployment", "kube-system", "metrics-server"),
     ("Deployment", "kube-system", "coredns"),
 }
@@ -265,7 +267,7 @@ def _shell_reference_problems(cluster: Cluster, command: str) -> list[str]:
     namespace = _option(command, "-n", "--namespace")
     if namespace and not cluster.has_namespace(namespace) and "create namespace" not in command:
         problems.append(f"namespace {namespace!r} is not created in the lesson")
-    for name in re.findall(r"\bdeploy(?:ment)?/([\w.-]+)", command):
+    for name in re.findall(r"(?:^|\s)deploy(?:ment)?/([\w.-]+)", command):
         if not any(k == "Deployment" and n == name for k, _, n in cluster.objects):
             problems.append(f"Deployment {name!r} is not created in the lesson")
     return problems
