@@ -50,7 +50,8 @@ WORKLOAD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"}
 BUILT_IN_NAMESPACES = {"default", "kube-system", "kube-public", "kube-node-lease"}
 BUILT_IN_CLUSTER_ROLES = {"view", "edit", "admin", "cluster-admin"}
 # What the add-ons the lessons install from their published manifests or charts create
-# (Calico's operator, metrics-server, MetalLB, Envoy Gateway, local-path-provisioner); a lesson cannot show those.
+# (Calico's operator, metrics-server, MetalLB, Envoy Gateway, local-path-provisioner); a
+# lesson cannot show those.
 ADD_ON_OBJECTS = {
     ("Namespace", "", "calico-system"),
     ("Namespace", "", "tigera-operator"),
