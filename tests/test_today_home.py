@@ -122,16 +122,28 @@ def test_the_panel_costs_a_fixed_number_of_queries_whatever_the_groups(
     alice, lessons, basic, cka, django_assert_max_num_queries
 ):
     client = logged_in(alice)
-    # The session, the user, the home page's statement; and the panel's look for groups.
-    with django_assert_max_num_queries(4):
+    client.get(reverse("lessons:home"))  # a learner's groups are kept in the cache
+    # The session, the user, the home page's statement: a learner in no group costs
+    # nothing more.
+    with django_assert_max_num_queries(3):
         client.get(reverse("lessons:home"))
     for n in range(6):
         weekly(f"스터디 {n}", [alice], [basic, cka], started_days_ago=n)
     client.get(reverse("lessons:home"))  # the groups' plans are read once a day
     # Besides: their lessons done among the plans, their activity days for the streak.
-    with django_assert_max_num_queries(4 + 2):
+    with django_assert_max_num_queries(3 + 2):
         response = client.get(reverse("lessons:home"))
     assert response.content.decode().count('class="card week-goal"') == 6
+
+
+def test_a_learner_who_joins_a_group_sees_it_at_once(alice, lessons, basic):
+    client = logged_in(alice)
+    assert home(client).find(id="weeks-heading") is None
+    group = weekly("쿠버네티스 스터디", [], [basic])
+    group.memberships.create(user=alice)
+    assert home(client).find(id=f"goal-{group.pk}") is not None
+    group.memberships.filter(user=alice).delete()
+    assert home(client).find(id="weeks-heading") is None
 
 
 def test_a_group_whose_pace_changes_shows_the_new_plan_at_once(alice, lessons, basic):

@@ -2,10 +2,10 @@
 next step (the lesson due soonest in the learner's groups) with the streak, and each
 group's week; on a lesson, when it is due for each of the learner's groups.
 
-A signed-in learner's home costs at most four queries here, whatever the number of
-groups: their memberships, their lessons done among the groups' plans, their activity
-days for the streak (the plans come from the cache, see week.py); someone in no group,
-one. The lesson page adds the memberships' query.
+A learner's home costs two queries here, whatever the number of groups: their lessons
+done among the groups' plans and their activity days for the streak. Their groups and
+the groups' plans come from the cache (week.py); someone in no group costs nothing once
+that is cached, on home and on the lesson page.
 """
 
 from dataclasses import dataclass
@@ -16,8 +16,15 @@ from django.utils import timezone
 
 from lessons.kernel.panels import Panel
 from lessons.progress.streak import STREAK_LOOKBACK_DAYS, activity_days, streak_from
-from portal.models import Membership, StudyGroup
-from portal.today.week import PlannedLesson, WeekGoal, done_among, plans_of, week_goal
+from portal.models import StudyGroup
+from portal.today.week import (
+    PlannedLesson,
+    WeekGoal,
+    done_among,
+    learner_groups_of,
+    plans_of,
+    week_goal,
+)
 from portal.today.zone import learner_zone
 
 
@@ -55,11 +62,7 @@ def learner_groups(request: HttpRequest) -> LearnerGroups | None:
     found = None
     user = request.user
     if user.is_authenticated:
-        groups = list(
-            StudyGroup.objects.filter(
-                memberships__user=user, memberships__role=Membership.Role.LEARNER
-            ).order_by("name", "id")
-        )
+        groups = learner_groups_of(user)
         if groups:
             today = timezone.now().astimezone(learner_zone()).date()
             found = LearnerGroups(today, groups, plans_of(groups, today))

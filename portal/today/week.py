@@ -17,9 +17,12 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from lessons.models import Completion, Lesson
 from portal.groups import pace
 from portal.groups.scope import scope_lessons
-from portal.models import LessonTarget, StudyGroup
+from portal.models import LessonTarget, Membership, StudyGroup
 
 PLAN_SECONDS = 600
+# A learner's groups are kept for less time: with each process's own memory as the cache
+# (no REDIS_URL), a join or a removal seen by another process shows within this.
+GROUPS_SECONDS = 120
 GENERATION_KEY = "today:plan-generation"
 
 
@@ -79,6 +82,23 @@ class WeekGoal:
     def ended(self) -> bool:
         """Every due date has passed."""
         return self.deadline is not None and self.deadline < self.today
+
+
+def learner_groups_of(user) -> list[StudyGroup]:
+    """The groups `user` is a learner of, by name (cached: most learners' home pages then
+    ask the database nothing about groups)."""
+    key = f"today:groups:{cache.get(GENERATION_KEY, 0)}:{user.pk}"
+    found = cache.get(key)
+    if found is None:
+        found = list(
+            StudyGroup.objects.filter(
+                memberships__user=user, memberships__role=Membership.Role.LEARNER
+            )
+            .order_by("name", "id")
+            .only("id", "name", "pace", "pace_start", "lessons_per_week")
+        )
+        cache.set(key, found, GROUPS_SECONDS)
+    return found
 
 
 def plan_of(group: StudyGroup, today: date) -> list[PlannedLesson]:
@@ -150,8 +170,11 @@ def _new_generation(**_kwargs) -> None:
 
 
 # What a plan is made of: the group (pace, start, lessons a week), its categories, its
-# target dates, and the lessons (published, moved, renamed).
+# target dates, and the lessons (published, moved, renamed); and who learns in it.
 post_save.connect(_new_generation, sender=StudyGroup, dispatch_uid="today-plan-group")
+post_delete.connect(_new_generation, sender=StudyGroup, dispatch_uid="today-plan-group-del")
+post_save.connect(_new_generation, sender=Membership, dispatch_uid="today-groups-member")
+post_delete.connect(_new_generation, sender=Membership, dispatch_uid="today-groups-member-del")
 post_save.connect(_new_generation, sender=LessonTarget, dispatch_uid="today-plan-target")
 post_delete.connect(_new_generation, sender=LessonTarget, dispatch_uid="today-plan-target-del")
 post_save.connect(_new_generation, sender=Lesson, dispatch_uid="today-plan-lesson")
