@@ -57,7 +57,10 @@ def test_it_changes_nothing_for_an_outsider_who_posts(room, editor, who):
         (reverse("groups:accept", args=[group, pk]), {"answer": ""}),
         (reverse("groups:delete_question", args=[group, pk]), {}),
         (reverse("groups:hide_question", args=[group, pk]), {"reason": "x"}),
-        (reverse("groups:ask", args=[room.lesson.slug]), {"group": group, "title": "t", "body": "b"}),
+        (
+            reverse("groups:ask", args=[room.lesson.slug]),
+            {"group": group, "title": "t", "body": "b"},
+        ),
     ]
     for url, data in posts:
         assert client.post(url, data).status_code == 404, url
@@ -77,3 +80,13 @@ def test_it_marks_each_question_by_group_for_a_member_of_two(room):
     assert "다른 그룹 질문" in page and "파드가 Pending이에요" in page
     assert '<span class="chip">다른 스터디</span>' in page
     assert 'name="group"' in page and "<select" in page
+
+
+def test_it_stops_showing_the_questions_once_a_member_leaves(room):
+    from portal.models import Membership
+
+    ask(room)
+    bob = client_for(room.bob)
+    assert "파드가 Pending이에요" in bob.get(room.lesson.get_absolute_url()).content.decode()
+    Membership.objects.filter(user=room.bob).delete()
+    assert "파드가 Pending이에요" not in bob.get(room.lesson.get_absolute_url()).content.decode()

@@ -13,11 +13,13 @@ from typing import Any
 
 from django.http import HttpRequest
 
-# The places a page offers: "home" (above the categories), "lesson" (below the lesson's
-# title), "lesson_end" (below the lesson's text), "search" (beside the lessons found). A
-# provider is called with the request and the page's own objects by name (the lesson
-# pages pass `lesson`, the search page `query`, a lessons.kernel.search.SearchQuery).
-SLOTS = ("home", "lesson", "lesson_end", "search")
+# The places a page offers: "next_step" (home's one next step: the first panel given
+# takes the place of "continue learning"), "home" (above the categories), "lesson"
+# (below the lesson's title), "lesson_end" (below the lesson's text), "search" (beside
+# the lessons found). A provider is called with the request and the page's own objects
+# by name (home passes `next_step`, the lesson page `lesson` and `is_done`, the end of
+# the lesson `lesson`, the search page `query`, a lessons.kernel.search.SearchQuery).
+SLOTS = ("next_step", "home", "lesson", "lesson_end", "search")
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from lessons.models import Lesson
+from portal.discussions import kept
 from portal.models import GroupAnswer, GroupQuestion, Membership, StudyGroup
 
 
@@ -30,7 +31,7 @@ def member_groups(user) -> QuerySet[StudyGroup]:
 
 def groups_asking_on(user, lesson: Lesson) -> list[StudyGroup]:
     """The user's groups that study `lesson` (its category is theirs, or they name none):
-    where they may ask about it and whose questions on it they see. One query."""
+    where they may ask about it. One query, for a decision that lets them write."""
     if not user.is_authenticated:
         return []
     scoped = StudyGroup.categories.through.objects.filter(studygroup_id__in=member_groups(user))
@@ -42,6 +43,14 @@ def groups_asking_on(user, lesson: Lesson) -> list[StudyGroup]:
         )
         .order_by("name", "id")
     )
+
+
+def groups_shown_on(user, lesson: Lesson) -> list[StudyGroup]:
+    """The same groups, from the cache: whose questions the lesson page shows them (a
+    change of membership shows within kept.GROUPS_SECONDS on another process)."""
+    if not user.is_authenticated:
+        return []
+    return [seat.group for seat in kept.member_groups_of(user) if seat.studies(lesson)]
 
 
 def access_seat(user, group_id: int) -> Seat:
