@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 
-import pytest
 from django.test import Client
 
 from lessons.models import Lesson
@@ -33,8 +32,7 @@ def client_for(user: User) -> Client:
     return client
 
 
-@pytest.fixture
-def room(alice, bob, charlie, basic) -> Room:
+def build_room(alice, bob, charlie, basic) -> Room:
     lesson = make_lesson(basic, "Pods", 1, slug="pods", body=LESSON_BODY)
     teacher = make_user("tara", display_name="타라")
     group = make_group("쿠버네티스 스터디", instructors=(teacher,), learners=(alice, bob))

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from lessons.models import Lesson
 from portal.models import GroupQuestion, Membership
-from tests.discussion_fixtures import client_for, room  # noqa: F401 (fixture)
+from tests.discussion_fixtures import client_for
 from tests.test_groups_helpers import attempt, make_group, make_quiz
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from portal.models import GroupAnswer, GroupQuestion
-from tests.discussion_fixtures import client_for, room  # noqa: F401 (fixture)
+from tests.discussion_fixtures import client_for
 
 pytestmark = pytest.mark.django_db
 

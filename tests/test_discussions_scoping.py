@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from portal.models import GroupQuestion
-from tests.discussion_fixtures import ask, client_for, room  # noqa: F401 (fixture)
+from tests.discussion_fixtures import ask, client_for
 
 pytestmark = pytest.mark.django_db
 

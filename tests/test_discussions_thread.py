@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import GroupAnswer, GroupQuestion, QuestionFollow
-from tests.discussion_fixtures import answer, ask, client_for, room  # noqa: F401 (fixture)
+from tests.discussion_fixtures import answer, ask, client_for
 
 pytestmark = pytest.mark.django_db
 

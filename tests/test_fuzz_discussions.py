@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from lessons.kernel.rendering import POST_ATTRIBUTES, POST_LINK_REL, POST_TAGS, URL_SCHEMES
 from portal.models import GroupAnswer, GroupQuestion
-from tests.discussion_fixtures import answer, ask, client_for, room  # noqa: F401 (fixture)
+from tests.discussion_fixtures import answer, ask, client_for
 from tests.fuzzing import HOSTILE, hostile_text, rolled_back
 
 pytestmark = pytest.mark.django_db
