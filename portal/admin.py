@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import LessonTarget, Membership, StudyGroup, User
+from portal.notifications import admin as notifications_admin  # noqa: F401 (registers mail)
 
 
 @admin.register(User)

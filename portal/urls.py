@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
     path("groups/", include("portal.groups.urls")),
+    path("notifications/", include("portal.notifications.urls")),
     path("", include("lessons.urls")),
 ]
 
