@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from lessons import numbers
+from lessons.kernel import numbers
 
 WEIGHTS_TOTAL = 100
 

@@ -8,7 +8,6 @@ FORM_PAGE = "registration/form_page.html"
 MESSAGE_PAGE = "registration/message_page.html"
 
 urlpatterns = [
-    path("", views.account, name="account"),
     path("signup/", views.signup, name="signup"),
     path("login/", auth_views.LoginView.as_view(authentication_form=LogInForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,23 +1,18 @@
-"""Account pages the portal adds to Django's own: sign-up, the account page (mail
-preferences), the lock-out page, and a password reset that also lifts a lock-out."""
+"""Account pages the portal adds to Django's own: sign-up, the lock-out page, and a
+password reset that also lifts a lock-out."""
 
 from axes.utils import reset as reset_login_failures
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordResetConfirmView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
-from lessons import web
-from lessons.web import HtmxHttpRequest
+from lessons.kernel.web import HtmxHttpRequest
 from portal.accounts.forms import SignUpForm
-from portal.notifications import preferences
-from portal.notifications.forms import PreferencesForm, zone_suggestions
 
 
 def signup(request: HtmxHttpRequest) -> HttpResponse:
@@ -35,29 +30,6 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
         )
         return redirect(next_url or "lessons:home")
     return render(request, "registration/signup.html", {"form": form, "next": next_url})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def account(request: HtmxHttpRequest) -> HttpResponse:
-    """The account page: the person's mail preferences (reminders, hour, days, time zone,
-    language, the digest for instructors, nudges) and links to their password."""
-    chosen = preferences.for_user(request.user)
-    form = PreferencesForm(
-        request.POST or None,
-        initial=PreferencesForm.initial_from(chosen),
-        instructs=chosen.instructs,
-    )
-    context = {"form": form, "zones": zone_suggestions()}
-    if request.method == "POST":
-        if not form.is_valid():
-            return web.invalid_form(
-                request, "registration/account.html", "preferences", context, "#preferences"
-            )
-        form.save(request.user)
-        messages.success(request, _("Your mail preferences are saved."))
-        return redirect("account")
-    return render(request, "registration/account.html", context)
 
 
 def locked_out(request: HttpRequest, *args, **kwargs) -> HttpResponse:

@@ -7,8 +7,8 @@ from datetime import datetime
 from django.db.models import Count
 from django.urls import reverse
 
+from lessons.kernel.numbers import percent
 from lessons.models import Completion
-from lessons.numbers import percent
 from portal.groups import pace
 from portal.groups.scope import learner_memberships
 from portal.models import Membership, NotificationPreference, SentMail, StudyGroup

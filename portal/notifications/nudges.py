@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.groups.access import dashboard_groups_for
+from lessons.progress import tracking
+from portal.groups.access import instructed_groups_for
 from portal.groups.scope import learner_memberships
 from portal.models import Nudge, SentMail, StudyGroup, User
 from portal.notifications import mail, preferences
@@ -19,10 +20,10 @@ class NudgeRefused(Exception):
 
 
 def do_nudge(instructor: User, learner: User, group: StudyGroup) -> Nudge:
-    """Queue a nudge to `learner` from `instructor`, who must run `group` (or be staff)
+    """Queue a nudge to `learner` from `instructor`, who must run `group`
     where `learner` is a learner. Raises NudgeRefused when the learner was already nudged
     today, takes no nudges, or has no address."""
-    if not dashboard_groups_for(instructor).filter(pk=group.pk).exists():
+    if not instructed_groups_for(instructor).filter(pk=group.pk).exists():
         raise NudgeRefused(_("Only the group's instructors can nudge its learners."))
     if not learner_memberships(group).filter(user_id=learner.pk).exists():
         raise NudgeRefused(_("That person is not a learner of this group."))
@@ -80,6 +81,4 @@ def nudges_for(learner: User, group: StudyGroup) -> QuerySet[Nudge]:
 
 
 def _done_ids(learner: User) -> set[int]:
-    from lessons.progress import completed_lesson_ids
-
-    return completed_lesson_ids(learner)
+    return tracking.completed_lesson_ids(learner)

@@ -11,15 +11,15 @@ today's review.
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from lessons import progress
 from lessons.models import Completion, Lesson, ReviewItem
-from portal.dashboards.matrix import LessonColumn, scope_lessons
+from lessons.progress import streaks
 from portal.groups import pace
-from portal.models import NotificationPreference, SentMail, StudyGroup
+from portal.groups.scope import scope_queryset
+from portal.models import LessonTarget, NotificationPreference, SentMail, StudyGroup
 from portal.notifications import mail, preferences
 
 # A streak at risk is counted over this many days back at most ("60+ days").
@@ -61,6 +61,26 @@ class Tonight:
     @property
     def quiet(self) -> bool:
         return not any(week.due for week in self.weeks) and not self.reviews_due and not self.streak
+
+
+@dataclass(frozen=True)
+class LessonColumn:
+    id: int
+    title: str
+    slug: str
+    target: date | None  # the dates pace's target
+
+
+def scope_lessons(group: StudyGroup) -> list[LessonColumn]:
+    """The group's lessons in learning order with their target dates: one query."""
+    target = LessonTarget.objects.filter(group_id=group.pk, lesson=OuterRef("pk"))
+    rows = (
+        scope_queryset(group)
+        .in_learning_order()
+        .annotate(target=Subquery(target.values("due_on")[:1]))
+        .values_list("id", "title", "slug", "target")
+    )
+    return [LessonColumn(*row) for row in rows]
 
 
 def end_of_week(day: date) -> date:
@@ -136,7 +156,7 @@ def tonight_for(user_ids: list[int], zones: dict[int, object], at: datetime) -> 
         .annotate(n=Count("id"))
         .values_list("user_id", "n")
     )
-    days = progress.activity_days(
+    days = streaks.activity_days(
         user_ids, zones, max(todays.values(), default=at.date()), STREAK_WINDOW_DAYS
     )
     review_url = mail.absolute(reverse("lessons:review_today"))
@@ -146,7 +166,7 @@ def tonight_for(user_ids: list[int], zones: dict[int, object], at: datetime) -> 
         today = todays[user_id]
         weeks = [group_week(group, today, done[user_id], lessons) for group in groups_of[user_id]]
         active_today = today in days[user_id]
-        streak = 0 if active_today else progress.streak_from(days[user_id], today)
+        streak = 0 if active_today else streaks.streak_from(days[user_id], today)
         reviews_due = reviews.get(user_id, 0)
         first_due = min(
             (lesson for week in weeks for lesson in week.due),
