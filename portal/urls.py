@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", notification_views.account, name="account"),
     path("accounts/", include("portal.accounts.urls")),
+    path("calendar/", include("portal.calendars.urls")),
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
     # One namespace for a group's pages and its dashboards: {% url "groups:dashboard" %}.

@@ -9,6 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
+        ('portal', '0005_calendar_feeds'),
         ('portal', '0006_operators_group'),
     ]
 
