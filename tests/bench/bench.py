@@ -105,7 +105,8 @@ class Session:
         return self.opener.open(f"{BASE}{path}").read().decode()
 
     def post(self, path: str, data: dict) -> int:
-        """POST as htmx does; the status, or 0 when no answer came within 10 s."""
+        """POST as htmx does; the status, 0 when no answer came within 10 s, and -1 for a
+        503 without Retry-After."""
         body = urllib.parse.urlencode(data).encode()
         request = urllib.request.Request(f"{BASE}{path}", body)
         request.add_header("X-CSRFToken", self.csrf)
@@ -114,6 +115,8 @@ class Session:
             with self.opener.open(request, timeout=10) as response:
                 return response.status
         except urllib.error.HTTPError as error:
+            if error.code == 503 and not error.headers.get("Retry-After"):
+                return -1
             return error.code
         except OSError:
             return 0
