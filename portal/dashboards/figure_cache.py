@@ -5,9 +5,9 @@ import hashlib
 import time
 
 from django.core.cache import cache
-from django.db import connection
 
 from lessons.models import Completion, QuizAttempt
+from portal.dashboards import sql
 from portal.groups.scope import LessonColumn
 
 # The two grouped queries read every completion and quiz attempt of the group (about
@@ -25,14 +25,7 @@ CACHE_SECONDS = 60
 
 def data_mark() -> tuple:
     """The newest completion and quiz attempt, in one query (each read from its key)."""
-    tables = [
-        connection.ops.quote_name(model._meta.db_table) for model in (Completion, QuizAttempt)
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT MAX(id) FROM {tables[0]}), (SELECT MAX(id) FROM {tables[1]})"  # noqa: S608
-        )
-        return cursor.fetchone()
+    return sql.data_mark()
 
 
 def activity_since(
@@ -78,6 +71,11 @@ def kept_since(key: str, mark: tuple, learner_ids: list[int], scope: list[Lesson
         return None
     cache.set(f"{key}:state", (built_at, mark), remaining)  # checked up to here
     return built_at
+
+
+def read(key: str):
+    """What is kept under `key` (None: nothing; check kept_since first)."""
+    return cache.get(key)
 
 
 def keep(key: str, value, mark: tuple) -> float:

@@ -8,15 +8,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.core.cache import cache
-from django.db import connection
 from django.db.models import Case, CharField, Count, F, IntegerField, Max, StringAgg, Value, When
 from django.db.models.functions import Cast
 
 from lessons.kernel.numbers import best_score_percent, rounded
 from lessons.models import Completion, QuizAttempt
 from lessons.progress.tracking import from_db_datetime, plain_rows
-from portal.dashboards import figure_cache
+from portal.dashboards import figure_cache, sql
 from portal.dashboards.learners import Learner
 from portal.groups.scope import LessonColumn
 
@@ -181,7 +179,7 @@ def tallies(
     recent = figure_cache.RECENT.get(key)
     if token is not None and recent is not None and recent[0] == token:
         return recent[1]
-    rows = cache.get(key) if token is not None else None
+    rows = figure_cache.read(key) if token is not None else None
     if rows is None:
         rows = _tally_rows(learner_ids, scope, groups, by_learner)
         token = figure_cache.keep(key, rows, mark)
@@ -234,11 +232,15 @@ def _tally_rows(
     quizzes = [lesson for lesson in scope if lesson.quiz_id]
     if not quizzes:
         return completions, []
-    pass_marks: dict[int, list[int]] = {}
+    marks: dict[int, list[int]] = {}
     for lesson in quizzes:
-        pass_marks.setdefault(lesson.pass_mark or 0, []).append(lesson.quiz_id)
-    # Best score per learner and quiz, grouped by those two alone; the quiz's group and
-    # pass mark are mapped in the outer query, over the (much fewer) grouped rows.
+        marks.setdefault(lesson.pass_mark or 0, []).append(lesson.quiz_id)
+    parts = {
+        index: [lesson.quiz_id for lesson in group if lesson.quiz_id]
+        for index, group in enumerate(groups)
+    }
+    # Best score per learner and quiz, grouped by those two alone; the quiz's part and
+    # pass mark are mapped in the outer statement, over the (much fewer) grouped rows.
     best_per_quiz = (
         QuizAttempt.objects.filter(
             user_id__in=learner_ids,
@@ -249,34 +251,13 @@ def _tally_rows(
         .order_by()
         .annotate(best=best_score_percent(), last=Max("submitted_at"))
     )
-    sql, params = best_per_quiz.query.sql_with_params()
-    # Only integers from the database are written into the SQL (ids, pass marks).
-    part = " ".join(
-        f"WHEN quiz_id IN ({', '.join(str(int(x.quiz_id)) for x in group if x.quiz_id)}) "
-        f"THEN {index}"
-        for index, group in enumerate(groups)
-        if any(x.quiz_id for x in group)
-    )
-    mark = " ".join(
-        f"WHEN quiz_id IN ({', '.join(str(int(quiz)) for quiz in quizzes_of)}) THEN {int(value)}"
-        for value, quizzes_of in pass_marks.items()
-    )
-    user = "user_id" if by_learner else "0"
-    # The best score rounded half up (lessons.kernel.numbers.rounded) before it meets the pass
-    # mark, as Quiz.passes does.
-    query = (
-        f"SELECT {user}, part, COUNT(*), SUM(best), "  # noqa: S608
-        "SUM(CASE WHEN FLOOR(best + 0.5) < mark THEN 1 ELSE 0 END), MAX(last) "
-        f"FROM (SELECT user_id, CASE {part or 'WHEN 1 = 0 THEN 0'} ELSE -1 END AS part, "
-        f"CASE {mark} ELSE 0 END AS mark, best, last FROM ({sql}) best_per_quiz) scored "
-        f"GROUP BY {'user_id, part' if by_learner else 'part'}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        attempts = [
-            (user_id, part, count, float(best_sum), int(failed), from_db_datetime(last))
-            for user_id, part, count, best_sum, failed, last in cursor.fetchall()
-        ]
+    inner, params = best_per_quiz.query.sql_with_params()
+    attempts = [
+        (user_id, part, count, float(best_sum), int(failed), from_db_datetime(last))
+        for user_id, part, count, best_sum, failed, last in sql.rows(
+            sql.attempts_per_part(inner, parts, marks, by_learner), params
+        )
+    ]
     return completions, attempts
 
 
@@ -300,17 +281,16 @@ def failed_quizzes(
 def _failed_quizzes(
     learner_ids: list[int], scope: list[LessonColumn], lessons: dict[int, LessonColumn]
 ) -> dict[int, list[str]]:
-    # rounded(best) < mark, for a whole mark, is best + 0.5 < mark.
-    failed = set(
+    best_per_quiz = (
         QuizAttempt.objects.filter(
             user_id__in=learner_ids, quiz_id__in=list(lessons), max_score__gt=0
         )
-        .values("user_id", "quiz_id", "quiz__pass_mark")
+        .values("user_id", "quiz_id")
         .order_by()
-        .annotate(best=best_score_percent())
-        .filter(best__lt=F("quiz__pass_mark") - 0.5)
-        .values_list("user_id", "quiz_id")
+        .annotate(pass_mark=F("quiz__pass_mark"), best=best_score_percent())
     )
+    inner, params = best_per_quiz.query.sql_with_params()
+    failed = {tuple(row) for row in sql.rows(sql.below_pass_mark(inner), params)}
     titles: dict[int, list[str]] = {}
     for lesson in scope:
         for user_id in learner_ids:
