@@ -1,4 +1,4 @@
-"""The lesson page's one statement (lessons/catalog/lesson_page.py) says what the models' rules
+"""The lesson page's one statement (lessons/sql/lesson.py) says what the models' rules
 say: the same neighbours, learner state and bars, for visitors, learners and staff."""
 
 from datetime import timedelta

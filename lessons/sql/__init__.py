@@ -24,8 +24,8 @@ The dual path, decided: one SQL text for both databases. SQLite is the database 
 check, where an ORM path for SQLite would leave the SQLite run checking code production
 never runs. The one exception is the LATERAL look-up of the home and category pages'
 cards (cards.py): PostgreSQL's planner needs it to see how few rows come, and SQLite has
-none, so `cards.ranked_cards(vendor)` picks it by the connection at run time (each
-statement is built once per vendor and kept), never at import time.
+none, so the statements are built for the connection's vendor when first run (and kept,
+one per vendor), never chosen at import time.
 
 On PostgreSQL the statements run prepared (lessons/kernel/statements.py).
 """

@@ -2,8 +2,6 @@
 shows, the learner's marks on it (done, and best quiz score in percent, unrounded), and
 the card built from its row."""
 
-from django.db import connection
-
 from lessons.models import Lesson
 from lessons.sql import rules
 from lessons.sql.rules import from_db_datetime
@@ -14,7 +12,7 @@ CARD_FIELDS = ("id", "category_id", "title", "slug", "summary", "status", "visib
 _COLUMNS = ", ".join(f"l.{name}" for name in CARD_FIELDS)
 
 
-def ranked_cards(ranked: str) -> str:
+def ranked_cards(ranked: str, vendor: str) -> str:
     """The cards of the lessons ranked by the statement `ranked` (rows: id, place), each
     read by its id, with its place.
 
@@ -24,7 +22,7 @@ def ranked_cards(ranked: str) -> str:
     the statement's cost passed the JIT's threshold and compiling it took 75 ms of a home
     page's 100. A LATERAL look-up of one row is looked up by key and guessed right. SQLite
     has no LATERAL and looks rows up by key on its own."""
-    if connection.vendor == "postgresql":
+    if vendor == "postgresql":
         return f"""
   SELECT l.*, ranked.place
   FROM ({ranked}) ranked CROSS JOIN LATERAL (
@@ -53,9 +51,10 @@ LEFT JOIN (
 ) s ON s.lesson_id = f.id"""
 
 
-def cards_of(ranked: str) -> str:
-    """The card rows of the lessons ranked by `ranked` (rows: id, place)."""
-    return f"{CARD_ROW}\nFROM ({ranked_cards(ranked)}) f{BEST_SCORES}"
+def cards_of(ranked: str, vendor: str) -> str:
+    """The card rows of the lessons ranked by `ranked` (rows: id, place), on `vendor`'s
+    database."""
+    return f"{CARD_ROW}\nFROM ({ranked_cards(ranked, vendor)}) f{BEST_SCORES}"
 
 
 class LessonCard:

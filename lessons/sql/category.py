@@ -55,17 +55,19 @@ FROM lessons_lesson l JOIN k ON l.category_id = k.id
 WHERE {rules.VISIBLE}"""  # noqa: S608 (fixed rules; values are parameters)
 
 
-def _cards(visible: str) -> str:
+def _cards(visible: str, vendor: str) -> str:
     """The cards of the page's lessons: those ranked past the page's first place."""
     ranked = f"SELECT * FROM ({RANKED.format(visible=visible)}) r WHERE r.place > %(first)s"  # noqa: S608
-    return cards.cards_of(ranked)
+    return cards.cards_of(ranked, vendor)
 
 
 @functools.cache
 def statement(vendor: str, staff: bool) -> str:
     """The statement for a learner or a visitor, or for staff (who see drafts)."""
     visible = rules.EVERYTHING if staff else rules.VISIBLE
-    return "\nUNION ALL\n".join([CATEGORY, _cards(visible), COUNT_AND_BAR.format(visible=visible)])
+    return "\nUNION ALL\n".join(
+        [CATEGORY, _cards(visible, vendor), COUNT_AND_BAR.format(visible=visible)]
+    )
 
 
 @dataclass

@@ -92,7 +92,7 @@ def statement(vendor: str, staff: bool, signed_in: bool, first: int) -> str:
     """The statement for a visitor, a learner or a member of staff, built once each."""
     ranked = RANKED_PER_CATEGORY if vendor == "postgresql" else RANKED
     ranked = ranked.format(visible=rules.EVERYTHING if staff else rules.VISIBLE, first=int(first))
-    branches = [CATEGORIES, cards.cards_of(ranked), BARS]
+    branches = [CATEGORIES, cards.cards_of(ranked, vendor), BARS]
     if signed_in:
         branches += [NEXT_STEP, REVIEW_DUE]
     return "\nUNION ALL\n".join(branches)
