@@ -13,6 +13,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("portal.accounts.urls")),
+    path("calendar/", include("portal.calendars.urls")),
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
     # One namespace for a group's pages and its dashboards: {% url "groups:dashboard" %}.
