@@ -7,12 +7,14 @@ from portal import floors, health, views
 from portal.dashboards import urls as dashboard_urls
 from portal.discussions import urls as discussion_urls
 from portal.groups import urls as group_urls
+from portal.notifications import views as notification_views
 
 urlpatterns = [
     path("favicon.ico", views.favicon),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", notification_views.account, name="account"),
     path("accounts/", include("portal.accounts.urls")),
     path("calendar/", include("portal.calendars.urls")),
     path("admin/", admin.site.urls),
@@ -27,6 +29,7 @@ urlpatterns = [
             )
         ),
     ),
+    path("notifications/", include("portal.notifications.urls")),
     path("", include("lessons.urls")),
 ]
 

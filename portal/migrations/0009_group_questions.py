@@ -9,8 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('lessons', '0013_lessons_in_category_order'),
-        ('portal', '0005_calendar_feeds'),
-        ('portal', '0006_operators_group'),
+        ('portal', '0008_merge_20261207_0930'),
     ]
 
     operations = [
