@@ -51,6 +51,11 @@ class PreferencesForm(forms.Form):
     nudges = forms.BooleanField(
         label=_("Let my instructors send me a nudge by mail"), required=False
     )
+    answers = forms.ChoiceField(
+        label=_("New answers to group questions I follow"),
+        choices=NotificationPreference._meta.get_field("answers").choices,
+        widget=forms.RadioSelect,
+    )
 
     def __init__(self, *args, instructs: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -76,6 +81,7 @@ class PreferencesForm(forms.Form):
             "language": chosen.language,
             "digest": chosen.digest,
             "nudges": chosen.nudges,
+            "answers": chosen.answers,
         }
 
     def save(self, user) -> NotificationPreference:
@@ -88,6 +94,7 @@ class PreferencesForm(forms.Form):
             "time_zone": data["time_zone"],
             "language": data["language"],
             "nudges": data["nudges"],
+            "answers": data["answers"],
         }
         if "digest" in self.fields:
             values["digest"] = data["digest"]
