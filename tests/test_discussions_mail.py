@@ -130,3 +130,19 @@ def test_it_mails_through_the_task_worker(room, smtp_server, database_tasks):
     assert message["To"] == "alice@example.com"
     assert "https://portal.example.com/groups/" in parts(message)[0]
     assert GroupQuestion.objects.get().answer_count == 1
+
+
+def test_it_lists_the_weeks_unanswered_questions_in_the_instructors_digest(room, base_url):
+    from django.utils import timezone
+
+    from portal.notifications import digest
+
+    ask(room, title="아직 답이 없는 질문")
+    answered = ask(room, title="답이 채택된 질문")
+    GroupQuestion.objects.filter(pk=answered.pk).update(accepted_answer=answer(answered, room.bob))
+    row = SentMail.objects.create(user=room.teacher, kind="digest", key="week", subject="")
+    digest.compose([row.pk], timezone.now())
+    row.refresh_from_db()
+    assert "아직 답이 없는 질문" in row.text and "답이 채택된 질문" not in row.text
+    assert "이번 주 질문 1개가 답변을 기다리고 있습니다" in row.text
+    assert "아직 답이 없는 질문</a>" in row.html
