@@ -55,6 +55,7 @@ class PreferencesForm(forms.Form):
         label=_("New answers to group questions I follow"),
         choices=NotificationPreference._meta.get_field("answers").choices,
         widget=forms.RadioSelect,
+        required=False,  # left out: the choice stays as it was
     )
 
     def __init__(self, *args, instructs: bool = False, **kwargs) -> None:
@@ -94,8 +95,9 @@ class PreferencesForm(forms.Form):
             "time_zone": data["time_zone"],
             "language": data["language"],
             "nudges": data["nudges"],
-            "answers": data["answers"],
         }
+        if data.get("answers"):
+            values["answers"] = data["answers"]
         if "digest" in self.fields:
             values["digest"] = data["digest"]
         row, _ = NotificationPreference.objects.update_or_create(user=user, defaults=values)
