@@ -30,17 +30,19 @@ GLOSSARY_FILE = ROOT / "fixtures" / "glossary.yaml"
 KUBERNETES_VERSION = "1.37"
 
 # Kinds whose schema kubernetes-validate does not ship: component configuration files that
-# are never sent to an API server, and custom resources whose CRDs the lessons install
-# (Gateway API, Prometheus Operator). They get a structural check only.
+# are never sent to an API server (kubeadm, kubelet, Kustomize), and custom resources whose
+# CRDs the lessons install (Gateway API, Prometheus Operator, MetalLB). They get a
+# structural check only.
 UNVALIDATED_API_VERSIONS = {
     "kubelet.config.k8s.io/v1beta1": {"KubeletConfiguration"},
     "kubeadm.k8s.io/v1beta4": {"InitConfiguration", "ClusterConfiguration", "JoinConfiguration"},
     "gateway.networking.k8s.io/v1": {"Gateway", "GatewayClass", "HTTPRoute"},
     "monitoring.coreos.com/v1": {"ServiceMonitor", "PrometheusRule"},
     "metallb.io/v1beta1": {"IPAddressPool", "L2Advertisement"},
+    "kustomize.config.k8s.io/v1beta1": {"Kustomization"},
 }
 CONFIG_FILE_KINDS = {"KubeletConfiguration", "InitConfiguration", "ClusterConfiguration",
-                     "JoinConfiguration"}  # fmt: skip
+                     "JoinConfiguration", "Kustomization"}  # fmt: skip
 CLUSTER_SCOPED_KINDS = {
     "Namespace", "Node", "ClusterRole", "ClusterRoleBinding", "PersistentVolume",
     "StorageClass", "CertificateSigningRequest", "GatewayClass", "IngressClass",
@@ -204,6 +206,12 @@ class Cluster:
             self.pod_labels.append((namespace, template.get("labels") or {}))
         if kind == "Service":
             self.service_labels.append((namespace, metadata.get("labels") or {}))
+        if kind == "Kustomization" and document.get("namePrefix"):
+            # `kubectl apply -k` on an overlay creates the base's objects under the prefix.
+            target = document.get("namespace", "default")
+            for known, _, name in list(self.objects):
+                if known in WORKLOAD_KINDS | {"Service"}:
+                    self.objects.add((known, target, document["namePrefix"] + name))
 
 
 def _option(command: str, *names: str) -> str | None:
