@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     # and quizzes.
     "nested_admin",
     "reversion",
+    # The task queue's tables (tasks wait in the portal's own database for `db_worker`).
+    "django_tasks_db",
     "portal",
     "lessons",
 ]
@@ -77,7 +79,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "lessons.web.HtmxPolicyMiddleware",
+    "lessons.kernel.web.HtmxPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -124,7 +126,7 @@ else:
         "DB_CONNECT_TIMEOUT", "3"
     )
     # psycopg may prepare statements (Django turns that off for connection poolers): only
-    # the written-out statements ask for it (lessons/statements.py); the ORM's queries,
+    # the written-out statements ask for it (lessons/kernel/statements.py); the ORM's queries,
     # bound on the client, are never prepared. Behind a pooler in transaction mode that
     # does not keep prepared statements, set DB_PREPARED_STATEMENTS=False.
     if envbool("DB_PREPARED_STATEMENTS", "True"):
@@ -201,7 +203,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.getenv("STATIC_ROOT", BASE_DIR / "staticfiles"))
-# Uploaded files (images in lessons, lessons/images.py): on the local disk under MEDIA_ROOT
+# Uploaded files (images in lessons, lessons/content/images.py): on the local disk under MEDIA_ROOT
 # by default; point STORAGES["default"] at a django-storages backend (e.g. S3) in
 # production. MEDIA_ROOT needs backing up like the database.
 MEDIA_URL = os.getenv("MEDIA_URL", "/media/")
@@ -235,6 +237,28 @@ if EMAIL_BACKEND_NAME.endswith("smtp.EmailBackend"):
         "use_tls": envbool("EMAIL_USE_TLS", "True"),
     }
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "portal@localhost")
+
+# Background work (mail) runs on Django's tasks framework. By default tasks wait in the
+# portal's own database for `manage.py db_worker` (django-tasks-db); TASKS_BACKEND names
+# another backend, e.g. django.tasks.backends.immediate.ImmediateBackend to run each task
+# inside the process that enqueues it (the unit tests do so).
+TASKS = {
+    "default": {
+        "BACKEND": os.getenv("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# portal/notifications/queue.py: a mail whose sending failed is tried again this many
+# times in all, with growing pauses, then kept as failed for staff to see in the admin;
+# a task that stays "running" this long after its worker took it is given to another
+# worker (its worker died), at most TASK_MAX_CLAIMS times.
+MAIL_MAX_ATTEMPTS = envint("MAIL_MAX_ATTEMPTS", "5")
+TASK_STALE_MINUTES = envint("TASK_STALE_MINUTES", "15")
+TASK_MAX_CLAIMS = envint("TASK_MAX_CLAIMS", "3")
+# The portal's public address: every link in a mail (the next lesson, unsubscribe, the
+# preferences page) starts with it. https in production (mail providers require an
+# https one-click unsubscribe address).
+PORTAL_BASE_URL = os.getenv("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Request size limits: a lesson body is at most LESSON_BODY_MAX_CHARS; a form post
 # beyond DATA_UPLOAD_MAX_MEMORY_SIZE is refused with 400.
@@ -288,7 +312,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "WARNING")},
 }
 
-# Blog feeds (lessons/feeds/): a feed document is read whole, so its size is capped, and
+# Blog feeds (lessons/authoring/feeds/): a feed document is read whole, so its size is capped, and
 # so is the text of any one element. Fetching a feed's address refuses private, loopback
 # and link-local targets unless FEED_ALLOW_PRIVATE_ADDRESSES is True (tests, intranets).
 FEED_MAX_BYTES = envint("FEED_MAX_BYTES", str(32 * 1024 * 1024))
@@ -296,3 +320,7 @@ FEED_MAX_ELEMENT_CHARS = envint("FEED_MAX_ELEMENT_CHARS", "1000000")
 FEED_ALLOW_PRIVATE_ADDRESSES = envbool("FEED_ALLOW_PRIVATE_ADDRESSES", "False")
 FEED_FETCH_TIMEOUT = envint("FEED_FETCH_TIMEOUT", "10")
 FEED_FETCH_MAX_REDIRECTS = envint("FEED_FETCH_MAX_REDIRECTS", "5")
+
+# A study group's questions and answers: how many posts one member may make in a window.
+DISCUSSION_POSTS_PER_WINDOW = envint("DISCUSSION_POSTS_PER_WINDOW", "10")
+DISCUSSION_RATE_WINDOW_SECONDS = envint("DISCUSSION_RATE_WINDOW_SECONDS", "600")

@@ -17,28 +17,34 @@ from pathlib import Path
 import kubernetes_validate
 import yaml
 
-from lessons.importing import split_front_matter
+from lessons.authoring.importing import split_front_matter
+from lessons.kernel.rendering import render_markdown
 from lessons.models.quiz import normalize_answer
-from lessons.rendering import render_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS_DIR = Path(os.environ.get("CONTENT_LESSONS_DIR") or ROOT / "fixtures" / "lessons")
 GLOSSARY_FILE = ROOT / "fixtures" / "glossary.yaml"
 
-# The Kubernetes release the lessons install (basic-01's pkgs.k8s.io repository) and teach.
-KUBERNETES_VERSION = "1.35"
+# The Kubernetes release the lessons install and teach: basic-01 names it once, as the shell
+# variable KUBERNETES_VERSION that its pkgs.k8s.io repository lines use.
+KUBERNETES_VERSION = "1.37"
 
 # Kinds whose schema kubernetes-validate does not ship: component configuration files that
-# are never sent to an API server, and custom resources whose CRDs the lessons install
-# (Gateway API, Prometheus Operator). They get a structural check only.
+# are never sent to an API server (kubeadm, kubelet, Kustomize), and custom resources whose
+# CRDs the lessons install (Gateway API, Prometheus Operator, MetalLB, cert-manager, the
+# CRD lesson's own). They get a structural check only.
 UNVALIDATED_API_VERSIONS = {
     "kubelet.config.k8s.io/v1beta1": {"KubeletConfiguration"},
     "kubeadm.k8s.io/v1beta4": {"InitConfiguration", "ClusterConfiguration", "JoinConfiguration"},
     "gateway.networking.k8s.io/v1": {"Gateway", "GatewayClass", "HTTPRoute"},
     "monitoring.coreos.com/v1": {"ServiceMonitor", "PrometheusRule"},
+    "metallb.io/v1beta1": {"IPAddressPool", "L2Advertisement"},
+    "kustomize.config.k8s.io/v1beta1": {"Kustomization"},
+    "cert-manager.io/v1": {"Issuer", "Certificate"},
+    "stable.example.com/v1": {"Backup"},
 }
 CONFIG_FILE_KINDS = {"KubeletConfiguration", "InitConfiguration", "ClusterConfiguration",
-                     "JoinConfiguration"}  # fmt: skip
+                     "JoinConfiguration", "Kustomization"}  # fmt: skip
 CLUSTER_SCOPED_KINDS = {
     "Namespace", "Node", "ClusterRole", "ClusterRoleBinding", "PersistentVolume",
     "StorageClass", "CertificateSigningRequest", "GatewayClass", "IngressClass",
@@ -47,11 +53,18 @@ CLUSTER_SCOPED_KINDS = {
 WORKLOAD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"}
 BUILT_IN_NAMESPACES = {"default", "kube-system", "kube-public", "kube-node-lease"}
 BUILT_IN_CLUSTER_ROLES = {"view", "edit", "admin", "cluster-admin"}
-# What the add-ons the lessons install from their published manifests create (Calico's
-# operator, metrics-server); a lesson cannot show those manifests.
+# What the add-ons the lessons install from their published manifests or charts create
+# (Calico's operator, metrics-server, MetalLB, Envoy Gateway, local-path-provisioner); a
+# lesson cannot show those.
 ADD_ON_OBJECTS = {
     ("Namespace", "", "calico-system"),
     ("Namespace", "", "tigera-operator"),
+    ("Namespace", "", "metallb-system"),
+    ("Deployment", "metallb-system", "controller"),
+    ("Deployment", "envoy-gateway-system", "envoy-gateway"),
+    ("Namespace", "", "local-path-storage"),
+    ("Namespace", "", "cert-manager"),
+    ("Deployment", "local-path-storage", "local-path-provisioner"),
     ("Deployment", "kube-system", "metrics-server"),
     ("Deployment", "kube-system", "coredns"),
 }
@@ -196,6 +209,12 @@ class Cluster:
             self.pod_labels.append((namespace, template.get("labels") or {}))
         if kind == "Service":
             self.service_labels.append((namespace, metadata.get("labels") or {}))
+        if kind == "Kustomization" and document.get("namePrefix"):
+            # `kubectl apply -k` on an overlay creates the base's objects under the prefix.
+            target = document.get("namespace", "default")
+            for known, _, name in list(self.objects):
+                if known in WORKLOAD_KINDS | {"Service"}:
+                    self.objects.add((known, target, document["namePrefix"] + name))
 
 
 def _option(command: str, *names: str) -> str | None:
@@ -256,11 +275,12 @@ def _learn_from_shell(cluster: Cluster, command: str) -> None:
 def _shell_reference_problems(cluster: Cluster, command: str) -> list[str]:
     if not command.startswith("kubectl") or command.startswith("kubectl config"):
         return []
+    command = command.split(" | ")[0]  # what is piped into (grep, head -n) is not kubectl's
     problems = []
     namespace = _option(command, "-n", "--namespace")
     if namespace and not cluster.has_namespace(namespace) and "create namespace" not in command:
         problems.append(f"namespace {namespace!r} is not created in the lesson")
-    for name in re.findall(r"\bdeploy(?:ment)?/([\w.-]+)", command):
+    for name in re.findall(r"(?:^|\s)deploy(?:ment)?/([\w.-]+)", command):
         if not any(k == "Deployment" and n == name for k, _, n in cluster.objects):
             problems.append(f"Deployment {name!r} is not created in the lesson")
     return problems

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from lessons.importing import split_front_matter
+from lessons.authoring.importing import split_front_matter
 from lessons.models import Category, Choice, Lesson, Question, Quiz
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +99,7 @@ def test_it_round_trips_seed_lessons_feed_lessons_and_quizzes(tmp_path, everythi
     before = snapshot()
     assert before["questions"] and before["choices"]
     output = export(tmp_path)
-    assert "12 lessons and 5 categories written" in output
+    assert "19 lessons and 5 categories written" in output
     empty_the_database()
     call_command("import_lessons", str(tmp_path), stdout=StringIO())
     assert snapshot() == before

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from lessons import search
+from lessons.kernel import search
 from lessons.models import Lesson
 from tests.conftest import make_lesson
 

@@ -14,7 +14,6 @@ from tests.test_groups_helpers import logged_in
 pytestmark = pytest.mark.django_db
 
 
-
 def _seed() -> str:
     output = StringIO()
     call_command("seed_demo", stdout=output)
@@ -103,7 +102,7 @@ def test_it_explains_that_lessons_come_first(settings):
 
 
 def test_it_gives_learners_missed_questions_to_review_today(seeded):
-    from lessons import review
+    from lessons.review import queue as review
 
     doyun = User.objects.get(username="doyun")
     in_quizzes = set(

@@ -9,12 +9,13 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from lessons import charts, numbers, web
+from lessons.kernel import charts, numbers, web
+from lessons.kernel.web import HtmxHttpRequest
 from lessons.models import Completion, Lesson
-from lessons.web import HtmxHttpRequest
-from portal.dashboards import cohort, drilldowns, export, matrix, table_html, timeline
+from portal.dashboards import cohort, drilldowns, export, learners, matrix, table_html, timeline
 from portal.dashboards.forms import SORT_CHOICES, DashboardFilterForm, query_for
-from portal.groups import pace
+from portal.discussions import reading as discussion_reading
+from portal.groups import pace, scope
 from portal.groups.access import get_group_for_dashboard
 from portal.groups.scope import learner_memberships, scope_queryset
 from portal.models import StudyGroup
@@ -23,10 +24,10 @@ from portal.models import StudyGroup
 def _table_context(
     request: HtmxHttpRequest,
     group: StudyGroup,
-    lessons: list[matrix.LessonColumn],
-    readers: list[matrix.Learner],
+    lessons: list[scope.LessonColumn],
+    readers: list[learners.Learner],
 ) -> dict:
-    form = DashboardFilterForm(request.GET, categories=matrix.scope_categories(lessons))
+    form = DashboardFilterForm(request.GET, categories=learners.scope_categories(lessons))
     filters = form.filters()
     chart_unit = form.chart_unit()
     context = {
@@ -70,8 +71,8 @@ def dashboard(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
     learners instead; htmx asks for the next page's rows (`rows`) and, once scrolled to,
     for the activity panel (`panel=activity`), which a plain link also shows in place."""
     group = get_group_for_dashboard(request.user, group_id)
-    lessons = matrix.scope_lessons(group)
-    readers = matrix.group_learners(group, lessons)
+    lessons = scope.scope_lessons(group)
+    readers = learners.group_learners(group, lessons)
     partial = web.is_partial(request)
     if not cohort.is_cohort(len(readers), len(lessons)):
         context = _table_context(request, group, lessons, readers)
@@ -85,7 +86,7 @@ def dashboard(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
     # first view goes without them, and they come as the instructor scrolls to them.
     wants_activity = request.GET.get("panel") == "activity"
     if partial and wants_activity:
-        form = DashboardFilterForm(request.GET, categories=matrix.scope_categories(lessons))
+        form = DashboardFilterForm(request.GET, categories=learners.scope_categories(lessons))
         context = {"group": group, "cohort": True, "chart_unit": form.chart_unit()}
         context["other_unit_query"] = query_for(
             form.filters(), "day" if context["chart_unit"] == "week" else "week", panel="activity"
@@ -104,8 +105,8 @@ def dashboard(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
 
 def _activity(
     group: StudyGroup,
-    lessons: list[matrix.LessonColumn],
-    readers: list[matrix.Learner],
+    lessons: list[scope.LessonColumn],
+    readers: list[learners.Learner],
     chart_unit: str,
 ) -> dict:
     """The chart of lessons done over time and the questions the group finds hardest."""
@@ -131,8 +132,8 @@ def _activity(
 def dashboard_csv(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
     """Exactly the table the dashboard shows for the same query string."""
     group = get_group_for_dashboard(request.user, group_id)
-    lessons = matrix.scope_lessons(group)
-    form = DashboardFilterForm(request.GET, categories=matrix.scope_categories(lessons))
+    lessons = scope.scope_lessons(group)
+    form = DashboardFilterForm(request.GET, categories=learners.scope_categories(lessons))
     return export.csv_response(group, lessons, form.filters(), timezone.now())
 
 
@@ -172,7 +173,7 @@ def lesson(request: HtmxHttpRequest, group_id: int, lesson_id: int) -> HttpRespo
     quiz = getattr(lesson, "quiz", None)  # a lesson need not have a quiz
     memberships = learner_memberships(group)
     people = drilldowns.lesson_learners(memberships, lesson)
-    due = pace.due_dates(group, matrix.scope_lessons(group)).get(lesson.pk)
+    due = pace.due_dates(group, scope.scope_lessons(group)).get(lesson.pk)
     periods = timeline.progress_over_time(
         learners=memberships.values("user_id"),
         lessons=Lesson.objects.filter(pk=lesson.pk).values("pk"),
@@ -199,5 +200,6 @@ def lesson(request: HtmxHttpRequest, group_id: int, lesson_id: int) -> HttpRespo
             "questions": drilldowns.question_stats(quiz, memberships.values("user_id"))
             if quiz
             else [],
+            "busiest_sections": discussion_reading.busiest_sections(group, lesson),
         },
     )

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from lessons import mock_exams, review
+from lessons.exams import mock as mock_exams
 from lessons.models import (
     AttemptAnswer,
     Completion,
@@ -22,7 +22,8 @@ from lessons.models import (
     Question,
     QuizAttempt,
 )
-from lessons.scoring import Answer, grade
+from lessons.quizzes.scoring import Answer, grade
+from lessons.review import queue as review
 from portal.models import Membership, StudyGroup, User
 
 GROUP_NAME = "쿠버네티스 데모 스터디"
@@ -108,12 +109,18 @@ class Command(BaseCommand):
 
 
 def _user(username: str, display_name: str) -> User:
+    # An address at example.com (which takes no mail), so that the demo's reminders show
+    # in the console of `make run` (or the local SMTP server of the README).
     user, created = User.objects.get_or_create(
-        username=username, defaults={"display_name": display_name}
+        username=username,
+        defaults={"display_name": display_name, "email": f"{username}@example.com"},
     )
     if created:
         user.set_password(PASSWORD)
         user.save(update_fields=["password"])
+    elif not user.email:
+        user.email = f"{username}@example.com"
+        user.save(update_fields=["email"])
     return user
 
 
