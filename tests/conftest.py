@@ -13,11 +13,11 @@ from hypothesis import settings as hypothesis_settings
 from lessons.models import Category, Lesson
 from portal.models import User
 from tests.helpers import seed
-from tests.mail_fixtures import database_tasks, smtp_mail, smtp_server  # noqa: F401 (fixtures)
+from tests.helpers.mail_fixtures import database_tasks, smtp_mail, smtp_server  # noqa: F401 (fixtures)
 
-# Property-based tests (tests/test_fuzz_*.py): a bounded number of examples in `make test`;
+# Property-based tests (tests/**/test_fuzz_*.py): a bounded number of examples in `make test`;
 # HYPOTHESIS_PROFILE=deep searches much longer. Examples share the test's fixtures and
-# roll their own writes back (tests/fuzzing.py), so those health checks do not apply.
+# roll their own writes back (tests/helpers/fuzzing.py), so those health checks do not apply.
 _FUZZ = {
     "deadline": None,
     "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -48,7 +48,7 @@ def immediate_tasks():
     """Tasks run inside the test as they are enqueued (Django's immediate backend), so a
     mail a view or command queues is in `mailoutbox` at once. The tests of the queue
     itself switch to the database backend and run the real worker
-    (tests/mail_fixtures.py)."""
+    (tests/helpers/mail_fixtures.py)."""
     from django.tasks import task_backends
     from django.tasks.backends.immediate import ImmediateBackend
 
@@ -167,15 +167,15 @@ def english(settings):
 @pytest.fixture
 def hand_made(alice, bob, charlie, basic, cka):
     """A small study group whose dashboard numbers were worked out by hand."""
-    from tests.test_groups_helpers import build_hand_made
+    from tests.helpers.groups import build_hand_made
 
     return build_hand_made(alice, bob, charlie, basic, cka)
 
 
 @pytest.fixture
 def room(alice, bob, charlie, basic):
-    """A study group asking about a lesson (tests/discussion_fixtures.py)."""
-    from tests.discussion_fixtures import build_room
+    """A study group asking about a lesson (tests/helpers/discussion_fixtures.py)."""
+    from tests.helpers.discussion_fixtures import build_room
 
     return build_room(alice, bob, charlie, basic)
 
