@@ -13,3 +13,5 @@ class PortalConfig(AppConfig):
         register_panel("next_step", panels.home_next_step)
         register_panel("home", panels.home_weeks)
         register_panel("lesson", panels.lesson_due)
+
+        from portal.notifications import signals  # noqa: F401  (connects the receivers)
