@@ -21,6 +21,8 @@ from django.utils.translation import ngettext
 
 INACTIVE_AFTER = timedelta(days=7)
 GRACE = timedelta(days=7)
+# How each reason looks (the design system's status chips), here and in the table.
+CHIP = {"behind": "warn", "inactive": "warn", "below_pass": "bad"}
 # How many learners the ranked list shows; the rest are counted ("and 40 more").
 TOP = 10
 
@@ -130,17 +132,20 @@ class Concern:
         return (-self.behind, -self.idle_days, -self.failed, self.learner.name.casefold())
 
     @property
-    def reasons(self) -> list[str]:
-        """Why, in words, most pressing first."""
+    def reasons(self) -> list[Reason]:
+        """Why, in words, most pressing first (as status chips: kind and label)."""
         said = []
         if self.behind:
             said.append(
-                ngettext(
-                    "%(n)d lesson behind the pace",
-                    "%(n)d lessons behind the pace",
-                    self.behind,
+                Reason(
+                    "behind",
+                    ngettext(
+                        "%(n)d lesson behind the pace",
+                        "%(n)d lessons behind the pace",
+                        self.behind,
+                    )
+                    % {"n": self.behind},
                 )
-                % {"n": self.behind}
             )
         if self.idle_days:
             if self.never_active:
@@ -153,17 +158,26 @@ class Concern:
                 label = ngettext(
                     "Inactive for %(days)d day", "Inactive for %(days)d days", self.idle_days
                 )
-            said.append(label % {"days": self.idle_days})
+            said.append(Reason("inactive", label % {"days": self.idle_days}))
         if self.failed:
             said.append(
-                ngettext(
-                    "%(n)d quiz below the pass mark",
-                    "%(n)d quizzes below the pass mark",
-                    self.failed,
+                Reason(
+                    "below_pass",
+                    ngettext(
+                        "%(n)d quiz below the pass mark",
+                        "%(n)d quizzes below the pass mark",
+                        self.failed,
+                    )
+                    % {"n": self.failed},
+                    count=self.failed,
                 )
-                % {"n": self.failed}
             )
         return said
+
+    @property
+    def chips(self) -> list[tuple[str, str]]:
+        """(css, label) of each reason, as the dashboard's table shows them."""
+        return [(CHIP[reason.kind], reason.label) for reason in self.reasons]
 
 
 def concern(learner, done: int, failed: int, expected: int | None, now: datetime) -> Concern | None:
