@@ -30,17 +30,21 @@ GLOSSARY_FILE = ROOT / "fixtures" / "glossary.yaml"
 KUBERNETES_VERSION = "1.37"
 
 # Kinds whose schema kubernetes-validate does not ship: component configuration files that
-# are never sent to an API server, and custom resources whose CRDs the lessons install
-# (Gateway API, Prometheus Operator). They get a structural check only.
+# are never sent to an API server (kubeadm, kubelet, Kustomize), and custom resources whose
+# CRDs the lessons install (Gateway API, Prometheus Operator, MetalLB, cert-manager, the
+# CRD lesson's own). They get a structural check only.
 UNVALIDATED_API_VERSIONS = {
     "kubelet.config.k8s.io/v1beta1": {"KubeletConfiguration"},
     "kubeadm.k8s.io/v1beta4": {"InitConfiguration", "ClusterConfiguration", "JoinConfiguration"},
     "gateway.networking.k8s.io/v1": {"Gateway", "GatewayClass", "HTTPRoute"},
     "monitoring.coreos.com/v1": {"ServiceMonitor", "PrometheusRule"},
     "metallb.io/v1beta1": {"IPAddressPool", "L2Advertisement"},
+    "kustomize.config.k8s.io/v1beta1": {"Kustomization"},
+    "cert-manager.io/v1": {"Issuer", "Certificate"},
+    "stable.example.com/v1": {"Backup"},
 }
 CONFIG_FILE_KINDS = {"KubeletConfiguration", "InitConfiguration", "ClusterConfiguration",
-                     "JoinConfiguration"}  # fmt: skip
+                     "JoinConfiguration", "Kustomization"}  # fmt: skip
 CLUSTER_SCOPED_KINDS = {
     "Namespace", "Node", "ClusterRole", "ClusterRoleBinding", "PersistentVolume",
     "StorageClass", "CertificateSigningRequest", "GatewayClass", "IngressClass",
@@ -59,6 +63,7 @@ ADD_ON_OBJECTS = {
     ("Deployment", "metallb-system", "controller"),
     ("Deployment", "envoy-gateway-system", "envoy-gateway"),
     ("Namespace", "", "local-path-storage"),
+    ("Namespace", "", "cert-manager"),
     ("Deployment", "local-path-storage", "local-path-provisioner"),
     ("Deployment", "kube-system", "metrics-server"),
     ("Deployment", "kube-system", "coredns"),
@@ -204,6 +209,12 @@ class Cluster:
             self.pod_labels.append((namespace, template.get("labels") or {}))
         if kind == "Service":
             self.service_labels.append((namespace, metadata.get("labels") or {}))
+        if kind == "Kustomization" and document.get("namePrefix"):
+            # `kubectl apply -k` on an overlay creates the base's objects under the prefix.
+            target = document.get("namespace", "default")
+            for known, _, name in list(self.objects):
+                if known in WORKLOAD_KINDS | {"Service"}:
+                    self.objects.add((known, target, document["namePrefix"] + name))
 
 
 def _option(command: str, *names: str) -> str | None:
@@ -264,6 +275,7 @@ def _learn_from_shell(cluster: Cluster, command: str) -> None:
 def _shell_reference_problems(cluster: Cluster, command: str) -> list[str]:
     if not command.startswith("kubectl") or command.startswith("kubectl config"):
         return []
+    command = command.split(" | ")[0]  # what is piped into (grep, head -n) is not kubectl's
     problems = []
     namespace = _option(command, "-n", "--namespace")
     if namespace and not cluster.has_namespace(namespace) and "create namespace" not in command:
