@@ -164,6 +164,11 @@ AUTHENTICATION_BACKENDS = [
 # lock another person's account by guessing at it; an address that fails far more often,
 # whatever the usernames, is locked as a whole (portal/accounts/lockout.py). Attempts
 # live in the database, so every app process enforces the same lock.
+# Password-reset mails per e-mail address and per client address in a window
+# (portal/accounts/reset_limits.py).
+PASSWORD_RESET_EMAIL_LIMIT = envint("PASSWORD_RESET_EMAIL_LIMIT", "3")
+PASSWORD_RESET_IP_LIMIT = envint("PASSWORD_RESET_IP_LIMIT", "10")
+PASSWORD_RESET_WINDOW_MINUTES = envint("PASSWORD_RESET_WINDOW_MINUTES", "60")
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
 LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", "50")
 AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", "15"))
