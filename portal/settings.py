@@ -212,7 +212,9 @@ STATIC_ROOT = Path(os.getenv("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = os.getenv("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
 LESSON_IMAGE_MAX_BYTES = envint("LESSON_IMAGE_MAX_BYTES", str(5 * 1024 * 1024))
+# Pixels of all frames together, and frames of an animation.
 LESSON_IMAGE_MAX_PIXELS = envint("LESSON_IMAGE_MAX_PIXELS", "40000000")
+LESSON_IMAGE_MAX_FRAMES = envint("LESSON_IMAGE_MAX_FRAMES", "200")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
