@@ -180,16 +180,18 @@ def test_it_refuses_an_encoding_it_did_not_ask_for(feed_server):
 
 
 @pytest.mark.parametrize("part", ["headers", "body"])
-def test_it_gives_up_on_a_trickle_at_the_overall_deadline(feed_server, part):
+def test_it_gives_up_on_a_trickle_at_the_overall_deadline(feed_server, settings, part):
     """One byte every 0.2 s never trips the 1 s read timeout; the 2 s deadline holds."""
+    settings.FEED_FETCH_DEADLINE = 2
     url = feed_server.serve(f"/trickle-{part}.xml", trickle=part)
     started = time.monotonic()
     with pytest.raises(FetchError, match="longer than 2 s"):
         fetch_feed(url)
-    assert time.monotonic() - started < 2.8
+    assert time.monotonic() - started < 3.5
 
 
-def test_it_gives_up_on_a_name_that_takes_too_long_to_resolve(feed_server, monkeypatch):
+def test_it_gives_up_on_a_name_that_takes_too_long_to_resolve(feed_server, settings, monkeypatch):
+    settings.FEED_FETCH_DEADLINE = 2
     resolve = socket.getaddrinfo
 
     def slow_resolver(host, *args, **kwargs):
@@ -201,4 +203,4 @@ def test_it_gives_up_on_a_name_that_takes_too_long_to_resolve(feed_server, monke
     started = time.monotonic()
     with pytest.raises(FetchError, match=r"slow\.example could not be resolved within 2 s"):
         fetch_feed("http://slow.example/feed.xml")
-    assert time.monotonic() - started < 2.8
+    assert time.monotonic() - started < 3.5

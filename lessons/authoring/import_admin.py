@@ -9,6 +9,7 @@ live in the database, so the confirming request may reach any app process or mac
 import base64
 import hashlib
 import tempfile
+import time
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from io import BytesIO
 from pathlib import Path, PurePosixPath
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -333,8 +335,23 @@ class FeedSourceAdmin(BoundedPrefillAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Sync the selected feed sources now"))
     def sync_now(self, request: HttpRequest, queryset) -> None:
-        for source in queryset.select_related("category"):
-            sync_source(source)
+        """Synced within the request, all fetches together within FEED_FETCH_DEADLINE
+        (below gunicorn's worker timeout); the sources not reached in time are left for
+        the next click or `sync_feeds`."""
+        until = time.monotonic() + settings.FEED_FETCH_DEADLINE
+        sources = list(queryset.select_related("category"))
+        for done, source in enumerate(sources):
+            if time.monotonic() >= until:
+                messages.warning(
+                    request,
+                    _(
+                        "%(count)d feed sources were not synced: the time one request may "
+                        "take ran out. Sync them again, or let sync_feeds do it."
+                    )
+                    % {"count": len(sources) - done},
+                )
+                return
+            sync_source(source, until=until)
             if source.last_outcome == FeedSource.Outcome.FAILED:
                 messages.error(request, f"{source.url}: {source.last_error}")
             else:
