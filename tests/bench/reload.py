@@ -14,6 +14,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -36,8 +37,9 @@ def one(path: str) -> int:
         return 0
 
 
-def under_load(change) -> tuple[int, int, float]:
-    """(requests, failed, seconds from the first failure to the last)"""
+def under_load(change) -> tuple[int, dict[int, int], float]:
+    """(requests, failed ones by status (0: refused or cut), seconds from the first
+    failure to the last)"""
     outcomes: list[tuple[float, int]] = []
     stop = threading.Event()
 
@@ -56,8 +58,9 @@ def under_load(change) -> tuple[int, int, float]:
     stop.set()
     for thread in threads:
         thread.join()
-    failed = [t for t, status in outcomes if status == 0 or status >= 500]
-    return len(outcomes), len(failed), (max(failed) - min(failed)) if failed else 0.0
+    failed = [(t, status) for t, status in outcomes if status == 0 or status >= 500]
+    span = (max(failed)[0] - min(failed)[0]) if failed else 0.0
+    return len(outcomes), dict(Counter(status for _, status in failed)), span
 
 
 def main() -> int:
@@ -83,7 +86,10 @@ def main() -> int:
             server.terminate()
             server.wait(timeout=30)
     for name, (total, failed, span) in (("kill -HUP", hup), ("restart (TERM)", term)):
-        print(f"{name:15} {total:5} requests, {failed:4} failed, over {span:.1f}s")
+        print(
+            f"{name:15} {total:6} requests, {sum(failed.values()):6} failed {failed}, "
+            f"over {span:.1f}s"
+        )
     return 1 if hup[1] else 0
 
 
