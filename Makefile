@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PG_URL := postgres://postgres@127.0.0.1:5432/portal
 
-.PHONY: run test test-sqlite lint format messages install postgres bench faults reload screenshots
+.PHONY: run test test-sqlite lint format messages install postgres bench bench-compare faults reload screenshots
 
 install: $(VENV)/.installed
 
@@ -53,6 +53,12 @@ messages: install
 bench: install postgres
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python tests/bench/bench.py
+
+# Each bench row, the code at OLD (a commit) against this checkout, served side by side.
+bench-compare: install postgres
+	@test -n "$(OLD)" || (echo "make bench-compare OLD=<commit>" && exit 2)
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python tests/bench/bench.py --compare $(OLD)
 
 # PostgreSQL (a throw-away server of its own) stopped under load: 503s for everyone, fast,
 # recovery, no acknowledged write lost.
