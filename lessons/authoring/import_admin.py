@@ -9,7 +9,6 @@ live in the database, so the confirming request may reach any app process or mac
 import base64
 import hashlib
 import tempfile
-import time
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -17,7 +16,6 @@ from io import BytesIO
 from pathlib import Path, PurePosixPath
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -25,12 +23,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from lessons.authoring.feeds import FeedError, FeedImportResult, import_feed
 from lessons.authoring.feeds.fetching import FetchError, fetch_feed
-from lessons.authoring.feeds.sync import sync_source
+from lessons.authoring.feeds.tasks import sync_feed_sources
 from lessons.authoring.importing import ImportFailed, ImportResult, import_folder
 from lessons.kernel.web import BoundedPrefillAdminMixin
 from lessons.models import Category, FeedSource
@@ -335,33 +333,18 @@ class FeedSourceAdmin(BoundedPrefillAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Sync the selected feed sources now"))
     def sync_now(self, request: HttpRequest, queryset) -> None:
-        """Synced within the request, all fetches together within FEED_FETCH_DEADLINE
-        (below gunicorn's worker timeout); the sources not reached in time are left for
-        the next click or `sync_feeds`."""
-        until = time.monotonic() + settings.FEED_FETCH_DEADLINE
-        sources = list(queryset.select_related("category"))
-        for done, source in enumerate(sources):
-            if time.monotonic() >= until:
-                messages.warning(
-                    request,
-                    _(
-                        "%(count)d feed sources were not synced: the time one request may "
-                        "take ran out. Sync them again, or let sync_feeds do it."
-                    )
-                    % {"count": len(sources) - done},
-                )
-                return
-            sync_source(source, until=until)
-            if source.last_outcome == FeedSource.Outcome.FAILED:
-                messages.error(request, f"{source.url}: {source.last_error}")
-            else:
-                messages.success(
-                    request,
-                    _("%(url)s: %(created)d created, %(updated)d updated, %(skipped)d skipped.")
-                    % {
-                        "url": source.url,
-                        "created": source.last_created,
-                        "updated": source.last_updated,
-                        "skipped": source.last_skipped,
-                    },
-                )
+        """Enqueued for the task worker: the editor's request never waits on a blog's
+        server. Each source's outcome appears in the list when it is done."""
+        source_ids = list(queryset.values_list("pk", flat=True))
+        sync_feed_sources.enqueue(source_ids)
+        messages.info(
+            request,
+            ngettext(
+                "%(count)d feed source is being synced in the background; its outcome "
+                "shows in the list below when it is done (reload the page).",
+                "%(count)d feed sources are being synced in the background; their outcomes "
+                "show in the list below when they are done (reload the page).",
+                len(source_ids),
+            )
+            % {"count": len(source_ids)},
+        )

@@ -23,13 +23,10 @@ from lessons.models import FeedSource
 logger = logging.getLogger(__name__)
 
 
-def sync_source(source: FeedSource, *, until: float | None = None) -> FeedSource:
-    """Fetch and import one source (its fetch done before `until` of time.monotonic(), when
-    given); return it with its outcome recorded."""
+def sync_source(source: FeedSource) -> FeedSource:
+    """Fetch and import one source; return it with its outcome recorded."""
     try:
-        fetched = fetch_feed(
-            source.url, etag=source.etag, last_modified=source.last_modified, until=until
-        )
+        fetched = fetch_feed(source.url, etag=source.etag, last_modified=source.last_modified)
         if fetched.not_modified:
             return _record(source, FeedSource.Outcome.NOT_MODIFIED)
         document = read_feed(fetched.content, fetched.content_type, base_url=fetched.url)
