@@ -51,6 +51,12 @@ class PreferencesForm(forms.Form):
     nudges = forms.BooleanField(
         label=_("Let my instructors send me a nudge by mail"), required=False
     )
+    answers = forms.ChoiceField(
+        label=_("New answers to group questions I follow"),
+        choices=NotificationPreference._meta.get_field("answers").choices,
+        widget=forms.RadioSelect,
+        required=False,  # left out: the choice stays as it was
+    )
 
     def __init__(self, *args, instructs: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -76,6 +82,7 @@ class PreferencesForm(forms.Form):
             "language": chosen.language,
             "digest": chosen.digest,
             "nudges": chosen.nudges,
+            "answers": chosen.answers,
         }
 
     def save(self, user) -> NotificationPreference:
@@ -89,6 +96,8 @@ class PreferencesForm(forms.Form):
             "language": data["language"],
             "nudges": data["nudges"],
         }
+        if data.get("answers"):
+            values["answers"] = data["answers"]
         if "digest" in self.fields:
             values["digest"] = data["digest"]
         row, _ = NotificationPreference.objects.update_or_create(user=user, defaults=values)
