@@ -49,7 +49,7 @@ def group(transactional_db):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_it_asks_answers_accepts_and_follows_with_the_keyboard(new_page, live_server, group, size):
-    lesson, people = group
+    _, people = group
     alice = new_page(viewport=SIZES[size])
     sign_in(alice.context, live_server.url, people["alice"])
     alice.goto(f"{live_server.url}/lessons/pods/")
