@@ -46,9 +46,10 @@ def test_it_holds_the_lesson_page_and_the_groups_page_at_500_questions(
     settings.DISCUSSION_POSTS_PER_WINDOW = 1000
     question = fill(room, 500)
     bob = client_for(room.bob)
-    # The lesson page's own queries (session, user, its statements, the group's week of
-    # portal/today and the learner's time zone), then the questions' panel: the learner's groups and their
-    # categories, the count per section, the first questions; all kept in the cache.
+    # The lesson page's own queries (session, user, its statements, portal/today's week
+    # of the group and the learner's time zone), then the questions' panel: the
+    # learner's groups and their categories, the count per section, the first
+    # questions; all kept in the cache.
     lesson_url = room.lesson.get_absolute_url()
     page = counted(django_assert_max_num_queries, bob, lesson_url, 10)
     assert "질문 499" in page.content.decode() and "질문 0<" not in page.content.decode()
