@@ -38,6 +38,8 @@ ENV = {
     "SECURE_SSL_REDIRECT": "False",
     "SESSION_COOKIE_SECURE": "False",
     "CSRF_COOKIE_SECURE": "False",
+    # The "post an answer" row posts far faster than a member may (portal/discussions).
+    "DISCUSSION_POSTS_PER_WINDOW": "100000000",
     "SECURE_HSTS_SECONDS": "0",
     "BENCH_FLOORS": "True",
     "DB_CONN_MAX_AGE": "60",
@@ -220,6 +222,47 @@ def exam_endpoints(learner: "Session", env: dict | None = None) -> list[tuple]:
 
 
 # ---- end of the exam rows -------------------------------------------------------------------
+
+
+# ---- A group's questions (issue 25): a lesson with 200 of them, and posting an answer ----
+ASKING_LEARNER = "bench3"
+QUESTIONS_SCRIPT = """
+from lessons.models import Lesson
+from portal.models import GroupAnswer, GroupQuestion, Membership, StudyGroup, User
+lesson = Lesson.objects.get(slug=%r)
+learner = User.objects.get(username=%r)
+group = StudyGroup.objects.create(name="bench questions")
+Membership.objects.create(group=group, user=learner)
+sections = [""] + [entry["id"] for entry in lesson.toc]
+questions = GroupQuestion.objects.bulk_create(
+    GroupQuestion(group=group, lesson=lesson, author=learner, section=sections[n %% len(sections)],
+                  title=f"bench question {n}", body="`kubectl get pods`",
+                  body_html="<p><code>kubectl get pods</code></p>")
+    for n in range(200)
+)
+print(f"/groups/{group.pk}/questions/{questions[0].pk}/answers/")
+"""
+
+
+def question_endpoints(env: dict | None = None) -> list[tuple]:
+    """The lesson page of a member of a group that asked 200 questions on it, and an htmx
+    answer posted to one of them (the rate limit lifted for the run, see ENV)."""
+    script = QUESTIONS_SCRIPT % (LESSON, ASKING_LEARNER)
+    path = manage("shell", "--no-imports", "-c", script, env=env).split()[-1]
+    asker = Session(ASKING_LEARNER, "bench-password-1")
+    return [
+        ("lesson page, 200 group questions", f"/lessons/{LESSON}/", asker, "GET", ""),
+        (
+            "post an answer",
+            path,
+            asker,
+            "POST",
+            "body=%EB%85%B8%EB%93%9C%EB%A5%BC+%EB%B3%B4%EC%84%B8%EC%9A%94",
+        ),
+    ]
+
+
+# ---- end of the questions rows ----------------------------------------------------------------
 
 
 def run_wrk(
@@ -428,6 +471,7 @@ def rows_of(
         ("home (visitor)", "/", None, "GET", ""),
         ("home (learner)", "/", mid_course, "GET", ""),
         ("category page (signed in)", "/categories/bench/", learner, "GET", ""),
+        *question_endpoints(env),
     ]
 
 
