@@ -42,6 +42,8 @@ ENV = {
     "SECURE_SSL_REDIRECT": "False",
     "SESSION_COOKIE_SECURE": "False",
     "CSRF_COOKIE_SECURE": "False",
+    # The "post an answer" row posts far faster than a member may (portal/discussions).
+    "DISCUSSION_POSTS_PER_WINDOW": "100000000",
     "SECURE_HSTS_SECONDS": "0",
     "BENCH_FLOORS": "True",
     "DB_CONN_MAX_AGE": "60",
@@ -226,6 +228,47 @@ def exam_endpoints(learner: "Session", env: dict | None = None) -> list[tuple]:
 # ---- end of the exam rows -------------------------------------------------------------------
 
 
+# ---- A group's questions (issue 25): a lesson with 200 of them, and posting an answer ----
+ASKING_LEARNER = "bench3"
+QUESTIONS_SCRIPT = """
+from lessons.models import Lesson
+from portal.models import GroupAnswer, GroupQuestion, Membership, StudyGroup, User
+lesson = Lesson.objects.get(slug=%r)
+learner = User.objects.get(username=%r)
+group = StudyGroup.objects.create(name="bench questions")
+Membership.objects.create(group=group, user=learner)
+sections = [""] + [entry["id"] for entry in lesson.toc]
+questions = GroupQuestion.objects.bulk_create(
+    GroupQuestion(group=group, lesson=lesson, author=learner, section=sections[n %% len(sections)],
+                  title=f"bench question {n}", body="`kubectl get pods`",
+                  body_html="<p><code>kubectl get pods</code></p>")
+    for n in range(200)
+)
+print(f"/groups/{group.pk}/questions/{questions[0].pk}/answers/")
+"""
+
+
+def question_endpoints(env: dict | None = None) -> list[tuple]:
+    """The lesson page of a member of a group that asked 200 questions on it, and an htmx
+    answer posted to one of them (the rate limit lifted for the run, see ENV)."""
+    script = QUESTIONS_SCRIPT % (LESSON, ASKING_LEARNER)
+    path = manage("shell", "--no-imports", "-c", script, env=env).split()[-1]
+    asker = Session(ASKING_LEARNER, "bench-password-1")
+    return [
+        ("lesson page, 200 group questions", f"/lessons/{LESSON}/", asker, "GET", ""),
+        (
+            "post an answer",
+            path,
+            asker,
+            "POST",
+            "body=%EB%85%B8%EB%93%9C%EB%A5%BC+%EB%B3%B4%EC%84%B8%EC%9A%94",
+        ),
+    ]
+
+
+# ---- end of the questions rows ----------------------------------------------------------------
+
+
 def run_wrk(
     path: str,
     session: Session | None,
@@ -320,12 +363,17 @@ def cohort_rows(dashboard_200: str, instructor_200: Session) -> dict:
     return results
 
 
+WORKER_OPTIONS = (
+    ["--worker-class", "gthread", "--threads", THREADS] if WORKER_CLASS == "gthread" else []
+)
+
+
 def gunicorn(*extra: str) -> list:
     """The README's production command, on this machine's port."""
-    command = [BIN / "gunicorn", "portal.wsgi", "--workers", WORKERS, "--bind", f"127.0.0.1:{PORT}"]
-    if WORKER_CLASS == "gthread":
-        command += ["--worker-class", "gthread", "--threads", THREADS]
-    return command + list(extra)
+    return [
+        BIN / "gunicorn", "portal.wsgi", "--workers", WORKERS, "--bind", f"127.0.0.1:{PORT}",
+        *WORKER_OPTIONS, *extra,
+    ]  # fmt: skip
 
 
 SLOW_CLIENTS = 6
@@ -356,6 +404,85 @@ def healthz_beside_slow_clients() -> float:
     finally:
         for slow in clients:
             slow.close()
+
+
+# send_reminders' work at 10,000 learners in 200 groups, in the bench's own process so
+# that its queries can be counted: what the command does after recovering stale tasks.
+REMINDER_SCRIPT = """
+import json, resource, time
+from datetime import datetime
+from zoneinfo import ZoneInfo
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from portal.notifications import schedule
+at = datetime.now(ZoneInfo("Asia/Seoul")).replace(hour=20, minute=5, second=0, microsecond=0)
+start = time.perf_counter()
+with CaptureQueriesContext(connection) as queries:
+    result = schedule.enqueue_due(at)
+print(json.dumps({
+    "seconds": round(time.perf_counter() - start, 3),
+    "queries": len(queries),
+    "batches": result.batches,
+    "reminders": result.reminders,
+    "tasks": result.tasks,
+    "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+}))
+"""
+WORKER_TASKS = 10  # tasks of 100 mails one worker runs for the mails-a-second row
+
+
+class Inbox:
+    """A local SMTP server's handler (aiosmtpd) that notes when each mail arrived."""
+
+    def __init__(self) -> None:
+        self.arrivals: list[float] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.arrivals.append(time.monotonic())
+        return "250 OK"
+
+
+def reminder_rows() -> dict:
+    """send_reminders' enqueueing at 10,000 learners in 200 groups, then one worker
+    sending to a local aiosmtpd: mails a second, from the first mail to the last
+    (composing each task's 100 mails included)."""
+    from aiosmtpd.controller import Controller
+
+    manage("make_reminder_groups", "--groups", "200", "--learners-per-group", "50")
+    enqueue = json.loads(manage("shell", "--no-imports", "-c", REMINDER_SCRIPT).splitlines()[-1])
+    print(
+        f"{'send_reminders, 10,000 learners':30} {enqueue['seconds']:8.2f} s  "
+        f"{enqueue['queries']} queries for {enqueue['batches']} batches  "
+        f"{enqueue['reminders']} reminders in {enqueue['tasks']} tasks  "
+        f"peak {enqueue['peak_rss_mb']} MB",
+        flush=True,
+    )
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=int(PORT) + 7)
+    controller.start()
+    try:
+        subprocess.run(
+            [BIN / "python", "manage.py", "db_worker", "--batch", "--no-reload",
+             "--no-startup-delay", "--max-tasks", str(WORKER_TASKS), "-v0"],
+            cwd=ROOT,
+            env=ENV | {
+                "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "EMAIL_HOST": "127.0.0.1",
+                "EMAIL_PORT": str(controller.port),
+                "EMAIL_USE_TLS": "False",
+            },
+            check=True,
+            timeout=600,
+        )  # fmt: skip
+    finally:
+        controller.stop()
+    arrivals = inbox.arrivals
+    rate = (len(arrivals) - 1) / (arrivals[-1] - arrivals[0]) if len(arrivals) > 1 else 0.0
+    print(f"{'one worker, local SMTP':30} {rate:8.1f} mails/s  ({len(arrivals)} mails)", flush=True)
+    return {
+        "send_reminders 10,000 learners": enqueue,
+        "worker mails per second": {"mails": len(arrivals), "per_second": round(rate, 1)},
+    }
 
 
 def median(values: list[float]) -> float:
@@ -391,6 +518,7 @@ def rows_of(
         ("home (visitor)", "/", None, "GET", ""),
         ("home (learner)", "/", mid_course, "GET", ""),
         ("category page (signed in)", "/categories/bench/", learner, "GET", ""),
+        *question_endpoints(env),
     ]
 
 
@@ -446,6 +574,7 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=30)
+    reminders = reminder_rows()
     summary = {
         "lesson_page_vs_lean_floor": median(ratios["lesson / lean"]),
         "lesson_page_vs_essentials_floor": median(ratios["lesson / essentials"]),
@@ -456,6 +585,9 @@ def main() -> int:
         "dashboard_one_instructor_p95_ms": results["dashboard, one instructor"]["p95_ms"],
         "exam_readiness_p95_ms": results["exam readiness"]["p95_ms"],
         "mock_exam_answer_p95_ms": results["mock exam answer"]["p95_ms"],
+        "send_reminders_10000_seconds": reminders["send_reminders 10,000 learners"]["seconds"],
+        "send_reminders_10000_queries": reminders["send_reminders 10,000 learners"]["queries"],
+        "worker_mails_per_second": reminders["worker mails per second"]["per_second"],
         "errors": sum(r["status_errors"] + r["socket_errors"] for r in results.values()),
         "worker_class": WORKER_CLASS,
         "healthz_beside_slow_clients_s": healthz_seconds,
@@ -464,7 +596,7 @@ def main() -> int:
     out = ROOT / "bench-results"
     out.mkdir(exist_ok=True)
     (out / "bench.json").write_text(
-        json.dumps({"endpoints": results, "summary": summary}, indent=2)
+        json.dumps({"endpoints": results, "reminders": reminders, "summary": summary}, indent=2)
     )
     print(f"Results written to {out / 'bench.json'}")
     return 0 if healthz_seconds < 1 else 1
