@@ -62,6 +62,9 @@ class PreferencesForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not instructs:
             del self.fields["digest"]
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.label_suffix = ""  # a sentence after its box, not a heading
 
     def clean_time_zone(self) -> str:
         return self.cleaned_data["time_zone"].strip()

@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from lessons.kernel.panels import Panel
-from lessons.progress.streaks import STREAK_LOOKBACK_DAYS, activity_days, streak_from
+from lessons.progress.streak import STREAK_LOOKBACK_DAYS, activity_days, streak_from
 from portal.models import StudyGroup
 from portal.today.week import (
     PlannedLesson,

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from lessons.models import Review
-from lessons.progress.streaks import streak_days
+from lessons.progress.streak import streak_days
 from tests.helpers.groups import complete
 
 pytestmark = pytest.mark.django_db

@@ -46,18 +46,20 @@ def test_it_holds_the_lesson_page_and_the_groups_page_at_500_questions(
     settings.DISCUSSION_POSTS_PER_WINDOW = 1000
     question = fill(room, 500)
     bob = client_for(room.bob)
-    # The lesson page's own queries (session, user, its statements, the group's week of
-    # portal/today), then the questions' panel: the learner's groups and their
-    # categories, the count per section, the first questions; all kept in the cache.
+    # The lesson page's own queries (session, user, its statements, portal/today's week
+    # of the group and the learner's time zone), then the questions' panel: the
+    # learner's groups and their categories, the count per section, the first
+    # questions; all kept in the cache.
     lesson_url = room.lesson.get_absolute_url()
-    page = counted(django_assert_max_num_queries, bob, lesson_url, 9)
+    page = counted(django_assert_max_num_queries, bob, lesson_url, 10)
     assert "질문 499" in page.content.decode() and "질문 0<" not in page.content.decode()
     counted(django_assert_max_num_queries, bob, lesson_url, 4)
     client_for(room.alice).post(
         reverse("groups:ask", args=[room.lesson.slug]),
         {"group": room.group.pk, "title": "방금 올린 질문", "body": "본문"},
     )
-    page = counted(django_assert_max_num_queries, bob, lesson_url, 6)
+    # A question posted: the panel's two queries again (and portal/today's own two).
+    page = counted(django_assert_max_num_queries, bob, lesson_url, 8)
     assert "방금 올린 질문" in page.content.decode()
     url = reverse("groups:questions", args=[room.group.pk])
     counted(django_assert_max_num_queries, bob, url, 6)

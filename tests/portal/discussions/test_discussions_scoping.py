@@ -79,7 +79,11 @@ def test_it_marks_each_question_by_group_for_a_member_of_two(room):
     page = client_for(room.alice).get(room.lesson.get_absolute_url()).content.decode()
     assert "다른 그룹 질문" in page and "파드가 Pending이에요" in page
     assert '<span class="chip">다른 스터디</span>' in page
-    assert 'name="group"' in page and "<select" in page
+    form = client_for(room.alice).get(
+        reverse("groups:ask", args=[room.lesson.slug]), headers={"HX-Request": "true"}
+    )
+    assert 'id="ask-form"' in form.content.decode() and "<select" in form.content.decode()
+    assert "<html" not in form.content.decode()
 
 
 def test_it_stops_showing_the_questions_once_a_member_leaves(room):

@@ -200,3 +200,14 @@ def test_it_needs_csrf_on_every_post(room):
     assert client.post(url("answer", question), {"body": "x"}).status_code == 403
     assert client.post(url("follow", question), {"follow": "1"}).status_code == 403
     assert not GroupAnswer.objects.exists()
+
+
+def test_it_updates_the_questions_state_when_accepted_by_htmx(room):
+    question = ask(room)
+    reply = answer(question, room.bob)
+    response = client_for(room.alice).post(
+        url("accept", question), {"answer": reply.pk}, headers={"HX-Request": "true"}
+    )
+    page = response.content.decode()
+    assert '<span id="question-status" hx-swap-oob="true"><span class="chip ok">' in page
+    assert "채택된 답변" in page and "이 답변을 채택했습니다" not in page
