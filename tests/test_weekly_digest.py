@@ -48,7 +48,7 @@ def test_it_tells_the_instructor_who_slipped_on_monday(teacher, group, alice):
     schedule.enqueue_due(MONDAY)
     [message] = django_mail.outbox
     assert message.to == ["teacher@example.com"]
-    assert message.subject == "이번 주 스터디 그룹 1개"
+    assert message.subject == "이번 주 스터디 그룹 소식: 1개 그룹"
     assert "<b>스터디</b>" in message.body
     assert "학습자 2명, 평균 33% 완료." in message.body
     assert "진도보다 늦은 학습자 1명:" in message.body
