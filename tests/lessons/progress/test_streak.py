@@ -53,3 +53,19 @@ def test_quizzes_and_reviews_count_too(alice, lessons):
     review = Review.objects.create(user=alice, form_token="t")
     Review.objects.filter(pk=review.pk).update(submitted_at=datetime(2026, 12, 7, 9, tzinfo=SEOUL))
     assert streak_days(alice, SEOUL, date(2026, 12, 7)) == 2
+
+
+def test_the_written_out_statement_finds_the_days_the_orm_finds(alice, lessons):
+    from lessons.progress.streak import activity_days, days_active
+    from tests.test_groups_helpers import attempt, make_quiz
+
+    complete(alice, lessons[0], at=datetime(2026, 12, 6, 0, 30, tzinfo=SEOUL))
+    complete(alice, lessons[1], at=datetime(2025, 1, 1, 10, tzinfo=SEOUL))  # too long ago
+    attempt(alice, make_quiz(lessons[2]), 1, 2, at=datetime(2026, 11, 30, 23, 59, tzinfo=SEOUL))
+    review = Review.objects.create(user=alice, form_token="t")
+    Review.objects.filter(pk=review.pk).update(submitted_at=datetime(2026, 12, 7, 9, tzinfo=SEOUL))
+    today = date(2026, 12, 7)
+    for zone in (SEOUL, NEW_YORK, UTC):
+        expected = activity_days([alice.pk], {alice.pk: zone}, today, 366)[alice.pk]
+        assert days_active(alice.pk, zone, today) == expected
+        assert len(expected) == 3
