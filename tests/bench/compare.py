@@ -10,7 +10,8 @@ when the new code's migrations only add to the old's (the old code keeps running
 new schema, as a rolling deploy needs), else built again by the old code. Each row is measured
 old then new in one round and new then old in the next, so that the machine's drift within
 a run falls on both. Prints a table and writes bench-results/compare.json; exits 1 when a
-row is worse.
+row is worse. BENCH_ROWS=home,category measures only the rows whose names contain one of
+those.
 """
 
 import json
@@ -145,13 +146,16 @@ def compare(old: str) -> int:
         for side, setup in ((old_side, old_setup), (new_side, new_setup)):
             side.serve()
             side.rows = rows_of(side, setup)
-        names = [row[0] for row in new_side.rows]
+        # BENCH_ROWS: only the rows whose names contain one of these (comma-separated).
+        wanted = [w for w in os.environ.get("BENCH_ROWS", "").split(",") if w]
+        names = [row[0] for row in new_side.rows if not wanted or any(w in row[0] for w in wanted)]
         rps = {name: {"old": [], "new": []} for name in names}
         for number in range(ROUNDS):
             for index, name in enumerate(names):
                 order = sides if (number + index) % 2 == 0 else sides[::-1]
                 for side in order:
-                    rps[name][side.name].append(measure(side, side.rows[index]))
+                    row = next(row for row in side.rows if row[0] == name)
+                    rps[name][side.name].append(measure(side, row))
                 print(f"round {number + 1}, {name}: old {rps[name]['old'][-1]} req/s, "
                       f"new {rps[name]['new'][-1]} req/s", flush=True)  # fmt: skip
     finally:
