@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PG_URL := postgres://postgres@127.0.0.1:5432/portal
 
-.PHONY: run test test-sqlite lint format messages install postgres bench bench-compare faults screenshots
+.PHONY: run test test-sqlite lint format messages install postgres bench bench-compare faults reload screenshots
 
 install: $(VENV)/.installed
 
@@ -14,10 +14,15 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
+# The web server with the task worker beside it (mail goes out through the worker; the
+# console shows it) and the reminder scheduler every minute; Ctrl+C stops all three.
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py import_lessons fixtures/lessons
 	$(BIN)/python manage.py seed_demo
+	@$(BIN)/python manage.py db_worker --no-startup-delay & worker=$$!; \
+	(while :; do $(BIN)/python manage.py send_reminders -v0 || true; sleep 60; done) & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install
@@ -60,9 +65,14 @@ bench-compare: install postgres
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python tests/bench/bench.py --compare $(OLD)
 
-# PostgreSQL restarted under write load: fast 503s, recovery, no acknowledged write lost.
-faults: install postgres
+# PostgreSQL (a throw-away server of its own) stopped under load: 503s for everyone, fast,
+# recovery, no acknowledged write lost.
+faults: install
 	$(BIN)/python tests/bench/faults.py
+
+# A deploy under load: gunicorn's graceful reload (HUP) against a restart (TERM).
+reload: install
+	$(BIN)/python tests/bench/reload.py
 
 # README screenshots, desktop and phone, from the demo data on a throw-away SQLite database.
 screenshots: install

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lessons.kernel.web import BoundedPrefillAdminMixin
 from portal.models import LessonTarget, Membership, StudyGroup, User
+from portal.notifications import admin as notifications_admin  # noqa: F401 (registers mail)
 
 
 @admin.register(User)

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     # and quizzes.
     "nested_admin",
     "reversion",
+    # The task queue's tables (tasks wait in the portal's own database for `db_worker`).
+    "django_tasks_db",
     "portal",
     "lessons",
 ]
@@ -164,6 +166,11 @@ AUTHENTICATION_BACKENDS = [
 # lock another person's account by guessing at it; an address that fails far more often,
 # whatever the usernames, is locked as a whole (portal/accounts/lockout.py). Attempts
 # live in the database, so every app process enforces the same lock.
+# Password-reset mails per e-mail address and per client address in a window
+# (portal/accounts/reset_limits.py).
+PASSWORD_RESET_EMAIL_LIMIT = envint("PASSWORD_RESET_EMAIL_LIMIT", "3")
+PASSWORD_RESET_IP_LIMIT = envint("PASSWORD_RESET_IP_LIMIT", "10")
+PASSWORD_RESET_WINDOW_MINUTES = envint("PASSWORD_RESET_WINDOW_MINUTES", "60")
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
 LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", "50")
 AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", "15"))
@@ -207,7 +214,9 @@ STATIC_ROOT = Path(os.getenv("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = os.getenv("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
 LESSON_IMAGE_MAX_BYTES = envint("LESSON_IMAGE_MAX_BYTES", str(5 * 1024 * 1024))
+# Pixels of all frames together, and frames of an animation.
 LESSON_IMAGE_MAX_PIXELS = envint("LESSON_IMAGE_MAX_PIXELS", "40000000")
+LESSON_IMAGE_MAX_FRAMES = envint("LESSON_IMAGE_MAX_FRAMES", "200")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -217,8 +226,8 @@ STORAGES = {
     },
 }
 
-# Mail (password resets) prints to the console in development and goes through SMTP in
-# production.
+# Mail (reminders, digests, nudges, password resets) prints to the console in
+# development and goes through SMTP in production.
 EMAIL_BACKEND_NAME = os.getenv(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
@@ -233,8 +242,31 @@ if EMAIL_BACKEND_NAME.endswith("smtp.EmailBackend"):
         "username": os.getenv("EMAIL_HOST_USER", ""),
         "password": os.getenv("EMAIL_HOST_PASSWORD", ""),
         "use_tls": envbool("EMAIL_USE_TLS", "True"),
+        "timeout": envint("EMAIL_TIMEOUT", "30"),
     }
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "portal@localhost")
+
+# Background work (mail) runs on Django's tasks framework. By default tasks wait in the
+# portal's own database for `manage.py db_worker` (django-tasks-db); TASKS_BACKEND names
+# another backend, e.g. django.tasks.backends.immediate.ImmediateBackend to run each task
+# inside the process that enqueues it (the unit tests do so).
+TASKS = {
+    "default": {
+        "BACKEND": os.getenv("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# portal/notifications/queue.py: a mail whose sending failed is tried again this many
+# times in all, with growing pauses, then kept as failed for staff to see in the admin;
+# a task that stays "running" this long after its worker took it is given to another
+# worker (its worker died), at most TASK_MAX_CLAIMS times.
+MAIL_MAX_ATTEMPTS = envint("MAIL_MAX_ATTEMPTS", "5")
+TASK_STALE_MINUTES = envint("TASK_STALE_MINUTES", "15")
+TASK_MAX_CLAIMS = envint("TASK_MAX_CLAIMS", "3")
+# The portal's public address: every link in a mail (the next lesson, unsubscribe, the
+# preferences page) starts with it. https in production (mail providers require an
+# https one-click unsubscribe address).
+PORTAL_BASE_URL = os.getenv("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Request size limits: a lesson body is at most LESSON_BODY_MAX_CHARS; a form post
 # beyond DATA_UPLOAD_MAX_MEMORY_SIZE is refused with 400.
@@ -295,4 +327,10 @@ FEED_MAX_BYTES = envint("FEED_MAX_BYTES", str(32 * 1024 * 1024))
 FEED_MAX_ELEMENT_CHARS = envint("FEED_MAX_ELEMENT_CHARS", "1000000")
 FEED_ALLOW_PRIVATE_ADDRESSES = envbool("FEED_ALLOW_PRIVATE_ADDRESSES", "False")
 FEED_FETCH_TIMEOUT = envint("FEED_FETCH_TIMEOUT", "10")
+# The whole exchange, look-up to last byte; below gunicorn's 30 s worker timeout.
+FEED_FETCH_DEADLINE = envint("FEED_FETCH_DEADLINE", "20")
 FEED_FETCH_MAX_REDIRECTS = envint("FEED_FETCH_MAX_REDIRECTS", "5")
+
+# A study group's questions and answers: how many posts one member may make in a window.
+DISCUSSION_POSTS_PER_WINDOW = envint("DISCUSSION_POSTS_PER_WINDOW", "10")
+DISCUSSION_RATE_WINDOW_SECONDS = envint("DISCUSSION_RATE_WINDOW_SECONDS", "600")

@@ -17,6 +17,11 @@ class Answer:
     delay: float = 0.0  # seconds before the headers are sent
     chunked: bool = False  # no Content-Length; sent in pieces
     etag: str = ""  # answer 304 to a request that sends this If-None-Match
+    # A hostile server: "headers" sends the header block, or "body" the body, one byte
+    # every `trickle_every` seconds for `trickle_for` seconds, so that no read times out.
+    trickle: str = ""
+    trickle_every: float = 0.2
+    trickle_for: float = 8.0
 
 
 @dataclass
@@ -41,6 +46,9 @@ class FeedServer:
                     self.send_header("ETag", answer.etag)
                     self.end_headers()
                     return
+                if answer.trickle:
+                    self._trickle(answer)
+                    return
                 self.send_response(answer.status)
                 for name, value in answer.headers.items():
                     self.send_header(name, value)
@@ -63,6 +71,23 @@ class FeedServer:
                     self.wfile.write(b"0\r\n\r\n")
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up, as it should past the size cap
+
+            def _trickle(self, answer: Answer) -> None:
+                until = time.monotonic() + answer.trickle_for
+                try:
+                    if answer.trickle == "headers":
+                        self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                    else:
+                        self.wfile.write(
+                            b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
+                            b"Transfer-Encoding: chunked\r\n\r\n"
+                        )
+                    while time.monotonic() < until:
+                        self.wfile.write(b"a" if answer.trickle == "headers" else b"1\r\n \r\n")
+                        time.sleep(answer.trickle_every)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up, as it should
+                self.close_connection = True
 
             def log_message(self, *args) -> None:
                 pass
@@ -89,6 +114,7 @@ def feed_server(settings) -> Iterator[FeedServer]:
     """The server, with the portal allowed to fetch from loopback addresses."""
     settings.FEED_ALLOW_PRIVATE_ADDRESSES = True
     settings.FEED_FETCH_TIMEOUT = 1
+    settings.FEED_FETCH_DEADLINE = 5  # the deadline's own tests set 2
     server = FeedServer()
     thread = threading.Thread(target=server.httpd.serve_forever, daemon=True)
     thread.start()

@@ -2,6 +2,8 @@
 
 import socket
 import time
+import tracemalloc
+import zlib
 from io import StringIO
 
 import pytest
@@ -128,3 +130,77 @@ def test_it_says_when_nothing_answers_at_the_address(feed_server):
     closed.close()
     with pytest.raises(FetchError, match=r"127\.0\.0\.1 could not be reached"):
         fetch_feed(f"http://127.0.0.1:{port}/feed.xml")
+
+
+# ---- A hostile server: bounds on memory and time that no answer can get around ----------
+
+
+def _gzip(data: bytes) -> bytes:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    return compressor.compress(data) + compressor.flush()
+
+
+def test_it_stops_a_gzip_bomb_before_it_is_decoded_in_memory(feed_server, settings):
+    """`gzip, gzip` over a few kilobytes decodes to 64 MB; the cap counts decoded bytes as
+    they are produced, so memory stays near the cap instead of the bomb's size."""
+    settings.FEED_MAX_BYTES = 1024 * 1024
+    bomb = _gzip(_gzip(b"<rss>" + bytes(64 * 1024 * 1024)))
+    assert len(bomb) < 10_000
+    url = feed_server.serve(
+        "/bomb.xml",
+        bomb,
+        headers={"Content-Type": "application/rss+xml", "Content-Encoding": "gzip, gzip"},
+    )
+    tracemalloc.start()
+    try:
+        with pytest.raises(FetchError, match="larger than 1 MB"):
+            fetch_feed(url)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * 1024 * 1024, f"peak {peak / 1024 / 1024:.1f} MB"
+
+
+def test_it_reads_a_feed_sent_gzipped(feed_server):
+    url = feed_server.serve(
+        "/feed.xml",
+        _gzip(FEED.encode()),
+        headers={"Content-Type": "application/rss+xml", "Content-Encoding": "gzip"},
+    )
+    assert fetch_feed(url).content == FEED.encode()
+    assert feed_server.requests[0].headers["Accept-Encoding"] == "gzip, deflate"
+
+
+def test_it_refuses_an_encoding_it_did_not_ask_for(feed_server):
+    url = feed_server.serve(
+        "/feed.br", b"\x0b\x02\x80", headers={"Content-Encoding": "br", "Content-Type": "text/xml"}
+    )
+    with pytest.raises(FetchError, match="encoding that was not asked for"):
+        fetch_feed(url)
+
+
+@pytest.mark.parametrize("part", ["headers", "body"])
+def test_it_gives_up_on_a_trickle_at_the_overall_deadline(feed_server, settings, part):
+    """One byte every 0.2 s never trips the 1 s read timeout; the 2 s deadline holds."""
+    settings.FEED_FETCH_DEADLINE = 2
+    url = feed_server.serve(f"/trickle-{part}.xml", trickle=part)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="longer than 2 s"):
+        fetch_feed(url)
+    assert time.monotonic() - started < 3.5
+
+
+def test_it_gives_up_on_a_name_that_takes_too_long_to_resolve(feed_server, settings, monkeypatch):
+    settings.FEED_FETCH_DEADLINE = 2
+    resolve = socket.getaddrinfo
+
+    def slow_resolver(host, *args, **kwargs):
+        if host == "slow.example":
+            time.sleep(4)
+        return resolve(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", slow_resolver)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=r"slow\.example could not be resolved within 2 s"):
+        fetch_feed("http://slow.example/feed.xml")
+    assert time.monotonic() - started < 3.5

@@ -8,9 +8,9 @@ import warnings
 
 import pytest
 from django.test import Client
-from PIL import Image
+from PIL import Image, PngImagePlugin
 
-from lessons.content.images import ImageRefused, check_image
+from lessons.content.images import ImageRefused, clean_image
 from lessons.kernel.rendering import render_markdown
 
 pytestmark = pytest.mark.django_db
@@ -39,14 +39,17 @@ def test_it_keeps_a_png_under_its_content_hash(editor_client, media_root):
 
     response = upload(editor_client, data, name="파드 구조.png")
 
-    digest = hashlib.sha256(data).hexdigest()
+    [kept] = kept_files(media_root)
+    digest = hashlib.sha256(kept.read_bytes()).hexdigest()
     assert response.status_code == 200
     assert response.json() == {
         "url": f"/media/lesson-images/{digest}.png",
         "markdown": f"![파드 구조](/media/lesson-images/{digest}.png)",
     }
-    assert [path.name for path in kept_files(media_root)] == [f"{digest}.png"]
-    assert (media_root / "lesson-images" / f"{digest}.png").read_bytes() == data
+    assert kept.name == f"{digest}.png"
+    with Image.open(kept) as image:
+        assert image.format == "PNG" and image.size == (8, 6)
+        assert image.getpixel((0, 0)) == (200, 30, 30)
 
 
 def test_the_same_file_twice_is_one_file_at_one_address(editor_client, media_root):
@@ -132,7 +135,7 @@ def test_it_refuses_other_image_formats():
     buffer = io.BytesIO()
     Image.new("RGB", (4, 4)).save(buffer, format="BMP")
     with pytest.raises(ImageRefused):
-        check_image(buffer.getvalue())
+        clean_image(buffer.getvalue())
 
 
 def test_a_post_without_a_file_is_refused(editor_client, media_root):
@@ -169,16 +172,16 @@ def test_a_forged_post_without_the_csrf_token_is_refused(editor, media_root):
     assert kept_files(media_root) == []
 
 
-def test_a_kept_image_is_served_with_a_long_cache_life(editor_client, client):
-    data = image_bytes("WEBP")
-    url = upload(editor_client, data).json()["url"]
+def test_a_kept_image_is_served_with_a_long_cache_life(editor_client, client, media_root):
+    url = upload(editor_client, image_bytes("WEBP")).json()["url"]
+    [kept] = kept_files(media_root)
 
     response = client.get(url)
 
     assert response.status_code == 200
     assert response["Content-Type"] == "image/webp"
     assert response["Cache-Control"] == "public, max-age=31536000, immutable"
-    assert b"".join(response.streaming_content) == data
+    assert b"".join(response.streaming_content) == kept.read_bytes()
     # The same for the signed-in editor: the file is nobody's private page.
     assert editor_client.get(url)["Cache-Control"] == "public, max-age=31536000, immutable"
 
@@ -199,3 +202,85 @@ def test_a_lesson_shows_uploaded_and_https_images():
     assert f'<img alt="a" src="/media/lesson-images/{"c" * 64}.png">' in html
     assert '<img alt="b" src="https://example.com/x.png">' in html
     assert "javascript" not in html
+
+
+# ---- Re-encoded on upload: no metadata kept, orientation applied, every frame counted ----
+
+GPS_IFD = 0x8825
+ORIENTATION = 0x0112
+
+
+def photo_with_gps(format="JPEG") -> bytes:
+    """An 8 x 6 photo taken on its side (orientation 6: turn 90° clockwise to view), with
+    where it was taken and the camera in its EXIF."""
+    exif = Image.Exif()
+    exif[ORIENTATION] = 6
+    exif[0x0110] = "Phone X"  # camera model
+    exif.get_ifd(GPS_IFD).update({1: "N", 2: (37.0, 33.0, 59.0), 3: "E", 4: (126.0, 58.0, 41.0)})
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 6), (10, 120, 200)).save(buffer, format=format, exif=exif)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("format", ["JPEG", "PNG", "WEBP"])
+def test_it_keeps_no_exif_and_stands_the_photo_the_right_way_up(editor_client, media_root, format):
+    data = photo_with_gps(format)
+    with Image.open(io.BytesIO(data)) as original:
+        assert original.getexif().get_ifd(GPS_IFD)  # the upload has them
+
+    assert upload(editor_client, data, name="photo.bin").status_code == 200
+
+    [kept] = kept_files(media_root)
+    raw = kept.read_bytes()
+    with Image.open(kept) as image:
+        assert image.size == (6, 8)  # turned as its orientation said
+        assert not image.getexif()
+        assert "exif" not in image.info
+    assert b"Phone X" not in raw and b"Exif" not in raw
+
+
+def animation(format: str, frames: int, size=(50, 50)) -> bytes:
+    pictures = [Image.new("RGB", size, (n * 40 % 256, 80, 160)) for n in range(frames)]
+    buffer = io.BytesIO()
+    pictures[0].save(
+        buffer, format=format, save_all=True, append_images=pictures[1:], duration=120, loop=0
+    )
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("format", ["GIF", "WEBP"])
+def test_it_counts_the_pixels_of_every_frame(editor_client, media_root, settings, format):
+    settings.LANGUAGE_CODE = "en"
+    settings.LESSON_IMAGE_MAX_PIXELS = 10_000  # one 50 x 50 frame is 2,500
+    error = refused(editor_client, media_root, animation(format, 5), "moving.bin")
+    assert error == "The image has too many pixels: at most 0.01 megapixels."
+
+
+def test_it_refuses_an_animation_with_too_many_frames(editor_client, media_root, settings):
+    settings.LANGUAGE_CODE = "en"
+    settings.LESSON_IMAGE_MAX_FRAMES = 3
+    error = refused(editor_client, media_root, animation("GIF", 4, (4, 4)), "moving.gif")
+    assert error == "The animation has too many frames: 4, at most 3."
+
+
+@pytest.mark.parametrize("format", ["GIF", "WEBP"])
+def test_it_keeps_an_animation_within_the_limits_moving(editor_client, media_root, format):
+    assert upload(editor_client, animation(format, 3), name="moving.bin").status_code == 200
+    [kept] = kept_files(media_root)
+    with Image.open(kept) as image:
+        assert image.n_frames == 3
+        image.seek(2)
+        image.load()
+        assert image.info["duration"] == 120
+
+
+def test_it_keeps_no_comment_or_text_chunk(editor_client, media_root):
+    gif, png = io.BytesIO(), io.BytesIO()
+    Image.new("P", (5, 5), 1).save(gif, format="GIF", comment=b"taken at home, 37.5N")
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Location", "taken at home, 37.5N")
+    Image.new("RGB", (5, 5)).save(png, format="PNG", pnginfo=text)
+    for data in (gif.getvalue(), png.getvalue()):
+        assert b"taken at home" in data
+        assert upload(editor_client, data, name="x.bin").status_code == 200
+    assert all(b"taken at home" not in kept.read_bytes() for kept in kept_files(media_root))

@@ -1,6 +1,7 @@
 """`manage.py sync_feeds` and the feed sources in the admin: blogs kept in step."""
 
 import threading
+import time
 from io import StringIO
 
 import pytest
@@ -10,6 +11,7 @@ from django.urls import reverse
 
 from lessons.models import Category, Completion, FeedSource, Lesson, Quiz
 from tests import feed_server as local_server
+from tests.mail_fixtures import free_port, start_worker
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 feed_server = local_server.feed_server  # the fixture
@@ -152,8 +154,42 @@ def test_it_syncs_the_selected_sources_from_the_admin(source, editor_client):
         {"action": "sync_now", "_selected_action": [source.pk]},
         follow=True,
     )
-    assert "2 created, 0 updated, 0 skipped." in response.content.decode()
+    html = response.content.decode()
+    assert "1 feed source is being synced in the background" in html
+    # The tests run each task as it is enqueued: the list shows the outcome already.
+    assert '<td class="field-last_created">2</td>' in html
     assert Lesson.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_answers_sync_now_at_once_and_the_worker_syncs_a_trickling_blog(
+    feed_server, editor_client, database_tasks, settings
+):
+    """The blog sends a byte every 0.2 s: the click answers at once (the editor waits for
+    no remote server), and the real worker gives up at the fetch's deadline."""
+    basic = Category.objects.create(name="Basic", slug="basic", position=1)
+    source = FeedSource.objects.create(
+        url=feed_server.serve("/slow.xml", trickle="body", trickle_for=6), category=basic
+    )
+    started = time.monotonic()
+    response = editor_client.post(
+        reverse("admin:lessons_feedsource_changelist"),
+        {"action": "sync_now", "_selected_action": [source.pk]},
+    )
+    assert response.status_code == 302
+    assert time.monotonic() - started < 1
+    source.refresh_from_db()
+    assert source.last_run_at is None  # not yet: it waits for the worker
+
+    worker = start_worker(
+        free_port(), "--batch", FEED_ALLOW_PRIVATE_ADDRESSES="True", FEED_FETCH_DEADLINE="2"
+    )
+    _, errors = worker.communicate(timeout=60)
+    assert worker.returncode == 0, errors
+
+    source.refresh_from_db()
+    assert source.last_outcome == FeedSource.Outcome.FAILED
+    assert "2초보다 오래 걸렸습니다" in source.last_error  # the worker speaks Korean
 
 
 @pytest.mark.django_db(transaction=True)

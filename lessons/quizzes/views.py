@@ -11,6 +11,7 @@ from django_htmx.http import push_url
 
 from lessons.content.access import get_visible_lesson
 from lessons.kernel import web
+from lessons.kernel.panels import actions_for
 from lessons.kernel.web import HtmxHttpRequest, login_then_back_to
 from lessons.models import AttemptAnswer, Question, Quiz, QuizAttempt
 from lessons.quizzes import scoring
@@ -104,7 +105,7 @@ def take_quiz(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             )
         attempt_url = reverse("lessons:quiz_attempt", args=[slug, attempt.id])
         if web.is_partial(request):
-            context = _result_context(attempt)
+            context = _result_context(request, attempt)
             response = render(request, "lessons/quiz_result.html#result-swap", context)
             return push_url(response, attempt_url)
         return redirect(attempt_url)
@@ -121,14 +122,18 @@ def _posted(request) -> dict:
     }
 
 
-def _result_context(attempt: QuizAttempt) -> dict:
-    answers = (
+def _result_context(request: HtmxHttpRequest, attempt: QuizAttempt) -> dict:
+    answers = list(
         AttemptAnswer.objects.filter(attempt=attempt)
         .select_related("question")
         .prefetch_related("choices", "question__choices")
         .order_by("question__position", "question__id")
     )
     quiz = attempt.quiz
+    wrong = [answer.question_id for answer in answers if not answer.is_correct]
+    actions = actions_for("quiz_answer", request, lesson=quiz.lesson, question_ids=wrong)
+    for answer in answers:
+        answer.actions = actions.get(answer.question_id, [])
     return {"attempt": attempt, "quiz": quiz, "lesson": quiz.lesson, "answers": answers}
 
 
@@ -143,7 +148,7 @@ def quiz_attempt(request: HtmxHttpRequest, slug: str, attempt_id: int) -> HttpRe
         user=request.user,
         quiz__lesson=lesson,
     )
-    context = _result_context(attempt) | _attempt_history(request, attempt.quiz)
+    context = _result_context(request, attempt) | _attempt_history(request, attempt.quiz)
     return render(request, "lessons/quiz_result.html", context)
 
 

@@ -53,7 +53,7 @@ class Side:
     def serve(self) -> None:
         self.server = subprocess.Popen(
             [BIN / "gunicorn", "portal.wsgi", "--workers", bench.WORKERS,
-             "--bind", f"127.0.0.1:{self.port}"],
+             "--bind", f"127.0.0.1:{self.port}", *bench.WORKER_OPTIONS],
             cwd=self.root,
             env=self.env,
         )  # fmt: skip
