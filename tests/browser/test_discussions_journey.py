@@ -13,8 +13,8 @@ from tests.browser.conftest import sign_in
 from tests.browser.keyboard import KeyboardUser
 from tests.browser.pages import axe_violations, overflow
 from tests.conftest import make_lesson, make_user
-from tests.discussion_fixtures import LESSON_BODY
-from tests.test_groups_helpers import make_group
+from tests.helpers.discussion_fixtures import LESSON_BODY
+from tests.helpers.groups import make_group
 
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 SHOTS = os.environ.get("SHOTS")
