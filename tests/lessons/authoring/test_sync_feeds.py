@@ -1,5 +1,6 @@
 """`manage.py sync_feeds` and the feed sources in the admin: blogs kept in step."""
 
+import os
 import threading
 import time
 from io import StringIO
@@ -162,6 +163,10 @@ def test_it_syncs_the_selected_sources_from_the_admin(source, editor_client):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    "sqlite" in os.environ.get("DATABASE_URL", ""),
+    reason="the worker's process cannot see SQLite's in-memory test database",
+)
 def test_it_answers_sync_now_at_once_and_the_worker_syncs_a_trickling_blog(
     feed_server, editor_client, database_tasks, settings
 ):
@@ -177,7 +182,7 @@ def test_it_answers_sync_now_at_once_and_the_worker_syncs_a_trickling_blog(
         {"action": "sync_now", "_selected_action": [source.pk]},
     )
     assert response.status_code == 302
-    assert time.monotonic() - started < 1
+    assert time.monotonic() - started < 5  # the blog would take 6 s
     source.refresh_from_db()
     assert source.last_run_at is None  # not yet: it waits for the worker
 
