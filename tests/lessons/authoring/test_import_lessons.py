@@ -113,8 +113,7 @@ def test_it_imports_the_seed_lessons_in_learning_order():
 
 
 @pytest.mark.parametrize("path", sorted(SEED_FOLDER.glob("*.md")), ids=lambda path: path.stem)
-def test_it_gives_every_seed_lesson_a_real_body_and_a_quiz_tied_to_its_sections(path):
-    import_lessons(SEED_FOLDER)
+def test_it_gives_every_seed_lesson_a_real_body_and_a_quiz_tied_to_its_sections(path, seed_lessons):
     meta = yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
     lesson = Lesson.objects.get(slug=meta["slug"])
 
