@@ -22,7 +22,7 @@ from django.db.models import Count, F, Min, Q, QuerySet
 from django.dispatch import receiver
 from django.utils import timezone
 
-from lessons.models import Lesson, ReviewItem
+from lessons.models import Lesson, ReviewItem, SittingQuestion
 from lessons.models.review import BOX_INTERVAL_DAYS, TOP_BOX
 from lessons.signals import questions_answered
 
@@ -59,7 +59,11 @@ def queue(user) -> QuerySet[ReviewItem]:
     """The learner's items whose question belongs to a published lesson (whatever makes
     a lesson published: the lessons' own rule, as a subquery)."""
     published = Lesson.objects.published().values("id")
-    return ReviewItem.objects.filter(user=user, question__quiz__lesson__in=published)
+    # A question drawn into the learner's open mock exam waits until the sitting ends.
+    held = SittingQuestion.objects.filter(sitting__user=user, sitting__finished_at__isnull=True)
+    return ReviewItem.objects.filter(user=user, question__quiz__lesson__in=published).exclude(
+        question__in=held.values("question_id")
+    )
 
 
 def due_items(user, now: datetime) -> QuerySet[ReviewItem]:

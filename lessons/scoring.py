@@ -22,6 +22,7 @@ from lessons.models import (
     Quiz,
     QuizAttempt,
     Review,
+    SittingQuestion,
     normalize_answer,
     visible_now,
 )
@@ -185,6 +186,13 @@ def submit_attempt(user, quiz: Quiz, questions: list[Question], data) -> QuizAtt
     return attempt
 
 
+def open_sitting_questions(user):
+    """Questions drawn into the learner's open mock exam: held until it ends (a subquery)."""
+    return SittingQuestion.objects.filter(
+        sitting__user=user, sitting__finished_at__isnull=True
+    ).values("question_id")
+
+
 def missed_questions(user) -> list[Question]:
     """Questions answered wrongly in the learner's latest attempt of each quiz, of
     published lessons only: a lesson taken back to draft takes its questions along."""
@@ -198,6 +206,7 @@ def missed_questions(user) -> list[Question]:
             answers__attempt__in=latest.values("id"),
             answers__is_correct=False,
         )
+        .exclude(id__in=open_sitting_questions(user))
         .select_related("quiz__lesson")
         .prefetch_related("choices")
         .order_by("quiz__lesson__category__position", "quiz__lesson__position", "position")
