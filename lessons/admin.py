@@ -13,13 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from lessons import admin_exam, admin_quiz  # noqa: F401  (register the exam and quiz admins)
-from lessons.admin_editor import MarkdownEditor
-from lessons.admin_import import LessonImport
-from lessons.admin_revisions import LessonRevisionAdmin
+from lessons.authoring import quiz_admin  # noqa: F401  (registers the quiz admins)
+from lessons.authoring.editor import MarkdownEditor
+from lessons.authoring.import_admin import LessonImport
+from lessons.authoring.revision_admin import LessonRevisionAdmin
+from lessons.content.image_views import upload_image
+from lessons.exams import admin as exam_admin  # noqa: F401  (registers the exam admins)
+from lessons.kernel.rendering import render_markdown
 from lessons.models import Category, Lesson
-from lessons.rendering import render_markdown
-from lessons.views_images import upload_image
 
 
 @admin.register(Category)

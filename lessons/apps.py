@@ -7,6 +7,13 @@ class LessonsConfig(AppConfig):
     verbose_name = _("Lessons")
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
         # Imported for their side effects: the review queue listens to questions_answered;
         # revisions registers the models whose saves are kept.
-        from lessons import review, revisions  # noqa: F401
+        from lessons.authoring import revisions  # noqa: F401
+        from lessons.kernel.web import IdConverter
+        from lessons.review import queue  # noqa: F401
+
+        # <id64:…> in lessons' and portal's URLs; registered before any URLconf is read.
+        register_converter(IdConverter, "id64")

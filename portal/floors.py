@@ -11,9 +11,9 @@ minimal template. All three pass through the portal's whole middleware stack, as
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from lessons.access import get_visible_lesson
+from lessons.content.access import get_visible_lesson
 from lessons.models import Lesson
-from lessons.progress import category_bars
+from lessons.progress.tracking import category_bars
 
 
 def trivial(request: HttpRequest) -> HttpResponse:

@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "lessons.web.HtmxPolicyMiddleware",
+    "lessons.kernel.web.HtmxPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -124,7 +124,7 @@ else:
         "DB_CONNECT_TIMEOUT", "3"
     )
     # psycopg may prepare statements (Django turns that off for connection poolers): only
-    # the written-out statements ask for it (lessons/statements.py); the ORM's queries,
+    # the written-out statements ask for it (lessons/kernel/statements.py); the ORM's queries,
     # bound on the client, are never prepared. Behind a pooler in transaction mode that
     # does not keep prepared statements, set DB_PREPARED_STATEMENTS=False.
     if envbool("DB_PREPARED_STATEMENTS", "True"):
@@ -201,7 +201,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.getenv("STATIC_ROOT", BASE_DIR / "staticfiles"))
-# Uploaded files (images in lessons, lessons/images.py): on the local disk under MEDIA_ROOT
+# Uploaded files (images in lessons, lessons/content/images.py): on the local disk under MEDIA_ROOT
 # by default; point STORAGES["default"] at a django-storages backend (e.g. S3) in
 # production. MEDIA_ROOT needs backing up like the database.
 MEDIA_URL = os.getenv("MEDIA_URL", "/media/")
@@ -288,7 +288,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "WARNING")},
 }
 
-# Blog feeds (lessons/feeds/): a feed document is read whole, so its size is capped, and
+# Blog feeds (lessons/authoring/feeds/): a feed document is read whole, so its size is capped, and
 # so is the text of any one element. Fetching a feed's address refuses private, loopback
 # and link-local targets unless FEED_ALLOW_PRIVATE_ADDRESSES is True (tests, intranets).
 FEED_MAX_BYTES = envint("FEED_MAX_BYTES", str(32 * 1024 * 1024))

@@ -2,8 +2,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from lessons import views_images
+from lessons.content import image_views as views_images
 from portal import floors, health, views
+from portal.dashboards import urls as dashboard_urls
+from portal.groups import urls as group_urls
 
 urlpatterns = [
     path("favicon.ico", views.favicon),
@@ -13,7 +15,8 @@ urlpatterns = [
     path("accounts/", include("portal.accounts.urls")),
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
-    path("groups/", include("portal.groups.urls")),
+    # One namespace for a group's pages and its dashboards: {% url "groups:dashboard" %}.
+    path("groups/", include((group_urls.urlpatterns + dashboard_urls.urlpatterns, "groups"))),
     path("", include("lessons.urls")),
 ]
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import kubernetes_validate
 import yaml
 
-from lessons.importing import split_front_matter
+from lessons.authoring.importing import split_front_matter
+from lessons.kernel.rendering import render_markdown
 from lessons.models.quiz import normalize_answer
-from lessons.rendering import render_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS_DIR = Path(os.environ.get("CONTENT_LESSONS_DIR") or ROOT / "fixtures" / "lessons")

@@ -2,9 +2,9 @@
 
 from django.test import Client
 
-from lessons import mock_exams
+from lessons.exams import mock as mock_exams
 from lessons.models import Domain, Exam, Lesson, MockSitting, SittingQuestion
-from lessons.scoring import choice_token
+from lessons.quizzes.scoring import choice_token
 from tests.conftest import make_lesson
 from tests.quiz_fixtures import QUESTIONS, WRONG, add_question
 

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 from django.db import transaction
 from hypothesis import strategies as st
 
-from lessons.rendering import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, RESERVED_IDS, URL_SCHEMES
+from lessons.kernel.rendering import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, RESERVED_IDS, URL_SCHEMES
 
 # Pieces that have broken web apps before: markup, scripts, template and YAML syntax,
 # path tricks, NUL and other control characters, bidi overrides, huge numbers, Hangul.

@@ -1,11 +1,11 @@
-"""The models' rules for what the written-out statements show (lessons/lesson_page.py,
+"""The models' rules for what the written-out statements show (lessons/catalog/lesson_page.py,
 home_page.py, category_page.py), in the ORM: the tests compare the statements with them."""
 
 from django.db.models import Count, Exists, Max, OuterRef, Q
 
+from lessons.kernel.numbers import score_percent
 from lessons.models import Completion, Lesson, QuizAttempt, ReadingPosition, visible_now
-from lessons.numbers import score_percent
-from lessons.progress import Bar
+from lessons.progress.tracking import Bar
 
 
 def orm_bars(user) -> dict:

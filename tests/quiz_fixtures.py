@@ -8,7 +8,7 @@ from django.conf import settings
 from django.test import Client
 
 from lessons.models import Choice, Lesson, Question, Quiz
-from lessons.scoring import choice_token
+from lessons.quizzes.scoring import choice_token
 
 # One question of each kind. Texts are unique so that a page can be searched for them.
 QUESTIONS = {

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from lessons.admin_import import SESSION_KEY
+from lessons.authoring.import_admin import SESSION_KEY
 from lessons.models import Category, Lesson, Quiz
 from tests import feed_server as local_server
 from tests.conftest import make_user

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from lessons.models import AttemptAnswer, Choice, Lesson, Question, Quiz, QuizAttempt
-from lessons.quiz_rules import question_problems
-from lessons.scoring import choice_token
+from lessons.quizzes.rules import question_problems
+from lessons.quizzes.scoring import choice_token
 from tests.quiz_fixtures import (
     answer_items,
     choice_labels,

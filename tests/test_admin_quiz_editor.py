@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from lessons.models import Choice, Question, Quiz, QuizAttempt
-from lessons.quiz_rules import question_problems
+from lessons.quizzes.rules import question_problems
 from tests.quiz_fixtures import form_fields, in_english, make_every_kind_quiz, parse
 from tests.test_take_quiz import take
 

@@ -1,4 +1,4 @@
-"""The category page's one statement (lessons/category_page.py) says what the models'
+"""The category page's one statement (lessons/catalog/category_page.py) says what the models'
 rules say: the same lessons on the same page, marks, count, subcategories and bar, for
 visitors, learners and staff."""
 
@@ -7,9 +7,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
 from django.urls import reverse
 
-from lessons.category_page import category_page
+from lessons.catalog.category_page import category_page
 from lessons.models import Category, Lesson
-from lessons.progress import category_bars
+from lessons.progress.tracking import category_bars
 from tests.page_rules import orm_marks
 from tests.test_home_page_state import SHOWN, catalog  # noqa: F401 (a fixture)
 

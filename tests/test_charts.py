@@ -1,4 +1,4 @@
-"""The portal's one column chart (lessons/charts.py, templates/_chart.html): a y axis with
+"""The portal's one column chart (lessons/kernel/charts.py, templates/_chart.html): a y axis with
 a few labelled ticks, dates under the axis that stay inside the chart, and the same
 numbers as a table, on my progress and on the dashboard alike."""
 
@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
-from lessons.charts import Period, column_chart, days, tick_step
+from lessons.kernel.charts import Period, column_chart, days, tick_step
 from tests.test_groups_helpers import logged_in
 
 pytestmark = pytest.mark.usefixtures("english")

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from lessons.charts import Period, column_chart
+from lessons.kernel.charts import Period, column_chart
 from lessons.models import Completion
 from portal.dashboards.timeline import periods_until, progress_over_time
 from portal.groups.scope import learner_memberships, scope_queryset

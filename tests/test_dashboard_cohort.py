@@ -16,6 +16,7 @@ from django.utils import timezone
 from lessons.models import Completion, Lesson, Quiz
 from portal.dashboards import cohort, export, matrix
 from portal.dashboards.matrix import Filters
+from portal.groups.scope import scope_lessons
 from portal.models import StudyGroup
 from tests.quiz_fixtures import make_quiz
 from tests.test_dashboard_queries import _bulk_group
@@ -113,7 +114,7 @@ def test_its_figures_are_the_matrix_figures(cohort_group):
     cell) agree: done, average best score, last activity and who needs attention."""
     group, _ = cohort_group
     now = timezone.now()
-    lessons = matrix.scope_lessons(group)
+    lessons = scope_lessons(group)
     for filters in (Filters(), Filters(sort="-progress"), Filters(sort="last_active")):
         whole = matrix.build_matrix(group, lessons, filters, now)
         table = cohort.build_cohort(group, lessons, filters, 1, now)
@@ -146,7 +147,7 @@ def test_filters_and_sorting_work_at_cohort_size(cohort_group):
     group, teacher = cohort_group
     client = logged_in(teacher)
     now = timezone.now()
-    table = cohort.build_cohort(group, matrix.scope_lessons(group), Filters(), 1, now)
+    table = cohort.build_cohort(group, scope_lessons(group), Filters(), 1, now)
     html = client.get(_dashboard(group) + "?attention=1").content.decode()
     assert f"of {table.attention_count} shown (70 in the group)" in html
     html = client.get(_dashboard(group) + "?q=%ED%95%99%EC%8A%B5%EC%9E%90+1").content.decode()
@@ -203,7 +204,7 @@ def test_the_csv_holds_every_learner_written_a_chunk_at_a_time(cohort_group, mon
 
 def test_its_cached_figures_follow_a_lesson_done_and_a_quiz_taken(cohort_group):
     group, _ = cohort_group
-    lessons = matrix.scope_lessons(group)
+    lessons = scope_lessons(group)
     learner = group.memberships.filter(role="learner").order_by("user_id").first().user
 
     def done_and_tried() -> tuple[int, int]:
@@ -242,7 +243,7 @@ def test_its_figures_stay_kept_while_only_other_groups_learn(cohort_group, alice
     """Another learner's completion or quiz attempt elsewhere in the portal does not make
     the cohort's figures be worked out again; one of its own learners' does."""
     group, _ = cohort_group
-    scope = matrix.scope_lessons(group)
+    scope = scope_lessons(group)
 
     def build() -> tuple[cohort.Cohort, int]:
         with CaptureQueriesContext(connection) as queries:
@@ -284,7 +285,7 @@ def test_a_worker_never_reads_figures_another_has_built_again_since(cohort_group
     """Each worker keeps the figures it last read; when another worker has worked them
     out again (a learner's new completion), the old ones are not served."""
     group, _ = cohort_group
-    scope = matrix.scope_lessons(group)
+    scope = scope_lessons(group)
     learner, lesson = _first_learner_and_a_lesson_to_do(group, scope)
     before = _done(group, scope, learner)
     this_worker = dict(cohort._RECENT)
@@ -299,7 +300,7 @@ def test_its_figures_follow_the_newest_completion_undone(cohort_group):
     """Undoing a completion shows within the minute; undoing the newest one in the portal
     (the learner's last click) shows at once."""
     group, _ = cohort_group
-    scope = matrix.scope_lessons(group)
+    scope = scope_lessons(group)
     learner, lesson = _first_learner_and_a_lesson_to_do(group, scope)
     complete(learner, lesson)
     before = _done(group, scope, learner)

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import IntegrityError
 from django.urls import reverse
 
-from lessons.importing import ImportFailed, import_folder
+from lessons.authoring.importing import ImportFailed, import_folder
 from lessons.models import Domain, Exam, Lesson, Question
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from lessons.importing import split_front_matter
+from lessons.authoring.importing import split_front_matter
 from lessons.models import Category, Choice, Lesson, Question, Quiz
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from lessons.feeds.fetching import FetchError, fetch_feed, is_public_address
+from lessons.authoring.feeds.fetching import FetchError, fetch_feed, is_public_address
 from lessons.models import Lesson
 from tests import feed_server as local_server
 

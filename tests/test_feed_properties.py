@@ -16,7 +16,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lessons.feeds import FeedError, import_feed, read_feed
+from lessons.authoring.feeds import FeedError, import_feed, read_feed
 from lessons.models import Category, Lesson
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

@@ -11,7 +11,7 @@ from django.test import Client
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from lessons.importing import ImportFailed, import_folder
+from lessons.authoring.importing import ImportFailed, import_folder
 from lessons.models import Category, Choice, Lesson, Question, Quiz
 from tests.fuzzing import assert_safe_html, hostile_text, rolled_back, scalars
 

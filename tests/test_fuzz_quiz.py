@@ -8,7 +8,7 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from lessons.models import AttemptAnswer, QuizAttempt, Review
-from lessons.scoring import FORM_TOKEN_MAX_CHARS, choice_token
+from lessons.quizzes.scoring import FORM_TOKEN_MAX_CHARS, choice_token
 from tests.fuzzing import hostile_text, rolled_back
 from tests.quiz_fixtures import answer_fields, form_token, make_every_kind_quiz, with_token
 

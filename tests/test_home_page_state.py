@@ -1,4 +1,4 @@
-"""The home page's one statement (lessons/home_page.py) says what the models' rules say:
+"""The home page's one statement (lessons/catalog/home_page.py) says what the models' rules say:
 the same categories and cards in the same order, the same marks, bars, next step and
 review count, for visitors, learners and staff."""
 
@@ -8,10 +8,10 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from lessons import review
-from lessons.home_page import home_page
+from lessons.catalog.home_page import home_page
 from lessons.models import Category, Completion, Lesson, QuizAttempt, ReadingPosition, ReviewItem
-from lessons.progress import Bar
+from lessons.progress.tracking import Bar
+from lessons.review import queue as review
 from tests.conftest import make_lesson
 from tests.page_rules import orm_bars, orm_marks, orm_next_step
 from tests.quiz_fixtures import make_quiz

@@ -1,4 +1,4 @@
-"""The one htmx response policy (lessons/web.py): every htmx form and link answers a valid,
+"""The one htmx response policy (lessons/kernel/web.py): every htmx form and link answers a valid,
 an invalid and an anonymous request with something htmx can swap into its target."""
 
 import json

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from lessons.feeds import html_to_markdown, import_feed
+from lessons.authoring.feeds import html_to_markdown, import_feed
 from lessons.models import Category, Lesson
 
 pytestmark = pytest.mark.django_db

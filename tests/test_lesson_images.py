@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 from PIL import Image
 
-from lessons.images import ImageRefused, check_image
-from lessons.rendering import render_markdown
+from lessons.content.images import ImageRefused, check_image
+from lessons.kernel.rendering import render_markdown
 
 pytestmark = pytest.mark.django_db
 URL = "/admin/lessons/lesson/images/"

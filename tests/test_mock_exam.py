@@ -10,9 +10,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from lessons import mock_exams
+from lessons.exams import mock as mock_exams
+from lessons.kernel.signals import questions_answered
 from lessons.models import Domain, Lesson, MockSitting, SittingQuestion
-from lessons.signals import questions_answered
 from tests.exam_fixtures import WEIGHTS, make_exam, post_answer, question_url, tag_questions
 
 pytestmark = pytest.mark.usefixtures("english")

@@ -12,9 +12,9 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from lessons import mock_exams
+from lessons.exams import mock as mock_exams
 from lessons.models import Exam, Lesson, MockSitting, Question, Quiz, QuizAttempt, ReviewItem
-from lessons.views_quiz import present_questions
+from lessons.quizzes.views import present_questions
 from tests.conftest import make_lesson
 from tests.exam_fixtures import make_exam, post_answer, question_url, tag_questions
 from tests.quiz_fixtures import QUESTIONS, add_question, answer_fields, with_token
@@ -135,7 +135,7 @@ def test_the_review_queue_waits_for_the_sitting_to_end(alice, alice_client, exam
     sitting = start(alice_client, exam)
     held = sitting.questions.first().question
     ReviewItem.objects.create(user=alice, question=held, due_at=timezone.now())
-    from lessons import review
+    from lessons.review import queue as review
 
     assert review.due_count(alice) == 0
     assert not review.queue(alice).filter(question=held).exists()

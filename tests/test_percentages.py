@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from lessons import numbers
+from lessons.kernel import numbers
 from lessons.models import Quiz
 from tests.conftest import bar_numbers, make_lesson
 from tests.test_groups_helpers import attempt, complete, logged_in, make_group, make_quiz

@@ -156,8 +156,8 @@ PAGES = {
     "my_progress": lambda: reverse("lessons:my_progress"),
 }
 # Queries per page for a signed-in learner, whatever the size of the catalog: the session,
-# the user, and the page's one statement (lessons/home_page.py, category_page.py), plus the
-# lesson for the lesson page (lessons/lesson_page.py); my progress has one more for the
+# the user, and the page's one statement (lessons/catalog/home_page.py, category_page.py), plus the
+# lesson for the lesson page (lessons/catalog/lesson_page.py); my progress has one more for the
 # exams whose readiness it shows, none here.
 QUERY_BUDGET = {"home": 3, "category": 3, "lesson": 4, "my_progress": 7}
 

@@ -8,7 +8,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from lessons import mock_exams, readiness
+from lessons.exams import mock as mock_exams
+from lessons.exams import readiness
 from lessons.models import AttemptAnswer, Lesson, MockSitting, Question, QuizAttempt
 from portal.models import Membership, StudyGroup
 from tests.exam_fixtures import make_exam, tag_questions

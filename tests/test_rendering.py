@@ -5,8 +5,8 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
+from lessons.kernel.rendering import render_markdown
 from lessons.models import Lesson, Question, Quiz
-from lessons.rendering import render_markdown
 from tests.conftest import make_lesson
 
 HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
@@ -293,7 +293,7 @@ def test_it_serves_the_lesson_page_without_rendering_markdown(alice_client, less
     def must_not_render(*args, **kwargs):
         raise AssertionError("the lesson page rendered Markdown")
 
-    monkeypatch.setattr("lessons.rendering.render_markdown", must_not_render)
+    monkeypatch.setattr("lessons.kernel.rendering.render_markdown", must_not_render)
     monkeypatch.setattr("lessons.models.content.render_markdown", must_not_render)
     monkeypatch.setattr("lessons.models.quiz.render_inline", must_not_render)
     response = alice_client.get(reverse("lessons:lesson", args=["pods"]))

@@ -7,8 +7,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from lessons import scoring
 from lessons.models import AttemptAnswer, Lesson, Quiz, QuizAttempt, Review
+from lessons.quizzes import scoring
 from tests.conftest import make_lesson
 from tests.quiz_fixtures import (
     WRONG,

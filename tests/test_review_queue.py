@@ -1,5 +1,5 @@
 """The review queue's rules: Leitner moves, exact due times, what enters the queue and
-what never shows (lessons/review.py)."""
+what never shows (lessons/review/queue.py)."""
 
 from datetime import datetime, timedelta
 from unittest import mock
@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from lessons import review
+from lessons.kernel.signals import questions_answered
 from lessons.models import Lesson, LessonQuerySet, QuizAttempt, ReviewItem
-from lessons.signals import questions_answered
+from lessons.review import queue as review
 from tests.conftest import make_lesson
 from tests.quiz_fixtures import (
     answer_fields,

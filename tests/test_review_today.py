@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from lessons.kernel.signals import questions_answered
 from lessons.models import Lesson, QuizAttempt, ReviewItem
-from lessons.signals import questions_answered
 from tests.conftest import make_lesson
 from tests.quiz_fixtures import (
     WRONG,

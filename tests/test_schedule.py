@@ -8,9 +8,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from lessons.exporting import export_lessons
-from lessons.home_page import home_page
-from lessons.importing import ImportFailed, import_folder
+from lessons.authoring.exporting import export_lessons
+from lessons.authoring.importing import ImportFailed, import_folder
+from lessons.catalog.home_page import home_page
 from lessons.models import Lesson
 from portal.groups.scope import scope_queryset
 from tests import feed_server as local_server
@@ -155,7 +155,7 @@ def test_completions_of_a_scheduled_lesson_do_not_count_before_its_time(
 
 
 def test_missed_questions_of_a_scheduled_lesson_stay_out_of_review(scheduled, clock, alice):
-    from lessons.scoring import missed_questions
+    from lessons.quizzes.scoring import missed_questions
     from tests.test_groups_helpers import attempt
 
     quiz = make_quiz(scheduled)

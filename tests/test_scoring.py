@@ -5,8 +5,8 @@ import unicodedata
 import pytest
 from django.http import QueryDict
 
-from lessons import scoring
 from lessons.models import AttemptAnswer, Completion, Quiz, QuizAttempt
+from lessons.quizzes import scoring
 from tests.quiz_fixtures import WRONG, answer_fields, make_every_kind_quiz, make_quiz, with_token
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from lessons import search
+from lessons.kernel import search
 from lessons.models import Lesson
 from tests.conftest import make_lesson
 

@@ -106,7 +106,7 @@ def test_it_explains_that_lessons_come_first(settings):
 
 
 def test_it_gives_learners_missed_questions_to_review_today(seeded):
-    from lessons import review
+    from lessons.review import queue as review
 
     doyun = User.objects.get(username="doyun")
     in_quizzes = set(

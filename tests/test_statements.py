@@ -1,4 +1,4 @@
-"""The written-out statements run prepared on PostgreSQL (lessons/statements.py), and a
+"""The written-out statements run prepared on PostgreSQL (lessons/kernel/statements.py), and a
 deployment behind a pooler can turn that off."""
 
 import re
@@ -7,7 +7,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from lessons import category_page, home_page, statements
+from lessons.catalog import category_page, home_page
+from lessons.kernel import statements
 from lessons.models import Lesson
 from tests.test_project import _production_setting
 

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lessons.models import AttemptAnswer, Choice, Lesson, Question, Quiz, QuizAttempt
-from lessons.scoring import choice_token
+from lessons.quizzes.scoring import choice_token
 from tests.conftest import make_lesson, make_user
 from tests.quiz_fixtures import (
     answer_fields,

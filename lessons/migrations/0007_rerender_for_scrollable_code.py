@@ -3,7 +3,7 @@ tabindex="0", so that a keyboard can scroll them (rendering happens only at save
 
 from django.db import migrations
 
-from lessons.rendering import render_inline, render_markdown
+from lessons.kernel.rendering import render_inline, render_markdown
 
 
 def render_again(apps, schema_editor):

@@ -11,9 +11,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from lessons.kernel.rendering import render_markdown
+from lessons.kernel.search import SearchDocumentField
 from lessons.models.progress import Completion, ReadingPosition
-from lessons.rendering import render_markdown
-from lessons.search import SearchDocumentField
 
 
 class Category(models.Model):
@@ -125,7 +125,7 @@ class Lesson(models.Model):
             "a published lesson hidden from learners until then."
         ),
     )
-    # Title, summary and body prepared for search at every save (see lessons/search.py);
+    # Title, summary and body prepared for search at every save (see lessons/kernel/search.py);
     # a GIN index on PostgreSQL comes from a migration.
     search_document = SearchDocumentField()
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

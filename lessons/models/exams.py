@@ -1,16 +1,20 @@
 """Exams an editor describes (weighted domains), and learners' timed mock-exam sittings."""
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lessons import numbers
+from lessons.kernel import numbers
 
 WEIGHTS_TOTAL = 100
+# Answers that left the learner's browser just before a mock exam's deadline still count.
+GRACE = timedelta(seconds=30)
 
 
 class Exam(models.Model):
@@ -188,3 +192,15 @@ class SittingQuestion(models.Model):
     @property
     def is_answered(self) -> bool:
         return self.is_correct is not None
+
+
+def held_questions(user) -> models.QuerySet:
+    """Ids of the questions drawn into the learner's open mock exam (a subquery): until
+    it ends, no quiz, attempt or review takes an answer to them or shows their key."""
+    if not user.is_authenticated:
+        return SittingQuestion.objects.none().values("question_id")
+    return SittingQuestion.objects.filter(
+        sitting__user=user,
+        sitting__finished_at__isnull=True,
+        sitting__deadline__gte=timezone.now() - GRACE,
+    ).values("question_id")

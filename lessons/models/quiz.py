@@ -7,8 +7,8 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lessons import numbers
-from lessons.rendering import render_inline
+from lessons.kernel import numbers
+from lessons.kernel.rendering import render_inline
 
 
 def normalize_answer(text: str) -> str:

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# Days until the next review for an item in each box (lessons/review.py keeps the rules).
+# Days until the next review for an item in each box (lessons/review/queue.py keeps the rules).
 BOX_INTERVAL_DAYS = {1: 1, 2: 3, 3: 7, 4: 14, 5: 30}
 TOP_BOX = max(BOX_INTERVAL_DAYS)
 

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from lessons.web import HtmxHttpRequest
+from lessons.kernel.web import HtmxHttpRequest
 from portal.accounts.forms import SignUpForm
 
 

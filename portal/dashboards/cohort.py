@@ -29,19 +29,17 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from lessons.kernel.numbers import best_score_percent, percent, rounded
 from lessons.models import Completion, QuizAttempt
-from lessons.numbers import percent, rounded
-from lessons.progress import from_db_datetime
+from lessons.progress.tracking import from_db_datetime
 from portal.dashboards import attention
 from portal.dashboards.matrix import (
     HEAT_LEVELS,
     Cell,
     Filters,
     Learner,
-    LessonColumn,
     Row,
     attention_reasons,
-    best_score_percent,
     group_cells,
     group_learners,
     learners_with_activity,
@@ -49,6 +47,7 @@ from portal.dashboards.matrix import (
     sort_rows,
 )
 from portal.groups import pace
+from portal.groups.scope import LessonColumn
 from portal.models import StudyGroup
 
 COHORT_LEARNERS = 50
@@ -397,7 +396,7 @@ def _tally_rows(
         for value, quizzes_of in pass_marks.items()
     )
     user = "user_id" if by_learner else "0"
-    # The best score rounded half up (lessons.numbers.rounded) before it meets the pass
+    # The best score rounded half up (lessons.kernel.numbers.rounded) before it meets the pass
     # mark, as Quiz.passes does.
     query = (
         f"SELECT {user}, part, COUNT(*), SUM(best), "  # noqa: S608
@@ -692,7 +691,7 @@ def build_cohort(
     readers: list[Learner] | None = None,
 ) -> Cohort:
     """The cohort's dashboard for `filters` and `page` (1-based; out of range: the nearest
-    page). `lessons`: the group's whole scope (matrix.scope_lessons); `readers`: its
+    page). `lessons`: the group's whole scope (scope.scope_lessons); `readers`: its
     learners (matrix.group_learners) when already fetched."""
     if readers is None:
         readers = group_learners(group, lessons)

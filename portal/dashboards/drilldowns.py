@@ -9,8 +9,8 @@ from datetime import datetime
 from django.db.models import Count, F, FloatField, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 
+from lessons.kernel.numbers import percent, rounded, score_percent
 from lessons.models import AttemptAnswer, Choice, Completion, Lesson, Question, Quiz, QuizAttempt
-from lessons.numbers import percent, rounded, score_percent
 
 
 @dataclass(frozen=True)

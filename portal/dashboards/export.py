@@ -12,10 +12,11 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from lessons.numbers import percent, rounded
+from lessons.kernel.numbers import percent, rounded
 from portal.dashboards import cohort, matrix
-from portal.dashboards.matrix import Filters, LessonColumn, Row
+from portal.dashboards.matrix import Filters, Row
 from portal.groups import pace
+from portal.groups.scope import LessonColumn
 from portal.models import StudyGroup
 
 # A spreadsheet reads a cell starting with one of these as a formula (or, for tab and

@@ -9,12 +9,11 @@ import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import NamedTuple
 
 from django.db.models import (
     CharField,
-    FloatField,
     Max,
     OuterRef,
     StringAgg,
@@ -25,27 +24,15 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from lessons.kernel.numbers import average, best_score_percent, percent, rounded
 from lessons.models import Completion, QuizAttempt, ReadingPosition
-from lessons.numbers import average, percent, rounded, score_percent
-from lessons.progress import from_db_datetime, plain_rows
+from lessons.progress.tracking import from_db_datetime, plain_rows
 from portal.dashboards import attention
 from portal.groups import pace
-from portal.groups.scope import learner_memberships, scope_queryset
-from portal.models import LessonTarget, StudyGroup
+from portal.groups.scope import LessonColumn, learner_memberships
+from portal.models import StudyGroup
 
 HEAT_LEVELS = 5
-
-
-@dataclass(frozen=True)
-class LessonColumn:
-    id: int
-    title: str
-    slug: str
-    category_id: int
-    category_name: str
-    quiz_id: int | None
-    pass_mark: int | None
-    target: date | None  # the lesson's own target date (the "dates" pace)
 
 
 @dataclass(frozen=True)
@@ -138,39 +125,6 @@ class Matrix:
         return len(self.learner_ids)
 
 
-def scope_lessons(group: StudyGroup) -> list[LessonColumn]:
-    """The group's lessons in learning order, with their quiz and target date."""
-    target = LessonTarget.objects.filter(group_id=group.pk, lesson=OuterRef("pk"))
-    rows = (
-        scope_queryset(group)
-        .in_learning_order()
-        .annotate(target=Subquery(target.values("due_on")[:1]))
-        .values(
-            "id",
-            "title",
-            "slug",
-            "category_id",
-            "category__name",
-            "quiz__id",
-            "quiz__pass_mark",
-            "target",
-        )
-    )
-    return [
-        LessonColumn(
-            id=row["id"],
-            title=row["title"],
-            slug=row["slug"],
-            category_id=row["category_id"],
-            category_name=row["category__name"],
-            quiz_id=row["quiz__id"],
-            pass_mark=row["quiz__pass_mark"],
-            target=row["target"],
-        )
-        for row in rows
-    ]
-
-
 def scope_categories(lessons: list[LessonColumn]) -> list[tuple[int, str]]:
     """The categories of the scope, in learning order: the category filter's choices."""
     return list(dict.fromkeys((lesson.category_id, lesson.category_name) for lesson in lessons))
@@ -204,12 +158,6 @@ def group_learners(group: StudyGroup, lessons: list[LessonColumn]) -> list[Learn
         )
         for user_id, username, display_name, joined_at, last_reading in plain_rows(rows)
     ]
-
-
-def best_score_percent() -> Max:
-    """The best attempt's score as a percentage (attempts are append-only; the best is
-    always derived, never stored)."""
-    return Max(score_percent(), output_field=FloatField())
 
 
 @dataclass

@@ -6,9 +6,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from lessons import charts, readiness
+from lessons.exams import readiness
+from lessons.kernel import charts
+from lessons.kernel.web import HtmxHttpRequest
 from lessons.models import Exam
-from lessons.web import HtmxHttpRequest
 from portal.groups.access import get_group_for_dashboard
 from portal.groups.scope import learner_memberships
 

@@ -20,7 +20,8 @@ from django.utils.translation import gettext
 
 from portal.dashboards.cohort import Cohort, Section
 from portal.dashboards.forms import query_for
-from portal.dashboards.matrix import Filters, LessonColumn, Matrix, Row
+from portal.dashboards.matrix import Filters, Matrix, Row
+from portal.groups.scope import LessonColumn
 
 # An id no learner or lesson has, reversed once and replaced by each one's own:
 # reverse() per row was the largest cost left here.

@@ -1,5 +1,5 @@
 """Progress over time: a group's lessons done per day or week beside what its pace
-expects (drawn by lessons.charts)."""
+expects (drawn by lessons.kernel.charts)."""
 
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
@@ -8,7 +8,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from lessons.charts import Period
+from lessons.kernel.charts import Period
 from lessons.models import Completion
 
 UNITS = {"week": (7, 12), "day": (1, 30)}  # unit: (days per period, periods shown)

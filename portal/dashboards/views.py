@@ -9,12 +9,12 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from lessons import charts, numbers, web
+from lessons.kernel import charts, numbers, web
+from lessons.kernel.web import HtmxHttpRequest
 from lessons.models import Completion, Lesson
-from lessons.web import HtmxHttpRequest
 from portal.dashboards import cohort, drilldowns, export, matrix, table_html, timeline
 from portal.dashboards.forms import SORT_CHOICES, DashboardFilterForm, query_for
-from portal.groups import pace
+from portal.groups import pace, scope
 from portal.groups.access import get_group_for_dashboard
 from portal.groups.scope import learner_memberships, scope_queryset
 from portal.models import StudyGroup
@@ -23,7 +23,7 @@ from portal.models import StudyGroup
 def _table_context(
     request: HtmxHttpRequest,
     group: StudyGroup,
-    lessons: list[matrix.LessonColumn],
+    lessons: list[scope.LessonColumn],
     readers: list[matrix.Learner],
 ) -> dict:
     form = DashboardFilterForm(request.GET, categories=matrix.scope_categories(lessons))
@@ -70,7 +70,7 @@ def dashboard(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
     learners instead; htmx asks for the next page's rows (`rows`) and, once scrolled to,
     for the activity panel (`panel=activity`), which a plain link also shows in place."""
     group = get_group_for_dashboard(request.user, group_id)
-    lessons = matrix.scope_lessons(group)
+    lessons = scope.scope_lessons(group)
     readers = matrix.group_learners(group, lessons)
     partial = web.is_partial(request)
     if not cohort.is_cohort(len(readers), len(lessons)):
@@ -104,7 +104,7 @@ def dashboard(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
 
 def _activity(
     group: StudyGroup,
-    lessons: list[matrix.LessonColumn],
+    lessons: list[scope.LessonColumn],
     readers: list[matrix.Learner],
     chart_unit: str,
 ) -> dict:
@@ -131,7 +131,7 @@ def _activity(
 def dashboard_csv(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
     """Exactly the table the dashboard shows for the same query string."""
     group = get_group_for_dashboard(request.user, group_id)
-    lessons = matrix.scope_lessons(group)
+    lessons = scope.scope_lessons(group)
     form = DashboardFilterForm(request.GET, categories=matrix.scope_categories(lessons))
     return export.csv_response(group, lessons, form.filters(), timezone.now())
 
@@ -172,7 +172,7 @@ def lesson(request: HtmxHttpRequest, group_id: int, lesson_id: int) -> HttpRespo
     quiz = getattr(lesson, "quiz", None)  # a lesson need not have a quiz
     memberships = learner_memberships(group)
     people = drilldowns.lesson_learners(memberships, lesson)
-    due = pace.due_dates(group, matrix.scope_lessons(group)).get(lesson.pk)
+    due = pace.due_dates(group, scope.scope_lessons(group)).get(lesson.pk)
     periods = timeline.progress_over_time(
         learners=memberships.values("user_id"),
         lessons=Lesson.objects.filter(pk=lesson.pk).values("pk"),

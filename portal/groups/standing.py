@@ -5,10 +5,9 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Q
 
+from lessons.kernel.numbers import best_score_percent, percent, rounded
 from lessons.models import Completion, QuizAttempt
-from lessons.numbers import percent, rounded
-from lessons.progress import Bar
-from portal.dashboards.matrix import best_score_percent
+from lessons.progress.tracking import Bar
 from portal.groups.scope import learner_memberships, scope_queryset
 from portal.models import StudyGroup, User
 

@@ -15,14 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lessons import web
-from lessons.progress import completed_lesson_ids
-from lessons.web import HtmxHttpRequest
-from portal.dashboards.matrix import scope_lessons
+from lessons.kernel import web
+from lessons.kernel.web import HtmxHttpRequest
+from lessons.progress.tracking import completed_lesson_ids
 from portal.groups import membership, pace
 from portal.groups.access import get_group_for_dashboard, get_group_for_member
 from portal.groups.forms import GroupForm, JoinForm, NewGroupForm, PaceDatesForm
-from portal.groups.scope import learner_memberships
+from portal.groups.scope import learner_memberships, scope_lessons
 from portal.groups.standing import member_standing
 from portal.models import Membership, StudyGroup
 

@@ -1,4 +1,4 @@
-// The lesson editor in the admin (lessons/admin_editor.py): the Markdown source beside the
+// The lesson editor in the admin (lessons/authoring/editor.py): the Markdown source beside the
 // learner's rendering of it, in an iframe that carries only the learner's CSS. The preview
 // follows the caret (the section the caret is in, then proportionally within it), images
 // are uploaded by button, drop or paste, and Ctrl/Cmd+B, E and K write bold, code and links.

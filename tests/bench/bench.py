@@ -156,7 +156,7 @@ QUIZ_BODIES = ROOT / "bench-results" / "quiz-bodies.txt"
 QUIZ_BODIES_SCRIPT = """
 import secrets, urllib.parse
 from lessons.models import Lesson
-from lessons.scoring import choice_token
+from lessons.quizzes.scoring import choice_token
 quiz = Lesson.objects.get(slug=%r).quiz
 questions = list(quiz.questions.prefetch_related("choices"))
 for n in range(%d):
@@ -183,7 +183,8 @@ def quiz_bodies(count: int = 20_000) -> Path:
 EXAM = "cka"
 MOCK_ANSWER_SCRIPT = """
 import urllib.parse
-from lessons import mock_exams, scoring
+from lessons.exams import mock as mock_exams
+from lessons.quizzes import scoring
 from lessons.models import Exam
 from portal.models import User
 sitting = mock_exams.start(User.objects.get(username="bench1"), Exam.objects.get(slug=%r))
@@ -333,7 +334,7 @@ def main() -> int:
             ("dashboard, one instructor", setup["dashboard"], instructor, "GET", "", 1),
             *exam_endpoints(learner),
         ]
-        # Spaced review (lessons/review.py): bench1's queue comes from make_bench_data.
+        # Spaced review (lessons/review/queue.py): bench1's queue comes from make_bench_data.
         endpoints += [
             ("today's review (signed in)", "/review/today/", learner, "GET", ""),
         ]

@@ -42,7 +42,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from lessons.feeds import import_feed
+    from lessons.authoring.feeds import import_feed
 
     call_command("migrate", verbosity=0)
     feed = folder / "feed.xml"

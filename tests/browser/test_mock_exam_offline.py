@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from lessons import mock_exams
+from lessons.exams import mock as mock_exams
 from lessons.models import Category, MockSitting
 from portal.models import User
 from tests.browser.conftest import sign_in

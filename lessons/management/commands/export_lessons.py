@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from lessons.exporting import ExportFailed, export_lessons
+from lessons.authoring.exporting import ExportFailed, export_lessons
 
 
 class Command(BaseCommand):

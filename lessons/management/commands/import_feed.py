@@ -5,8 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, no_translations
 from tqdm import tqdm
 
-from lessons.feeds import FeedError, FeedImportResult, import_feed
-from lessons.feeds.fetching import FetchError, fetch_feed
+from lessons.authoring.feeds import FeedError, FeedImportResult, import_feed
+from lessons.authoring.feeds.fetching import FetchError, fetch_feed
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from lessons.importing import ImportFailed, import_folder
+from lessons.authoring.importing import ImportFailed, import_folder
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from lessons.feeds.sync import sync_source
+from lessons.authoring.feeds.sync import sync_source
 from lessons.models import FeedSource
 
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from lessons.kernel.rendering import render_markdown
 from lessons.models import (
     AttemptAnswer,
     Category,
@@ -23,7 +24,6 @@ from lessons.models import (
     Quiz,
     QuizAttempt,
 )
-from lessons.rendering import render_markdown
 from portal.models import Membership, StudyGroup, User
 
 BODY = "## 개요\n\n합성 그룹의 레슨입니다.\n\n## 실습\n\n`kubectl get pods`\n"

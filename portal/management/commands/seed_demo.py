@@ -12,7 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from lessons import mock_exams, review
+from lessons.exams import mock as mock_exams
 from lessons.models import (
     AttemptAnswer,
     Completion,
@@ -22,7 +22,8 @@ from lessons.models import (
     Question,
     QuizAttempt,
 )
-from lessons.scoring import Answer, grade
+from lessons.quizzes.scoring import Answer, grade
+from lessons.review import queue as review
 from portal.models import Membership, StudyGroup, User
 
 GROUP_NAME = "쿠버네티스 데모 스터디"

@@ -1,0 +1,349 @@
+"""Editors' bulk import in the admin: upload a blog feed or a zip of Markdown lessons (or
+give a feed's address), read what a dry run would do, then confirm. Also the admin of the
+feed sources that `sync_feeds` keeps in step.
+
+Between the two steps the upload waits, compressed, in the editor's session: sessions
+live in the database, so the confirming request may reach any app process or machine.
+"""
+
+import base64
+import hashlib
+import tempfile
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from io import BytesIO
+from pathlib import Path, PurePosixPath
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from lessons.authoring.feeds import FeedError, FeedImportResult, import_feed
+from lessons.authoring.feeds.fetching import FetchError, fetch_feed
+from lessons.authoring.feeds.sync import sync_source
+from lessons.authoring.importing import ImportFailed, ImportResult, import_folder
+from lessons.models import Category, FeedSource
+
+SESSION_KEY = "lessons_pending_import"
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_ZIP_FILES = 2000
+MAX_ZIP_FILE_BYTES = 1024 * 1024
+# What the lessons of one zip may add up to, uncompressed: hundreds of blog-sized lessons,
+# yet a bounded wait (a 200,000-character body takes about a second to render).
+MAX_ZIP_TOTAL_BYTES = 10 * 1024 * 1024
+
+
+class ImportUploadForm(forms.Form):
+    upload = forms.FileField(
+        label=gettext_lazy("Feed or zip file"),
+        required=False,
+        help_text=gettext_lazy(
+            "A blog's feed (RSS or Atom) or WordPress export, or a zip of Markdown lessons "
+            "with front matter and an optional categories.yaml."
+        ),
+    )
+    url = forms.URLField(
+        label=gettext_lazy("Or the feed's address"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=gettext_lazy("e.g. https://blog.example.com/rss"),
+    )
+    category = forms.ModelChoiceField(
+        Category.objects.all(),
+        required=False,
+        label=gettext_lazy("Category for feed entries that name none"),
+    )
+    publish = forms.BooleanField(
+        required=False, label=gettext_lazy("Publish new lessons from a feed (else drafts)")
+    )
+
+    def clean_upload(self):
+        upload = self.cleaned_data["upload"]
+        if upload and upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)d MB; use the import_feed command instead.")
+                % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
+            )
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and bool(cleaned.get("upload")) == bool(cleaned.get("url")):
+            raise forms.ValidationError(_("Choose a file or give a feed's address, not both."))
+        return cleaned
+
+
+@dataclass
+class Summary:
+    """What an import did, or would do, in words an editor reads."""
+
+    kind: str
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    new_categories: list[str] = field(default_factory=list)
+    read_as: str = ""
+
+    @classmethod
+    def of_feed(cls, result: FeedImportResult) -> "Summary":
+        def label(outcome) -> str:
+            return f"{outcome.title} [{outcome.category}]"
+
+        return cls(
+            kind="feed",
+            created=[label(o) for o in result.created],
+            updated=[label(o) for o in result.updated],
+            unchanged=[label(o) for o in result.unchanged],
+            skipped=[(f"#{o.number} {o.title}", o.reason) for o in result.skipped],
+            new_categories=result.new_categories,
+            read_as=result.read_as,
+        )
+
+    @classmethod
+    def of_folder(cls, result: ImportResult) -> "Summary":
+        return cls(
+            kind="zip",
+            created=result.created,
+            updated=result.updated,
+            unchanged=result.unchanged,
+        )
+
+
+def _extract_lessons(data: bytes, folder: Path) -> None:
+    """Write the zip's `.md` files, `categories.yaml` and `exams.yaml` into `folder`, flat,
+    by base name only: no path in the archive can point outside the folder, and sizes are capped as
+    the bytes are read, whatever the archive claims."""
+    try:
+        archive = zipfile.ZipFile(BytesIO(data))
+    except zipfile.BadZipFile as error:
+        raise ImportFailed([_("The file is not a valid zip archive.")]) from error
+    with archive:
+        members = [m for m in archive.infolist() if not m.is_dir()]
+        if len(members) > MAX_ZIP_FILES:
+            raise ImportFailed([_("The zip holds more than %d files.") % MAX_ZIP_FILES])
+        seen: dict[str, str] = {}
+        total = 0
+        for member in members:
+            name = PurePosixPath(member.filename.replace("\\", "/")).name
+            if name.startswith(".") or "__MACOSX" in member.filename:
+                continue
+            if not (name.endswith(".md") or name in ("categories.yaml", "exams.yaml")):
+                continue
+            if name in seen:
+                raise ImportFailed(
+                    [_("%(a)s and %(b)s have the same name.") % {"a": seen[name], "b": name}]
+                )
+            seen[name] = member.filename
+            try:
+                with archive.open(member) as source:
+                    content = source.read(MAX_ZIP_FILE_BYTES + 1)
+            except (zipfile.BadZipFile, RuntimeError, NotImplementedError) as error:
+                raise ImportFailed([f"{member.filename}: {error}"]) from error
+            if len(content) > MAX_ZIP_FILE_BYTES:
+                raise ImportFailed([_("%s is larger than 1 MB.") % member.filename])
+            total += len(content)
+            if total > MAX_ZIP_TOTAL_BYTES:
+                raise ImportFailed(
+                    [
+                        _("The lessons in the zip add up to more than %(size)d MB uncompressed.")
+                        % {"size": MAX_ZIP_TOTAL_BYTES // (1024 * 1024)}
+                    ]
+                )
+            (folder / name).write_bytes(content)
+        if not any(name.endswith(".md") for name in seen):
+            raise ImportFailed([_("The zip holds no .md lesson files.")])
+
+
+def run_import(pending: dict, *, dry_run: bool) -> Summary:
+    """Import the pending upload (or only say what importing it would do)."""
+    data = zlib.decompress(base64.b64decode(pending["data"]))
+    if pending["kind"] == "zip":
+        with tempfile.TemporaryDirectory() as folder:
+            _extract_lessons(data, Path(folder))
+            with transaction.atomic():
+                result = import_folder(Path(folder))
+                if dry_run:
+                    transaction.set_rollback(True)
+        return Summary.of_folder(result)
+    try:
+        result = import_feed(
+            BytesIO(data),
+            category=pending["category"],
+            publish=pending["publish"],
+            dry_run=dry_run,
+            content_type=pending.get("content_type", ""),
+            base_url=pending.get("base_url", ""),
+        )
+    except FeedError as error:
+        raise ImportFailed([f"{pending['name']}: {error}"]) from error
+    return Summary.of_feed(result)
+
+
+def _looks_like_zip(name: str, data: bytes) -> bool:
+    return name.lower().endswith(".zip") or data.startswith(b"PK\x03\x04")
+
+
+def _pending_upload(form: ImportUploadForm) -> dict:
+    """The upload, or the feed fetched from the address given, as it waits in the session."""
+    upload, url = form.cleaned_data["upload"], form.cleaned_data["url"]
+    fetched = None
+    if url:
+        try:
+            fetched = fetch_feed(url, max_bytes=MAX_UPLOAD_BYTES)
+        except FetchError as error:
+            raise ImportFailed([f"{url}: {error}"]) from error
+    name = url or upload.name
+    data = fetched.content if fetched else b"".join(upload.chunks())
+    category = form.cleaned_data["category"]
+    return {
+        "name": name,
+        "kind": "feed" if fetched else "zip" if _looks_like_zip(name, data) else "feed",
+        "content_type": fetched.content_type if fetched else "",
+        "base_url": fetched.url if fetched else "",
+        "data": base64.b64encode(zlib.compress(data)).decode(),
+        "digest": hashlib.sha256(data).hexdigest(),
+        "category": category.name if category else "",
+        "publish": form.cleaned_data["publish"],
+    }
+
+
+class LessonImport:
+    """The two admin views, bound to the lesson admin for its site and permissions."""
+
+    def __init__(self, model_admin: admin.ModelAdmin):
+        self.model_admin = model_admin
+
+    def urls(self) -> list[URLPattern]:
+        site = self.model_admin.admin_site
+        return [
+            path("import/", site.admin_view(self.upload), name="lessons_lesson_import"),
+            path(
+                "import/confirm/",
+                site.admin_view(require_POST(self.confirm)),
+                name="lessons_lesson_import_confirm",
+            ),
+        ]
+
+    def _check(self, request: HttpRequest) -> None:
+        if not (
+            self.model_admin.has_add_permission(request)
+            and self.model_admin.has_change_permission(request)
+        ):
+            raise PermissionDenied
+
+    def _render(self, request: HttpRequest, template: str, context: dict) -> TemplateResponse:
+        opts = self.model_admin.model._meta
+        return TemplateResponse(
+            request,
+            template,
+            {
+                **self.model_admin.admin_site.each_context(request),
+                "opts": opts,
+                "title": _("Import lessons"),
+                **context,
+            },
+        )
+
+    def upload(self, request: HttpRequest) -> HttpResponse:
+        """GET: the upload form. POST: a dry run of the upload, and a button to confirm."""
+        self._check(request)
+        if request.method != "POST":
+            return self._render(
+                request, "admin/lessons/import_upload.html", {"form": ImportUploadForm()}
+            )
+        form = ImportUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self._render(request, "admin/lessons/import_upload.html", {"form": form})
+        try:
+            pending = _pending_upload(form)
+            summary = run_import(pending, dry_run=True)
+        except ImportFailed as failure:
+            return self._render(
+                request,
+                "admin/lessons/import_upload.html",
+                {"form": form, "problems": failure.problems},
+            )
+        request.session[SESSION_KEY] = pending
+        return self._render(
+            request,
+            "admin/lessons/import_preview.html",
+            {"summary": summary, "pending": pending},
+        )
+
+    def confirm(self, request: HttpRequest) -> HttpResponse:
+        """Import the upload previewed with this digest; or cancel it."""
+        self._check(request)
+        pending = request.session.get(SESSION_KEY)
+        upload_url = reverse(f"{self.model_admin.admin_site.name}:lessons_lesson_import")
+        if "cancel" in request.POST or not pending:
+            request.session.pop(SESSION_KEY, None)
+            if not pending:
+                messages.warning(request, _("There is no upload waiting; upload the file again."))
+            return HttpResponseRedirect(upload_url)
+        if request.POST.get("digest") != pending["digest"]:
+            messages.warning(
+                request,
+                _("Another upload replaced the one you previewed; check its summary first."),
+            )
+            return HttpResponseRedirect(upload_url)
+        try:
+            summary = run_import(pending, dry_run=False)
+        except ImportFailed as failure:
+            request.session.pop(SESSION_KEY, None)
+            for problem in failure.problems:
+                messages.error(request, problem)
+            return HttpResponseRedirect(upload_url)
+        request.session.pop(SESSION_KEY, None)
+        messages.success(
+            request,
+            _("Imported %(name)s: %(created)d created, %(updated)d updated, %(skipped)d skipped.")
+            % {
+                "name": pending["name"],
+                "created": len(summary.created),
+                "updated": len(summary.updated),
+                "skipped": len(summary.skipped),
+            },
+        )
+        return HttpResponseRedirect(
+            reverse(f"{self.model_admin.admin_site.name}:lessons_lesson_changelist")
+        )
+
+
+@admin.register(FeedSource)
+class FeedSourceAdmin(admin.ModelAdmin):
+    """Blogs whose feeds `manage.py sync_feeds` keeps lessons in step with, and how their
+    last sync went."""
+
+    list_display = ["url", "category", "publish_new", *FeedSource.LAST_SYNC_FIELDS]
+    list_filter = ["last_outcome"]
+    list_select_related = ["category"]
+    readonly_fields = FeedSource.LAST_SYNC_FIELDS
+    actions = ["sync_now"]
+
+    @admin.action(description=gettext_lazy("Sync the selected feed sources now"))
+    def sync_now(self, request: HttpRequest, queryset) -> None:
+        for source in queryset.select_related("category"):
+            sync_source(source)
+            if source.last_outcome == FeedSource.Outcome.FAILED:
+                messages.error(request, f"{source.url}: {source.last_error}")
+            else:
+                messages.success(
+                    request,
+                    _("%(url)s: %(created)d created, %(updated)d updated, %(skipped)d skipped.")
+                    % {
+                        "url": source.url,
+                        "created": source.last_created,
+                        "updated": source.last_updated,
+                        "skipped": source.last_skipped,
+                    },
+                )

@@ -1,0 +1,46 @@
+"""Search: the results page at /search/?q=..., and its results alone for htmx (the live
+results under the header's search box, or the page's own list)."""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from lessons.kernel import search as lesson_search
+from lessons.kernel import web
+from lessons.kernel.web import HtmxHttpRequest
+from lessons.models import Category, Lesson
+
+PAGE_SIZE = 20
+LIVE_SIZE = 6
+LIVE_TARGET = "site-search-results"
+MAX_PAGE = 500
+
+
+def _page_number(value: str) -> int:
+    try:
+        return min(max(int(value), 1), MAX_PAGE)
+    except ValueError:
+        return 1
+
+
+@require_GET
+@vary_on_headers("HX-Target")  # HX-Request: every page varies on it (lessons.kernel.web)
+def search(request: HtmxHttpRequest) -> HttpResponse:
+    query = lesson_search.parse_query(request.GET.get("q", ""))
+    visible = Lesson.objects.visible_to(request.user)
+    partial = web.is_partial(request)
+    if partial and request.htmx.target == LIVE_TARGET:
+        results = lesson_search.find_lessons(
+            visible, query, offset=0, limit=LIVE_SIZE, count=False, excerpts=False
+        )
+        return render(request, "lessons/search.html#live", {"query": query, "results": results})
+    page = _page_number(request.GET.get("page", "1"))
+    results = lesson_search.find_lessons(
+        visible, query, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE, count=True
+    )
+    context = {"query": query, "results": results, "page": page}
+    if query and not results.hits and page == 1:
+        context["categories"] = Category.objects.filter(lessons__in=visible).distinct()
+    template = "lessons/search.html#results" if partial else "lessons/search.html"
+    return render(request, template, context)

@@ -1,0 +1,154 @@
+"""Pages a learner reads: home, category, lesson; and the controls that record progress."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import trigger_client_event
+
+from lessons.catalog.category_page import category_page
+from lessons.catalog.home_page import home_page
+from lessons.catalog.lesson_page import lesson_page, visible_lesson
+from lessons.content.access import get_visible_lesson
+from lessons.exams import readiness
+from lessons.exams import views as views_exam
+from lessons.kernel import charts, web
+from lessons.kernel.panels import panels_for
+from lessons.kernel.web import HtmxHttpRequest, login_then_back_to
+from lessons.models import Category
+from lessons.progress import tracking as progress
+
+# The home page lists the first lessons of each category; the category page has them all.
+HOME_LESSONS_PER_CATEGORY = 10
+CATEGORY_PAGE_SIZE = 50
+
+
+@require_GET
+def home(request: HtmxHttpRequest) -> HttpResponse:
+    page = home_page(request.user, HOME_LESSONS_PER_CATEGORY)
+    return render(
+        request,
+        "lessons/home.html",
+        {
+            "categories": page.categories,
+            "overall": page.overall,
+            "next_step": page.next_step,
+            "review_due": page.review_due,
+            "panels": panels_for("home", request),
+        },
+    )
+
+
+@require_GET
+def category_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    found = category_page(request.user, slug, CATEGORY_PAGE_SIZE, request.GET.get("page"))
+    if found is None:
+        raise Http404("No such category")
+    return render(
+        request,
+        "lessons/category_detail.html",
+        {
+            "category": found.category,
+            "lessons": found.page,
+            "page": found.page,
+            "subcategories": found.subcategories,
+            "bar": found.bar,
+        },
+    )
+
+
+@require_GET
+def lesson_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    lesson = visible_lesson(request.user, slug)
+    page = lesson_page(request.user, lesson)
+    context = {
+        "lesson": lesson,
+        "previous": page.previous,
+        "next": page.next,
+        "is_done": page.is_done,
+        "reading_index": page.reading_index,
+        "resume_section": lesson.section_at(page.reading_index),
+        "bar": page.bars[lesson.category_id],
+        "overall": page.overall,
+        "panels": panels_for("lesson", request, lesson=lesson),
+    }
+    return render(request, "lessons/lesson_detail.html", context)
+
+
+@require_POST
+def completion(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """Mark the lesson done (`done=1`) or undo it (`done=0`) for the signed-in learner."""
+    lesson = get_visible_lesson(request.user, slug)
+    if not request.user.is_authenticated:
+        return login_then_back_to(request, lesson.get_absolute_url())
+    done = request.POST.get("done")
+    if done not in ("1", "0"):
+        return HttpResponseBadRequest("done must be 1 or 0")
+    if done == "1":
+        progress.record_completion(request.user, lesson)
+        said = _("Marked “%(title)s” done.") % {"title": lesson.title}
+    else:
+        progress.undo_completion(request.user, lesson)
+        said = _("“%(title)s” is no longer marked done.") % {"title": lesson.title}
+    if web.is_partial(request):
+        bars, overall = progress.category_bars(request.user)
+        context = {
+            "lesson": lesson,
+            "is_done": done == "1",
+            "bar": bars[lesson.category_id],
+            "overall": overall,
+            "swapped": True,
+        }
+        response = render(request, "lessons/_completion_response.html", context)
+        return trigger_client_event(response, "portal:announce", {"message": said})
+    messages.success(request, said, extra_tags="completion")
+    return redirect(lesson.get_absolute_url() + "#completion")
+
+
+@require_POST
+def reading_position(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """Record that the learner's reading reached section `section` of the lesson. A
+    background post: whatever is wrong (an expired session, a stale page), it answers a
+    quiet 204 and the reader is never interrupted."""
+    try:
+        lesson = get_visible_lesson(request.user, slug)
+        section_index = int(request.POST.get("section", ""))
+    except (Http404, ValueError):
+        return HttpResponse(status=204)
+    if request.user.is_authenticated and 0 <= section_index < max(len(lesson.toc), 1):
+        progress.record_reading_position(request.user, lesson, section_index)
+    return HttpResponse(status=204)
+
+
+@require_GET
+@login_required
+def my_progress(request: HtmxHttpRequest) -> HttpResponse:
+    """The learner's own progress: bars per category, lessons done, lessons done per day."""
+    bars, overall = progress.category_bars(request.user)
+    categories = Category.objects.filter(id__in=bars)
+    for category in categories:
+        category.bar = bars[category.id]
+    series = progress.completions_by_day(request.user)
+    exams = [
+        {"readiness": entry, "chart": views_exam.readiness_chart(entry)}
+        for entry in readiness.for_learner(request.user)
+    ]
+    return render(
+        request,
+        "lessons/my_progress.html",
+        {
+            "categories": categories,
+            "overall": overall,
+            "completions": progress.visible_completions(request.user)
+            .select_related("lesson")
+            .only("completed_at", "lesson__title", "lesson__slug")
+            .order_by("-completed_at"),
+            "chart": charts.column_chart(charts.days(series)),
+            "series_total": sum(count for _, count in series),
+            "exams": exams,
+            "sittings": views_exam.sitting_history(request.user) if exams else [],
+            "min_answered": readiness.MIN_ANSWERED,
+        },
+    )

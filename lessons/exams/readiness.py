@@ -1,0 +1,238 @@
+"""Readiness for an exam, domain by domain: the share of a domain's questions whose latest
+answer (in a quiz attempt or a finished mock exam) is right, and a weighted estimate.
+
+Everything comes from a fixed number of queries whatever the history's size: the latest
+answer per learner and question is picked inside the database (a window function)."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import RowNumber
+
+from lessons.kernel import numbers
+from lessons.models import AttemptAnswer, Domain, Exam, Lesson, Question, SittingQuestion
+
+# Fewer answered questions than this in a domain tell nothing about it yet.
+MIN_ANSWERED = 3
+# Lessons listed under a domain as what trains it.
+LESSONS_PER_DOMAIN = 3
+
+
+def exam_questions(exams: Iterable[Exam] | None = None) -> QuerySet[Question]:
+    """Questions tagged with a domain, of published lessons (drafts never count)."""
+    questions = Question.objects.filter(
+        domain__isnull=False, quiz__lesson__status=Lesson.Status.PUBLISHED
+    )
+    if exams is not None:
+        questions = questions.filter(domain__exam__in=list(exams))
+    return questions
+
+
+def latest_answers(users: QuerySet | list[int], questions: QuerySet) -> dict:
+    """{(user id, question id): is_correct} for each learner's latest answer to each of
+    `questions`, from quiz attempts and finished mock exams: two queries."""
+    ids = questions.values("id")
+    attempts = (
+        AttemptAnswer.objects.filter(
+            attempt__isnull=False, attempt__user_id__in=users, question_id__in=ids
+        )
+        .annotate(
+            who=F("attempt__user_id"),
+            at=F("attempt__submitted_at"),
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("attempt__user_id"), F("question_id")],
+                order_by=[F("attempt__submitted_at").desc(), F("id").desc()],
+            ),
+        )
+        .filter(rank=1)
+        .values_list("who", "question_id", "at", "is_correct")
+    )
+    sittings = (
+        SittingQuestion.objects.filter(
+            sitting__user_id__in=users,
+            sitting__finished_at__isnull=False,
+            is_correct__isnull=False,
+            question_id__in=ids,
+        )
+        .annotate(
+            who=F("sitting__user_id"),
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("sitting__user_id"), F("question_id")],
+                order_by=[F("answered_at").desc(), F("id").desc()],
+            ),
+        )
+        .filter(rank=1)
+        .values_list("who", "question_id", "answered_at", "is_correct")
+    )
+    latest: dict[tuple[int, int], tuple[datetime, bool]] = {}
+    for who, question_id, at, correct in [*attempts, *sittings]:
+        known = latest.get((who, question_id))
+        if known is None or at > known[0]:
+            latest[(who, question_id)] = (at, correct)
+    return {key: correct for key, (_, correct) in latest.items()}
+
+
+@dataclass
+class Section:
+    name: str
+    url: str
+
+
+@dataclass
+class TrainingLesson:
+    title: str
+    url: str
+    sections: list[Section] = field(default_factory=list)
+
+
+@dataclass
+class DomainReadiness:
+    domain: Domain
+    questions: int = 0
+    answered: int = 0
+    right: int = 0
+    lessons: list[TrainingLesson] = field(default_factory=list)
+
+    @property
+    def measured(self) -> bool:
+        return self.answered >= MIN_ANSWERED
+
+    @property
+    def percent(self) -> int | None:
+        """The share right among answered questions; None while there are too few."""
+        return numbers.percent(self.right, self.answered) if self.measured else None
+
+
+@dataclass
+class Readiness:
+    exam: Exam
+    domains: list[DomainReadiness]
+
+    @property
+    def estimate(self) -> int | None:
+        """The domains' shares weighted by the exam's weights, over the measured ones."""
+        measured = [d for d in self.domains if d.measured]
+        weight = sum(d.domain.weight for d in measured)
+        if not weight:
+            return None
+        return numbers.rounded(sum(d.domain.weight * d.percent for d in measured) / weight)
+
+    @property
+    def coverage(self) -> int:
+        """The share of the exam (by weight) the estimate rests on."""
+        return sum(d.domain.weight for d in self.domains if d.measured)
+
+    @property
+    def weakest_first(self) -> list[DomainReadiness]:
+        """Measured domains from the weakest up, then the unmeasured, heaviest first."""
+        return sorted(
+            self.domains,
+            key=lambda d: (not d.measured, d.percent or 0, -d.domain.weight, d.domain.position),
+        )
+
+    @property
+    def is_ready(self) -> bool:
+        return self.estimate is not None and self.estimate >= self.exam.pass_mark
+
+
+def section_name(toc: list[dict], anchor: str) -> str | None:
+    """The heading a section anchor points at, as the lesson shows it."""
+    return next((entry["name"] for entry in toc if entry["id"] == anchor), None)
+
+
+def for_learner(user, exams: list[Exam] | None = None) -> list[Readiness]:
+    """Each exam's readiness for one learner, with the lessons and sections that train
+    each domain (sections of questions not yet answered right first). Four queries."""
+    if exams is None:
+        domains = list(Domain.objects.select_related("exam"))
+        exams = list({d.exam_id: d.exam for d in domains}.values())
+    else:
+        domains = list(Domain.objects.filter(exam__in=exams))
+    if not domains:
+        return [Readiness(exam, []) for exam in exams]
+    questions = exam_questions(exams)
+    answers = latest_answers([user.pk], questions)
+    rows = questions.order_by(
+        "quiz__lesson__category__position", "quiz__lesson__position", "position"
+    ).values_list(
+        "id", "domain_id", "section", "quiz__lesson__title", "quiz__lesson__slug",
+        "quiz__lesson__toc",
+    )  # fmt: skip
+    by_domain = {d.id: DomainReadiness(d) for d in domains}
+    to_train: dict[int, dict[str, tuple[int, TrainingLesson, set]]] = {}
+    for question_id, domain_id, section, title, slug, toc in rows:
+        entry = by_domain[domain_id]
+        entry.questions += 1
+        correct = answers.get((user.pk, question_id))
+        if correct is not None:
+            entry.answered += 1
+            entry.right += correct
+        lessons = to_train.setdefault(domain_id, {})
+        url = Lesson(slug=slug).get_absolute_url()
+        if slug not in lessons:
+            lessons[slug] = (0, TrainingLesson(title, url), set())
+        missed, lesson, anchors = lessons[slug]
+        if not correct:
+            lessons[slug] = (missed + 1, lesson, anchors)
+            name = section_name(toc, section) if section else None
+            if name and section not in anchors:
+                anchors.add(section)
+                lesson.sections.append(Section(name, f"{url}#{section}"))
+    for domain_id, lessons in to_train.items():
+        ranked = sorted(lessons.values(), key=lambda item: -item[0])
+        by_domain[domain_id].lessons = [lesson for _, lesson, _ in ranked[:LESSONS_PER_DOMAIN]]
+        for lesson in by_domain[domain_id].lessons:
+            lesson.sections = lesson.sections[:3]
+    return [
+        Readiness(exam, [by_domain[d.id] for d in domains if d.exam_id == exam.id])
+        for exam in exams
+    ]
+
+
+@dataclass
+class LearnerRow:
+    user: object
+    readiness: Readiness
+
+
+@dataclass
+class GroupDomain:
+    domain: Domain
+    percents: list[int]
+    learners: int
+
+    @property
+    def average(self) -> int | None:
+        return numbers.average(self.percents)
+
+
+def for_group(exam: Exam, memberships: QuerySet) -> tuple[list[GroupDomain], list[LearnerRow]]:
+    """The group's readiness per domain (the mean over learners with enough answers in
+    it) and each learner's, for a learner × domain table. Four queries."""
+    people = [m.user for m in memberships.select_related("user").order_by("user__username")]
+    domains = list(exam.domains.all())
+    questions = exam_questions([exam])
+    answers = latest_answers(memberships.values("user_id"), questions)
+    domain_of = dict(questions.values_list("id", "domain_id"))
+    counts = {d.id: 0 for d in domains}
+    for domain_id in domain_of.values():
+        counts[domain_id] += 1
+    rows = []
+    for person in people:
+        entries = {d.id: DomainReadiness(d, questions=counts[d.id]) for d in domains}
+        rows.append(LearnerRow(person, Readiness(exam, list(entries.values()))))
+        for question_id, domain_id in domain_of.items():
+            correct = answers.get((person.pk, question_id))
+            if correct is not None:
+                entries[domain_id].answered += 1
+                entries[domain_id].right += correct
+    summary = []
+    for index, domain in enumerate(domains):
+        cells = [row.readiness.domains[index] for row in rows]
+        percents = [cell.percent for cell in cells if cell.percent is not None]
+        summary.append(GroupDomain(domain, percents, len(rows)))
+    return summary, rows

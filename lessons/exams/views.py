@@ -1,0 +1,303 @@
+"""Exam pages: readiness per domain, and the timed mock exam (start, answer, finish,
+result). The server keeps the time; the page's countdown is only a display."""
+
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
+
+from lessons.exams import mock as mock_exams
+from lessons.exams import readiness
+from lessons.kernel import charts, web
+from lessons.kernel.web import HtmxHttpRequest
+from lessons.models import Choice, Exam, MockSitting, SittingQuestion
+from lessons.quizzes import scoring
+from lessons.quizzes.views import present_questions
+
+# Sittings listed in a learner's history.
+HISTORY_LENGTH = 20
+
+
+def readiness_chart(entry: readiness.Readiness) -> charts.PercentBars:
+    rows = []
+    for domain in entry.weakest_first:
+        if domain.percent is None:
+            value = _("not enough answers yet")
+        else:
+            value = _("%(percent)d%% (%(right)d of %(answered)d)") % {
+                "percent": domain.percent,
+                "right": domain.right,
+                "answered": domain.answered,
+            }
+        rows.append(
+            (f"{domain.domain.name} · {domain.domain.weight}%", domain.percent, value, domain)
+        )
+    mark = _("pass mark %(mark)d%%") % {"mark": entry.exam.pass_mark}
+    return charts.percent_bars(rows, mark=entry.exam.pass_mark, mark_label=mark)
+
+
+def sitting_history(user, exam: Exam | None = None) -> list[MockSitting]:
+    """The learner's latest sittings, newest first; one whose time ran out while nobody
+    was looking is finished here (the open sitting of an exam is its newest)."""
+    sittings = MockSitting.objects.filter(user=user).select_related("exam")
+    if exam is not None:
+        sittings = sittings.filter(exam=exam)
+    history = list(sittings[:HISTORY_LENGTH])
+    return [
+        sitting
+        if sitting.is_finished or mock_exams.accepts_answers(sitting)
+        else mock_exams.finish(sitting, timed_out=True)
+        for sitting in history
+    ]
+
+
+@require_GET
+@login_required
+def exam_readiness(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """How ready the learner is for the exam, domain by domain, and its mock exams."""
+    exam = get_object_or_404(Exam, slug=slug)
+    entry = readiness.for_learner(request.user, [exam])[0]
+    context = {
+        "exam": exam,
+        "readiness": entry,
+        "chart": readiness_chart(entry),
+        "sittings": sitting_history(request.user, exam),
+        "min_answered": readiness.MIN_ANSWERED,
+    }
+    return render(request, "lessons/exams/readiness.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def mock_start(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """What the mock exam will be; POST starts it (or resumes the open one)."""
+    exam = get_object_or_404(Exam, slug=slug)
+    if request.method == "POST":
+        try:
+            sitting = mock_exams.start(request.user, exam)
+        except mock_exams.SittingRefused as refused:
+            messages.error(request, str(refused))
+            return redirect("lessons:mock_start", exam.slug)
+        return redirect(_resume_url(sitting))
+    the_plan = mock_exams.plan(exam)
+    seats = [
+        (d, the_plan.seats.get(d.id, 0), len(the_plan.pool.get(d.id, []))) for d in the_plan.domains
+    ]
+    context = {
+        "exam": exam,
+        "plan": the_plan,
+        "seats": seats,
+        "thin": [d for d, taken, pool in seats if pool and taken * 2 > pool],
+        "open_sitting": mock_exams.open_sitting(request.user),
+        "started_today": mock_exams.started_today(request.user, exam),
+        "short": the_plan.size < exam.questions_per_sitting,
+    }
+    return render(request, "lessons/exams/start.html", context)
+
+
+def _get_sitting(request, slug: str, sitting_id: int) -> MockSitting:
+    """The learner's own sitting, or 404: another learner's sitting is never confirmed."""
+    return get_object_or_404(
+        MockSitting.objects.select_related("exam"),
+        pk=sitting_id,
+        exam__slug=slug,
+        user=request.user,
+    )
+
+
+def _resume_url(sitting: MockSitting) -> str:
+    """The first unanswered question, else the last one."""
+    positions = list(
+        sitting.questions.filter(is_correct__isnull=True).values_list("position", flat=True)[:1]
+    )
+    position = positions[0] if positions else sitting.max_score or 1
+    return reverse("lessons:mock_question", args=[sitting.exam.slug, sitting.pk, position])
+
+
+def _result_url(sitting: MockSitting) -> str:
+    return reverse("lessons:mock_sitting", args=[sitting.exam.slug, sitting.pk])
+
+
+def _time_up(request, sitting: MockSitting) -> HttpResponse:
+    """The time ran out: the answer just sent is not counted, and the page says so."""
+    deadline = formats.time_format(timezone.localtime(sitting.deadline), "TIME_FORMAT")
+    messages.warning(
+        request,
+        _("Time ran out at %(time)s. Answers sent after that are not counted.")
+        % {"time": deadline},
+    )
+    url = _result_url(sitting)
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _go_to(request: HtmxHttpRequest, url: str) -> HttpResponse:
+    """Leave the question page for `url`: htmx (and the page's offline queue) get the
+    address to load, a plain form a redirect."""
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _item_at(sitting: MockSitting, position: int) -> SittingQuestion:
+    items = SittingQuestion.objects.select_related("question__quiz__lesson").prefetch_related(
+        Prefetch("question__choices", queryset=Choice.objects.order_by("position", "id"))
+    )
+    return get_object_or_404(items, sitting=sitting, position=position)
+
+
+def _question_context(sitting: MockSitting, item: SittingQuestion, token: str) -> dict:
+    posted = {"form_token": [token]}
+    if item.is_answered:
+        chosen = [scoring.choice_token(token, cid) for cid in item.choice_ids]
+        posted[f"q{item.question_id}"] = chosen or [item.text]
+    nav = list(sitting.questions.values_list("position", "is_correct", "flagged"))
+    seed = mock_exams.choice_order_seed(sitting)
+    return {
+        "exam": sitting.exam,
+        "sitting": sitting,
+        "item": present_questions([item.question], seed, token, posted)[0],
+        "flagged": item.flagged,
+        "position": item.position,
+        "nav": [(position, correct is not None, flag) for position, correct, flag in nav],
+        "unanswered": sum(correct is None for _, correct, _ in nav),
+        "flagged_count": sum(flag for _, _, flag in nav),
+        "previous": item.position - 1 if item.position > 1 else None,
+        "next": item.position + 1 if item.position < len(nav) else None,
+    }
+
+
+# What a question page's buttons post as `go`; a number goes to that question.
+GO_WORDS = frozenset({"", "save", "next", "previous", "finish", "finish-now"})
+GO_NUMBER = re.compile(r"[0-9]{1,3}")
+
+
+def parse_go(value: str, count: int) -> str | int | None:
+    """Where the learner asked to go, or None when the value is not one of the page's."""
+    if value in GO_WORDS:
+        return value
+    if GO_NUMBER.fullmatch(value) and 1 <= int(value) <= count:
+        return int(value)
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def mock_question(
+    request: HtmxHttpRequest, slug: str, sitting_id: int, position: int
+) -> HttpResponse:
+    """One question of an open sitting. POST saves its answer (htmx on every change and
+    on the buttons, or the form's buttons without JavaScript) and, for the buttons,
+    moves on."""
+    sitting = _get_sitting(request, slug, sitting_id)
+    if not sitting.is_finished and not mock_exams.accepts_answers(sitting):
+        sitting = mock_exams.finish(sitting, timed_out=True)
+        return _time_up(request, sitting)
+    if sitting.is_finished:
+        # A second tab, or an autosave that lost the race with "finish": the answer
+        # came with the finishing post, so the page just goes to the result.
+        return _go_to(request, _result_url(sitting))
+    item = _item_at(sitting, position)
+    token = mock_exams.sitting_token(sitting)
+    if request.method == "POST":
+        go = parse_go(request.POST.get("go", ""), sitting.max_score)
+        if go is None:
+            return HttpResponseBadRequest(_("The form asked for a question that is not there."))
+        try:
+            item = mock_exams.save_answer(sitting, item, request.POST)
+        except mock_exams.AnswerRefused as refused:
+            return HttpResponseBadRequest(str(refused))
+        except mock_exams.SittingOver:
+            return _go_to(request, _result_url(sitting))
+        except mock_exams.TimeIsUp:
+            return _time_up(request, sitting)
+        if go == "finish" and mock_exams.left_to_check(sitting):
+            return _go_to(request, _confirm_url(sitting))
+        if go in ("finish", "finish-now"):
+            sitting = mock_exams.finish(sitting)
+            return _go_to(request, _result_url(sitting))
+        if web.is_partial(request) and go in ("", "save"):
+            context = _question_context(sitting, item, token) | {"saved": item}
+            return render(request, "lessons/exams/question.html#saved", context)
+        target = {"next": position + 1, "previous": position - 1}.get(go, position)
+        target = go if isinstance(go, int) else min(max(target, 1), sitting.max_score)
+        return _go_to(request, reverse("lessons:mock_question", args=[slug, sitting.pk, target]))
+    return render(request, "lessons/exams/question.html", _question_context(sitting, item, token))
+
+
+def _confirm_url(sitting: MockSitting) -> str:
+    return reverse("lessons:mock_finish", args=[sitting.exam.slug, sitting.pk])
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def mock_finish(request: HtmxHttpRequest, slug: str, sitting_id: int) -> HttpResponse:
+    """GET asks first (what is unanswered or flagged, without JavaScript); POST ends the
+    sitting (also the page's own post when the time is up)."""
+    sitting = _get_sitting(request, slug, sitting_id)
+    if sitting.is_finished:
+        return _go_to(request, _result_url(sitting))
+    timed_out = timezone.now() >= sitting.deadline
+    if request.method == "GET" and not timed_out:
+        items = list(sitting.questions.values_list("position", "is_correct", "flagged"))
+        context = {
+            "exam": sitting.exam,
+            "sitting": sitting,
+            "unanswered": [n for n, correct, _ in items if correct is None],
+            "flagged": [n for n, _, flag in items if flag],
+        }
+        return render(request, "lessons/exams/confirm.html", context)
+    sitting = mock_exams.finish(sitting, timed_out=timed_out)
+    if timed_out:
+        return _time_up(request, sitting)
+    return _go_to(request, _result_url(sitting))
+
+
+@require_GET
+@login_required
+def mock_sitting(request: HtmxHttpRequest, slug: str, sitting_id: int) -> HttpResponse:
+    """The result of a finished sitting; an open one resumes where it was."""
+    sitting = _get_sitting(request, slug, sitting_id)
+    if not sitting.is_finished:
+        if mock_exams.accepts_answers(sitting):
+            return redirect(_resume_url(sitting))
+        sitting = mock_exams.finish(sitting, timed_out=True)
+    items = list(
+        sitting.questions.select_related("domain", "question__quiz__lesson").prefetch_related(
+            Prefetch("question__choices", queryset=Choice.objects.order_by("position", "id"))
+        )
+    )
+    missed = [item for item in items if not item.is_correct]
+    for item in missed:
+        chosen = set(item.choice_ids)
+        item.given = [c.text for c in item.question.choices.all() if c.id in chosen]
+        lesson = item.question.quiz.lesson
+        item.section_name = readiness.section_name(lesson.toc, item.question.section)
+    breakdown = mock_exams.domain_breakdown(items)
+    rows = [
+        (
+            row.domain_name,
+            row.percent,
+            _("%(percent)d%% (%(right)d of %(answered)d)")
+            % {"percent": row.percent, "right": row.right, "answered": row.total},
+        )
+        for row in breakdown
+    ]
+    context = {
+        "exam": sitting.exam,
+        "sitting": sitting,
+        "breakdown": breakdown,
+        "chart": charts.percent_bars(
+            rows,
+            mark=sitting.exam.pass_mark,
+            mark_label=_("pass mark %(mark)d%%") % {"mark": sitting.exam.pass_mark},
+        ),
+        "missed": missed,
+        "unanswered": sum(not item.is_answered for item in items),
+    }
+    return render(request, "lessons/exams/result.html", context)

@@ -1,0 +1,101 @@
+"""How every page of the portal answers a browser and htmx: the one response policy.
+
+- A fragment only for a real htmx request (not a history restore, which needs the whole
+  page), and `Vary: HX-Request` on every page so that no cache mixes the two.
+- An invalid form posted by htmx: 422 and the form alone, swapped into the form.
+- A background post (reading position): a quiet 204 whatever went wrong.
+- Any other error is not swapped; static/js/portal.js shows a message for it.
+- An htmx request whose session has expired: the whole page goes to the login page and
+  comes back to the page the learner was on, never a login form inside a fragment.
+"""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render, resolve_url
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
+from django_htmx.middleware import HtmxDetails
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request that went through HtmxMiddleware, so `request.htmx` is known."""
+
+    htmx: HtmxDetails
+
+
+def is_partial(request: HtmxHttpRequest) -> bool:
+    """True when the answer should be a fragment rather than the whole page."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def render_page(
+    request: HtmxHttpRequest, template: str, fragment: str, context: dict, status: int = 200
+) -> HttpResponse:
+    """The whole page, or only its partial `fragment` for htmx."""
+    name = f"{template}#{fragment}" if is_partial(request) else template
+    return render(request, name, context, status=status)
+
+
+def invalid_form(
+    request: HtmxHttpRequest, template: str, fragment: str, context: dict, target: str
+) -> HttpResponse:
+    """A form with errors: 422 with the form again, swapped into the form (`target`, a
+    CSS selector) whatever the trigger's hx-target was, or the whole page without htmx."""
+    response = render_page(request, template, fragment, context, status=422)
+    if is_partial(request):
+        response = reswap(retarget(response, target), "outerHTML")
+    return response
+
+
+def login_then_back_to(request: HtmxHttpRequest, url: str) -> HttpResponse:
+    """Send a visitor (or an expired session) to log in and then back to `url`. An htmx
+    request redirects the whole page, so the login form never lands inside a fragment."""
+    response = redirect_to_login(url)
+    return HttpResponseClientRedirect(response.url) if request.htmx else response
+
+
+def page_url(request: HtmxHttpRequest) -> str:
+    """The address of the page the learner is on: for htmx, the page that sent the
+    request (HX-Current-URL, when it is ours), else the request's own."""
+    current = request.htmx.current_url_abs_path if request.htmx else None
+    if current and url_has_allowed_host_and_scheme(current, {request.get_host()}):
+        return current
+    return request.get_full_path()
+
+
+class HtmxPolicyMiddleware:
+    """Adds `Vary: HX-Request` everywhere and turns the login redirect of an htmx request
+    (an expired session) into a whole-page redirect back to the learner's page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+        self.login_path = resolve_url(settings.LOGIN_URL)
+
+    def __call__(self, request: HtmxHttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        patch_vary_headers(response, ["HX-Request"])
+        if (
+            request.htmx
+            and response.status_code == 302
+            and response["Location"].split("?")[0] == self.login_path
+        ):
+            response = login_then_back_to(request, page_url(request))
+            patch_vary_headers(response, ["HX-Request"])
+        return response
+
+
+class IdConverter:
+    """A database id: at most 18 digits, so that a huge number in a URL is a 404 on every
+    database instead of an overflow inside a query."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)

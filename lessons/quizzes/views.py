@@ -1,0 +1,203 @@
+"""Quiz pages: take a quiz, see the scored result, look back at attempts, review misses."""
+
+import random
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.crypto import salted_hmac
+from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import push_url
+
+from lessons.content.access import get_visible_lesson
+from lessons.kernel import web
+from lessons.kernel.web import HtmxHttpRequest, login_then_back_to
+from lessons.models import AttemptAnswer, MockSitting, Question, Quiz, QuizAttempt
+from lessons.models.exams import held_questions
+from lessons.quizzes import scoring
+
+
+def _get_quiz_for_user(request, slug: str) -> tuple[Quiz, list[Question]]:
+    """The quiz of a lesson the user may read, with its questions and choices."""
+    lesson = get_visible_lesson(request.user, slug)  # loads its quiz in the same query
+    try:
+        quiz = lesson.quiz
+    except Quiz.DoesNotExist:
+        raise Http404("This lesson has no quiz.") from None
+    return quiz, list(quiz.questions.prefetch_related("choices"))
+
+
+def choice_order(seed: str, question_id: int) -> bytes:
+    return salted_hmac("lessons.choice-order", f"{seed}:{question_id}", algorithm="sha256").digest()
+
+
+def present_questions(
+    questions: list[Question],
+    seed: str,
+    form_token: str,
+    posted: dict | None = None,
+    errors: list | None = None,
+) -> list[dict]:
+    """Questions as the form shows them. Choices come in an order that tells nothing:
+    shuffled by a keyed hash of `seed` and the question (the server's secret key is in
+    it, so nothing in the page replays it), except true/false, which always reads 참
+    then 거짓; each posts an opaque token for this form, not its id.
+    `posted` (with the form token it was posted with) refills what the learner entered
+    after an error, and each question carries its own error, if any, to show beside it."""
+    posted = posted or {}
+    posted_token = (posted.get("form_token") or [""])[0]
+    by_anchor = {getattr(error, "anchor", None): error for error in errors or []}
+    items = []
+    for question in questions:
+        given = posted.get(f"q{question.id}", [])
+        choices = list(question.choices.all())
+        if question.kind != Question.Kind.TRUE_FALSE:
+            random.Random(choice_order(seed, question.id)).shuffle(choices)
+        items.append(
+            {
+                "question": question,
+                "choices": [
+                    {
+                        "token": scoring.choice_token(form_token, c.id),
+                        "text": c.text,
+                        "checked": scoring.choice_token(posted_token, c.id) in given,
+                    }
+                    for c in choices
+                ],
+                "text": given[0] if given and not question.has_choices else "",
+                "error": by_anchor.get(f"question-{question.id}"),
+            }
+        )
+    return items
+
+
+def quiz_form_context(request, quiz: Quiz, questions: list[Question], **extra) -> dict:
+    posted = extra.pop("posted", {})
+    token = scoring.new_form_token()
+    # A learner keeps their order across reloads; a visitor gets a new one each time.
+    seed = f"learner:{request.user.pk}" if request.user.pk else scoring.new_form_token()
+    return {
+        "quiz": quiz,
+        "lesson": quiz.lesson,
+        "questions": present_questions(questions, seed, token, posted, extra.get("errors")),
+        "form_token": token,
+        **extra,
+    }
+
+
+def _attempt_history(request, quiz: Quiz) -> dict:
+    if not request.user.is_authenticated:
+        return {"attempts": [], "best": None}
+    attempts = list(QuizAttempt.objects.filter(user=request.user, quiz=quiz))
+    best = max(attempts, key=lambda a: (a.percent, a.score), default=None)
+    return {"attempts": attempts, "best": best}
+
+
+def _holding_sitting(request, quiz: Quiz) -> MockSitting | None:
+    """The learner's open mock exam that holds one of this quiz's questions: until it
+    ends, the quiz takes no answer and no attempt shows its key. One query."""
+    if not request.user.is_authenticated:
+        return None
+    held = held_questions(request.user).filter(question__quiz=quiz)
+    return (
+        MockSitting.objects.filter(questions__in=held.values("id")).select_related("exam").first()
+    )
+
+
+def _held(request, quiz: Quiz, sitting: MockSitting, status: int) -> HttpResponse:
+    context = {"quiz": quiz, "lesson": quiz.lesson, "sitting": sitting}
+    return render(request, "lessons/quiz_held.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def take_quiz(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    quiz, questions = _get_quiz_for_user(request, slug)
+    holding = _holding_sitting(request, quiz)
+    if holding is not None:
+        return _held(request, quiz, holding, 409 if request.method == "POST" else 200)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return login_then_back_to(request, request.path)
+        try:
+            attempt = scoring.submit_attempt(request.user, quiz, questions, request.POST)
+        except scoring.InvalidSubmission as invalid:
+            context = quiz_form_context(
+                request, quiz, questions, errors=invalid.errors, posted=_posted(request)
+            )
+            context |= _attempt_history(request, quiz)
+            return web.invalid_form(
+                request, "lessons/quiz.html", "quiz-form", context, "#quiz-form"
+            )
+        attempt_url = reverse("lessons:quiz_attempt", args=[slug, attempt.id])
+        if web.is_partial(request):
+            context = _result_context(attempt)
+            response = render(request, "lessons/quiz_result.html#result-swap", context)
+            return push_url(response, attempt_url)
+        return redirect(attempt_url)
+    context = quiz_form_context(request, quiz, questions) | _attempt_history(request, quiz)
+    return web.render_page(request, "lessons/quiz.html", "quiz-form", context)
+
+
+def _posted(request) -> dict:
+    """What the learner entered, to fill the form again after an error."""
+    return {
+        key: request.POST.getlist(key)
+        for key in request.POST
+        if key.startswith("q") or key == "form_token"
+    }
+
+
+def _result_context(attempt: QuizAttempt) -> dict:
+    answers = (
+        AttemptAnswer.objects.filter(attempt=attempt)
+        .select_related("question")
+        .prefetch_related("choices", "question__choices")
+        .order_by("question__position", "question__id")
+    )
+    quiz = attempt.quiz
+    return {"attempt": attempt, "quiz": quiz, "lesson": quiz.lesson, "answers": answers}
+
+
+@require_GET
+@login_required
+def quiz_attempt(request: HtmxHttpRequest, slug: str, attempt_id: int) -> HttpResponse:
+    """One of the learner's own attempts, scored and explained."""
+    lesson = get_visible_lesson(request.user, slug)
+    attempt = get_object_or_404(
+        QuizAttempt.objects.select_related("quiz__lesson__category"),
+        id=attempt_id,
+        user=request.user,
+        quiz__lesson=lesson,
+    )
+    holding = _holding_sitting(request, attempt.quiz)
+    if holding is not None:
+        return _held(request, attempt.quiz, holding, 200)
+    context = _result_context(attempt) | _attempt_history(request, attempt.quiz)
+    return render(request, "lessons/quiz_result.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def review(request: HtmxHttpRequest) -> HttpResponse:
+    """Re-answer the questions missed in the latest attempt of each quiz."""
+    questions = scoring.missed_questions(request.user)
+    posted = _posted(request) if request.method == "POST" else {}
+    token = scoring.new_form_token()
+    seed = f"review:{request.user.pk}"
+    context = {
+        "questions": present_questions(questions, seed, token, posted),
+        "form_token": token,
+    }
+    if request.method == "POST":
+        try:
+            _, answers = scoring.submit_review(request.user, questions, request.POST)
+        except scoring.InvalidSubmission as invalid:
+            context["errors"] = invalid.errors
+            context["questions"] = present_questions(questions, seed, token, posted, invalid.errors)
+            return web.invalid_form(
+                request, "lessons/review.html", "review-body", context, "#review-body"
+            )
+        context["results"] = answers
+        context["right"] = sum(a.is_correct for a in answers)
+    return web.render_page(request, "lessons/review.html", "review-body", context)
