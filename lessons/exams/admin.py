@@ -34,6 +34,22 @@ class DomainInline(admin.TabularInline):
 @admin.register(Exam)
 class ExamAdmin(admin.ModelAdmin):
     inlines = [DomainInline]
-    list_display = ["name", "slug", "duration_minutes", "pass_mark", "questions_per_sitting"]
+    list_display = [
+        "name",
+        "slug",
+        "duration_minutes",
+        "pass_mark",
+        "questions_per_sitting",
+        "sittings_per_day",
+    ]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug", "duration_minutes", "pass_mark", "questions_per_sitting", "position"]
+    fields = [
+        "name",
+        "slug",
+        "duration_minutes",
+        "pass_mark",
+        "questions_per_sitting",
+        "sittings_per_day",
+        "kubernetes_version",
+        "position",
+    ]
