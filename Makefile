@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PG_URL := postgres://postgres@127.0.0.1:5432/portal
 
-.PHONY: run test test-sqlite lint format messages install postgres bench faults screenshots
+.PHONY: run test test-sqlite lint format messages install postgres bench bench-compare faults screenshots
 
 install: $(VENV)/.installed
 
@@ -53,6 +53,12 @@ messages: install
 bench: install postgres
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python tests/bench/bench.py
+
+# Each bench row, the code at OLD (a commit) against this checkout, served side by side.
+bench-compare: install postgres
+	@test -n "$(OLD)" || (echo "make bench-compare OLD=<commit>" && exit 2)
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python tests/bench/bench.py --compare $(OLD)
 
 # PostgreSQL restarted under write load: fast 503s, recovery, no acknowledged write lost.
 faults: install postgres

@@ -20,11 +20,12 @@ from lessons.authoring.revision_admin import LessonRevisionAdmin
 from lessons.content.image_views import upload_image
 from lessons.exams import admin as exam_admin  # noqa: F401  (registers the exam admins)
 from lessons.kernel.rendering import render_markdown
+from lessons.kernel.web import BoundedPrefillAdminMixin
 from lessons.models import Category, Lesson
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(BoundedPrefillAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "parent", "position"]
     list_editable = ["position"]
     search_fields = ["name", "slug", "description"]
@@ -43,7 +44,7 @@ class LessonForm(forms.ModelForm):
 
 
 @admin.register(Lesson)
-class LessonAdmin(LessonRevisionAdmin, admin.ModelAdmin):
+class LessonAdmin(BoundedPrefillAdminMixin, LessonRevisionAdmin, admin.ModelAdmin):
     form = LessonForm
     list_display = [
         "title", "category", "position", "status", "visible_from", "reading_minutes", "updated_at",

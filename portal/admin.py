@@ -8,11 +8,13 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from lessons.kernel.web import BoundedPrefillAdminMixin
 from portal.models import LessonTarget, Membership, StudyGroup, User
+from portal.notifications import admin as notifications_admin  # noqa: F401 (registers mail)
 
 
 @admin.register(User)
-class PortalUserAdmin(UserAdmin):
+class PortalUserAdmin(BoundedPrefillAdminMixin, UserAdmin):
     list_display = ["username", "display_name", "email", "is_staff", "last_login"]
     fieldsets = [*UserAdmin.fieldsets, (None, {"fields": ["display_name"]})]
 
@@ -49,7 +51,7 @@ class LessonTargetInline(admin.TabularInline):
 
 
 @admin.register(StudyGroup)
-class StudyGroupAdmin(admin.ModelAdmin):
+class StudyGroupAdmin(BoundedPrefillAdminMixin, admin.ModelAdmin):
     list_display = [
         "name", "invite_code", "learner_count", "instructor_count", "pace", "created_at",
     ]  # fmt: skip

@@ -44,7 +44,13 @@ class RejectNulBytesMiddleware:
 
 class DatabaseUnavailableMiddleware:
     """While the database is unreachable (restarting, failing over), answer 503 with a
-    page that says so, at once, instead of a 500; the next request reconnects."""
+    page that says so, at once, instead of a 500; the next request reconnects.
+
+    The answer is marked (`database_unavailable`) so that the layers it passes on its
+    way out leave the session alone: a signed-in person's session failed to load, and
+    loading it again would turn the 503 into a 500. htmx does not swap a 5xx (see
+    `_htmx_head.html`) and shows its toast instead, so an htmx request gets a line of
+    text rather than a whole page."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -58,8 +64,18 @@ class DatabaseUnavailableMiddleware:
         # Django drops the broken connection when the request finishes, so the next
         # request connects afresh.
         logger.warning("Database unavailable: %s", exception)
-        response = render(request, "503.html", status=503)
+        if getattr(request, "htmx", False):
+            response = HttpResponse(
+                "The database is unavailable for a moment; try again in a few seconds.",
+                content_type="text/plain; charset=utf-8",
+                status=503,
+            )
+            response["HX-Reswap"] = "none"
+        else:
+            response = render(request, "503.html", status=503)
         response["Retry-After"] = "5"
+        patch_cache_control(response, no_store=True)
+        response.database_unavailable = True
         return response
 
 
@@ -73,6 +89,8 @@ class PrivatePagesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        if getattr(response, "database_unavailable", False):
+            return response  # no one's records in it, and the session cannot be read
         # Only a page that read the session can show a person's records; asking the
         # session (already loaded then) rather than request.user adds no query to the
         # pages that never look at who is signed in.

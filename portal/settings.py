@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     # and quizzes.
     "nested_admin",
     "reversion",
+    # The task queue's tables (tasks wait in the portal's own database for `db_worker`).
+    "django_tasks_db",
     "portal",
     "lessons",
 ]
@@ -235,6 +237,28 @@ if EMAIL_BACKEND_NAME.endswith("smtp.EmailBackend"):
         "use_tls": envbool("EMAIL_USE_TLS", "True"),
     }
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "portal@localhost")
+
+# Background work (mail) runs on Django's tasks framework. By default tasks wait in the
+# portal's own database for `manage.py db_worker` (django-tasks-db); TASKS_BACKEND names
+# another backend, e.g. django.tasks.backends.immediate.ImmediateBackend to run each task
+# inside the process that enqueues it (the unit tests do so).
+TASKS = {
+    "default": {
+        "BACKEND": os.getenv("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# portal/notifications/queue.py: a mail whose sending failed is tried again this many
+# times in all, with growing pauses, then kept as failed for staff to see in the admin;
+# a task that stays "running" this long after its worker took it is given to another
+# worker (its worker died), at most TASK_MAX_CLAIMS times.
+MAIL_MAX_ATTEMPTS = envint("MAIL_MAX_ATTEMPTS", "5")
+TASK_STALE_MINUTES = envint("TASK_STALE_MINUTES", "15")
+TASK_MAX_CLAIMS = envint("TASK_MAX_CLAIMS", "3")
+# The portal's public address: every link in a mail (the next lesson, unsubscribe, the
+# preferences page) starts with it. https in production (mail providers require an
+# https one-click unsubscribe address).
+PORTAL_BASE_URL = os.getenv("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Request size limits: a lesson body is at most LESSON_BODY_MAX_CHARS; a form post
 # beyond DATA_UPLOAD_MAX_MEMORY_SIZE is refused with 400.

@@ -6,17 +6,21 @@ from lessons.content import image_views as views_images
 from portal import floors, health, views
 from portal.dashboards import urls as dashboard_urls
 from portal.groups import urls as group_urls
+from portal.notifications import views as notification_views
 
 urlpatterns = [
     path("favicon.ico", views.favicon),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", notification_views.account, name="account"),
     path("accounts/", include("portal.accounts.urls")),
+    path("calendar/", include("portal.calendars.urls")),
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
     # One namespace for a group's pages and its dashboards: {% url "groups:dashboard" %}.
     path("groups/", include((group_urls.urlpatterns + dashboard_urls.urlpatterns, "groups"))),
+    path("notifications/", include("portal.notifications.urls")),
     path("", include("lessons.urls")),
 ]
 

@@ -11,6 +11,7 @@ from hypothesis import settings as hypothesis_settings
 
 from lessons.models import Category, Lesson
 from portal.models import User
+from tests.mail_fixtures import database_tasks, smtp_mail, smtp_server  # noqa: F401 (fixtures)
 
 # Property-based tests (tests/test_fuzz_*.py): a bounded number of examples in `make test`;
 # HYPOTHESIS_PROFILE=deep searches much longer. Examples share the test's fixtures and
@@ -34,6 +35,20 @@ def empty_cache():
     """Every test starts with an empty cache: ids are reused between tests on SQLite, and
     neither a cached page fragment nor a dashboard figure may outlive its test."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks():
+    """Tasks run inside the test as they are enqueued (Django's immediate backend), so a
+    mail a view or command queues is in `mailoutbox` at once. The tests of the queue
+    itself switch to the database backend and run the real worker
+    (tests/mail_fixtures.py)."""
+    from django.tasks import task_backends
+    from django.tasks.backends.immediate import ImmediateBackend
+
+    task_backends["default"] = ImmediateBackend("default", {"QUEUES": ["default"]})
+    yield
+    del task_backends["default"]
 
 
 @pytest.fixture(autouse=True)

@@ -25,8 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 LESSONS_DIR = Path(os.environ.get("CONTENT_LESSONS_DIR") or ROOT / "fixtures" / "lessons")
 GLOSSARY_FILE = ROOT / "fixtures" / "glossary.yaml"
 
-# The Kubernetes release the lessons install (basic-01's pkgs.k8s.io repository) and teach.
-KUBERNETES_VERSION = "1.35"
+# The Kubernetes release the lessons install and teach: basic-01 names it once, as the shell
+# variable KUBERNETES_VERSION that its pkgs.k8s.io repository lines use.
+KUBERNETES_VERSION = "1.37"
 
 # Kinds whose schema kubernetes-validate does not ship: component configuration files that
 # are never sent to an API server, and custom resources whose CRDs the lessons install
@@ -36,6 +37,7 @@ UNVALIDATED_API_VERSIONS = {
     "kubeadm.k8s.io/v1beta4": {"InitConfiguration", "ClusterConfiguration", "JoinConfiguration"},
     "gateway.networking.k8s.io/v1": {"Gateway", "GatewayClass", "HTTPRoute"},
     "monitoring.coreos.com/v1": {"ServiceMonitor", "PrometheusRule"},
+    "metallb.io/v1beta1": {"IPAddressPool", "L2Advertisement"},
 }
 CONFIG_FILE_KINDS = {"KubeletConfiguration", "InitConfiguration", "ClusterConfiguration",
                      "JoinConfiguration"}  # fmt: skip
@@ -47,11 +49,17 @@ CLUSTER_SCOPED_KINDS = {
 WORKLOAD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"}
 BUILT_IN_NAMESPACES = {"default", "kube-system", "kube-public", "kube-node-lease"}
 BUILT_IN_CLUSTER_ROLES = {"view", "edit", "admin", "cluster-admin"}
-# What the add-ons the lessons install from their published manifests create (Calico's
-# operator, metrics-server); a lesson cannot show those manifests.
+# What the add-ons the lessons install from their published manifests or charts create
+# (Calico's operator, metrics-server, MetalLB, Envoy Gateway, local-path-provisioner); a
+# lesson cannot show those.
 ADD_ON_OBJECTS = {
     ("Namespace", "", "calico-system"),
     ("Namespace", "", "tigera-operator"),
+    ("Namespace", "", "metallb-system"),
+    ("Deployment", "metallb-system", "controller"),
+    ("Deployment", "envoy-gateway-system", "envoy-gateway"),
+    ("Namespace", "", "local-path-storage"),
+    ("Deployment", "local-path-storage", "local-path-provisioner"),
     ("Deployment", "kube-system", "metrics-server"),
     ("Deployment", "kube-system", "coredns"),
 }
@@ -260,7 +268,7 @@ def _shell_reference_problems(cluster: Cluster, command: str) -> list[str]:
     namespace = _option(command, "-n", "--namespace")
     if namespace and not cluster.has_namespace(namespace) and "create namespace" not in command:
         problems.append(f"namespace {namespace!r} is not created in the lesson")
-    for name in re.findall(r"\bdeploy(?:ment)?/([\w.-]+)", command):
+    for name in re.findall(r"(?:^|\s)deploy(?:ment)?/([\w.-]+)", command):
         if not any(k == "Deployment" and n == name for k, _, n in cluster.objects):
             problems.append(f"Deployment {name!r} is not created in the lesson")
     return problems

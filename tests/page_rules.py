@@ -1,5 +1,5 @@
-"""The models' rules for what the written-out statements show (lessons/catalog/lesson_page.py,
-home_page.py, category_page.py), in the ORM: the tests compare the statements with them."""
+"""The models' rules for what the written-out statements show (lessons/sql/lesson.py,
+home.py, category.py), in the ORM: the tests compare the statements with them."""
 
 from django.db.models import Count, Exists, Max, OuterRef, Q
 

@@ -1,4 +1,4 @@
-"""The category page's one statement (lessons/catalog/category_page.py) says what the models'
+"""The category page's one statement (lessons/sql/category.py) says what the models'
 rules say: the same lessons on the same page, marks, count, subcategories and bar, for
 visitors, learners and staff."""
 

@@ -42,8 +42,10 @@ def test_it_applies_every_lab_as_a_set(path):
 
 def test_it_targets_the_release_the_lessons_install():
     text = "".join(path.read_text(encoding="utf-8") for path in LESSONS)
-    installed = set(re.findall(r"pkgs\.k8s\.io/core:/stable:/v(\d+\.\d+)/", text))
-    assert installed == {KUBERNETES_VERSION}
+    named = re.findall(r"^(?:export )?KUBERNETES_VERSION=(\S+)$", text, re.M)
+    repositories = re.findall(r"pkgs\.k8s\.io/core:/stable:/v([^/]+)/", text)
+    assert named == [KUBERNETES_VERSION]
+    assert set(repositories) == {"${KUBERNETES_VERSION}"}
 
 
 def test_it_targets_a_release_whose_schemas_ship_with_kubernetes_validate():

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lessons.models import Completion, Lesson, Quiz
-from portal.dashboards import cohort, export, matrix
-from portal.dashboards.matrix import Filters
+from portal.dashboards import cohort, export, figure_cache, figures, matrix
+from portal.dashboards.learners import Filters
 from portal.groups.scope import scope_lessons
 from portal.models import StudyGroup
 from tests.quiz_fixtures import make_quiz
@@ -185,14 +185,14 @@ def test_the_csv_holds_every_learner_written_a_chunk_at_a_time(cohort_group, mon
     assert len(whole[0]) == 7 + 2 * 40
 
     chunks = []
-    fetch = matrix.group_cells
+    fetch = figures.group_cells
 
     def spy(learners, lessons):
         chunks.append(len(learners))
         return fetch(learners, lessons)
 
     monkeypatch.setattr(export, "CHUNK", 8)
-    monkeypatch.setattr(matrix, "group_cells", spy)
+    monkeypatch.setattr(figures, "group_cells", spy)
     response = client.get(url)
     assert chunks == []  # nothing is read before the response is
     assert _csv(response) == whole
@@ -288,11 +288,11 @@ def test_a_worker_never_reads_figures_another_has_built_again_since(cohort_group
     scope = scope_lessons(group)
     learner, lesson = _first_learner_and_a_lesson_to_do(group, scope)
     before = _done(group, scope, learner)
-    this_worker = dict(cohort._RECENT)
+    this_worker = dict(figure_cache.RECENT)
     complete(learner, lesson)
     assert _done(group, scope, learner) == before + 1  # built again, as another worker would
-    cohort._RECENT.clear()
-    cohort._RECENT.update(this_worker)  # this worker still holds the old figures
+    figure_cache.RECENT.clear()
+    figure_cache.RECENT.update(this_worker)  # this worker still holds the old figures
     assert _done(group, scope, learner) == before + 1
 
 

@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lessons.models import Category, ReadingPosition
-from portal.dashboards.matrix import Filters, build_matrix
+from portal.dashboards.learners import Filters
+from portal.dashboards.matrix import build_matrix
 from portal.groups.scope import scope_lessons
 from tests.test_groups_helpers import complete, logged_in
 

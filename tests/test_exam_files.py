@@ -29,9 +29,11 @@ def test_the_seed_describes_the_cka_and_tags_every_question():
     exam = Exam.objects.get(slug="cka")
     assert {d.name: d.weight for d in exam.domains.all()} == CKA
     assert [d.name for d in exam.domains.all()] == list(CKA)
-    untagged = Question.objects.filter(domain__isnull=True)
-    assert not untagged.exists(), [str(q) for q in untagged]
-    assert not Question.objects.exclude(domain__exam=exam).exists()
+    # Questions about the exam itself or off the curriculum carry no domain, so that the
+    # mock exam and readiness never draw them; they stay a small part of the pool.
+    tagged = Question.objects.filter(domain__isnull=False)
+    assert Question.objects.filter(domain__isnull=True).count() * 5 < tagged.count()
+    assert not tagged.exclude(domain__exam=exam).exists()
 
 
 def test_export_then_import_gives_the_same_exams_and_tags(tmp_path):

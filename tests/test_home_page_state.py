@@ -1,4 +1,4 @@
-"""The home page's one statement (lessons/catalog/home_page.py) says what the models' rules say:
+"""The home page's one statement (lessons/sql/home.py) says what the models' rules say:
 the same categories and cards in the same order, the same marks, bars, next step and
 review count, for visitors, learners and staff."""
 

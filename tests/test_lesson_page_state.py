@@ -1,4 +1,4 @@
-"""The lesson page's one statement (lessons/catalog/lesson_page.py) says what the models' rules
+"""The lesson page's one statement (lessons/sql/lesson.py) says what the models' rules
 say: the same neighbours, learner state and bars, for visitors, learners and staff."""
 
 from datetime import timedelta
@@ -9,10 +9,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from lessons.catalog.home_page import home_page
-from lessons.catalog.lesson_page import LESSON_FIELDS, lesson_page, visible_lesson
+from lessons.catalog.lesson_page import lesson_page, visible_lesson
 from lessons.content.access import get_visible_lesson
 from lessons.models import Category, Completion, Lesson, Quiz, ReadingPosition
 from lessons.progress.tracking import Bar, category_bars
+from lessons.sql.lesson import LESSON_FIELDS
 from tests.conftest import make_lesson
 from tests.page_rules import orm_bars, orm_next_step
 

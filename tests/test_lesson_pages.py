@@ -28,7 +28,7 @@ def test_it_hides_drafts_from_visitors_but_not_from_staff(client, editor_client,
 def test_it_keeps_the_home_query_count_flat_as_lessons_grow(
     client, lessons, basic, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(1):  # lessons/catalog/home_page.py's statement
+    with django_assert_max_num_queries(1):  # lessons/sql/home.py's statement
         client.get(reverse("lessons:home"))
     for n in range(40):
         make_lesson(basic, f"Extra {n}", 10 + n)
@@ -38,7 +38,7 @@ def test_it_keeps_the_home_query_count_flat_as_lessons_grow(
 
 
 def test_it_shows_a_category_page(client, lessons, django_assert_max_num_queries):
-    with django_assert_max_num_queries(1):  # lessons/catalog/category_page.py's statement
+    with django_assert_max_num_queries(1):  # lessons/sql/category.py's statement
         response = client.get(reverse("lessons:category", args=["basic"]))
     assert response.status_code == 200
     assert "Volumes" in response.content.decode()

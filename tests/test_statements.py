@@ -49,17 +49,24 @@ def test_prepared_statements_are_on_unless_turned_off():
     assert _production_setting(options, **off) == "None"
 
 
-def _generic_plan_cost(sql: str, params: list) -> float:
+def _generic_plan_cost(sql: str, params: dict) -> float:
     """The estimated cost of the plan PostgreSQL keeps for a prepared statement (its
     generic plan), which decides whether each run is compiled by the JIT first."""
-    numbered = iter(range(1, len(params) + 1))
-    prepared = re.sub(r"%s", lambda _match: f"${next(numbered)}", sql)
+    names: list[str] = []
+
+    def number(match: re.Match) -> str:
+        if match[1] not in names:
+            names.append(match[1])
+        return f"${names.index(match[1]) + 1}"
+
+    prepared = re.sub(r"%\((\w+)\)s", number, sql)
+    values = [params[name] for name in names]
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
         cursor.execute(f"PREPARE costed AS {prepared}")
         try:
-            placeholders = ", ".join(["%s"] * len(params))
-            cursor.execute(f"EXPLAIN (FORMAT JSON) EXECUTE costed({placeholders})", params)
+            placeholders = ", ".join(["%s"] * len(values))
+            cursor.execute(f"EXPLAIN (FORMAT JSON) EXECUTE costed({placeholders})", values)
             return cursor.fetchone()[0][0]["Plan"]["Total Cost"]
         finally:
             cursor.execute("DEALLOCATE costed")
@@ -90,7 +97,7 @@ def test_the_home_and_category_statements_stay_cheap_to_plan_at_5000_lessons(
     sent = []
     real = statements.fetch_all
 
-    def keep(sql: str, params: list) -> list[tuple]:
+    def keep(sql: str, params: dict) -> list[tuple]:
         sent.append((sql, params))
         return real(sql, params)
 

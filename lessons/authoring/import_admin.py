@@ -30,6 +30,7 @@ from lessons.authoring.feeds import FeedError, FeedImportResult, import_feed
 from lessons.authoring.feeds.fetching import FetchError, fetch_feed
 from lessons.authoring.feeds.sync import sync_source
 from lessons.authoring.importing import ImportFailed, ImportResult, import_folder
+from lessons.kernel.web import BoundedPrefillAdminMixin
 from lessons.models import Category, FeedSource
 
 SESSION_KEY = "lessons_pending_import"
@@ -320,7 +321,7 @@ class LessonImport:
 
 
 @admin.register(FeedSource)
-class FeedSourceAdmin(admin.ModelAdmin):
+class FeedSourceAdmin(BoundedPrefillAdminMixin, admin.ModelAdmin):
     """Blogs whose feeds `manage.py sync_feeds` keeps lessons in step with, and how their
     last sync went."""
 

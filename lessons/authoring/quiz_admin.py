@@ -20,6 +20,7 @@ from reversion.models import Revision
 
 from lessons.authoring import revisions
 from lessons.authoring.revision_admin import RevisionAdminMixin
+from lessons.kernel.web import BoundedPrefillAdminMixin, parse_id
 from lessons.models import AttemptAnswer, Choice, Lesson, Question, Quiz
 from lessons.quizzes.rules import question_problems
 from lessons.quizzes.views import present_questions
@@ -197,14 +198,14 @@ class QuestionInline(nested_admin.NestedStackedInline):
 
 def _posted_lesson(request: HttpRequest) -> Lesson | None:
     """On the add page: the lesson chosen in the form (or named in the address)."""
-    lesson_id = request.POST.get("lesson") or request.GET.get("lesson")
-    if not lesson_id or not str(lesson_id).isdigit():
+    lesson_id = parse_id(request.POST.get("lesson") or request.GET.get("lesson"))
+    if lesson_id is None:
         return None
     return Lesson.objects.filter(pk=lesson_id).first()
 
 
 @admin.register(Question)
-class QuestionAdmin(nested_admin.NestedModelAdmin):
+class QuestionAdmin(BoundedPrefillAdminMixin, nested_admin.NestedModelAdmin):
     form = QuestionForm
     inlines = [ChoiceInline]
     list_display = ["__str__", "quiz", "kind", "position"]
@@ -239,13 +240,13 @@ class QuestionAdmin(nested_admin.NestedModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        quiz_id = request.POST.get("quiz") or (obj.quiz_id if obj else None)
+        quiz_id = parse_id(request.POST.get("quiz")) or (obj.quiz_id if obj else None)
         quiz = Quiz.objects.select_related("lesson").filter(pk=quiz_id).first() if quiz_id else None
         return type("QuestionForm", (form,), {"lesson": quiz.lesson if quiz else None})
 
 
 @admin.register(Quiz)
-class QuizAdmin(RevisionAdminMixin, nested_admin.NestedModelAdmin):
+class QuizAdmin(BoundedPrefillAdminMixin, RevisionAdminMixin, nested_admin.NestedModelAdmin):
     inlines = [QuestionInline]
     list_display = ["lesson", "pass_mark", "marks_done", "preview_link"]
     list_select_related = ["lesson"]

@@ -37,6 +37,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
             "next_step": page.next_step,
             "review_due": page.review_due,
             "panels": panels_for("home", request),
+            "lead_panels": panels_for("next_step", request, next_step=page.next_step)[:1],
         },
     )
 
@@ -72,7 +73,7 @@ def lesson_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "resume_section": lesson.section_at(page.reading_index),
         "bar": page.bars[lesson.category_id],
         "overall": page.overall,
-        "panels": panels_for("lesson", request, lesson=lesson),
+        "panels": panels_for("lesson", request, lesson=lesson, is_done=page.is_done),
     }
     return render(request, "lessons/lesson_detail.html", context)
 

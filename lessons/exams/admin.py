@@ -4,6 +4,7 @@ unless the weights add up to 100."""
 from django import forms
 from django.contrib import admin
 
+from lessons.kernel.web import BoundedPrefillAdminMixin
 from lessons.models import Domain, Exam
 from lessons.models.exams import weight_problem
 
@@ -32,7 +33,7 @@ class DomainInline(admin.TabularInline):
 
 
 @admin.register(Exam)
-class ExamAdmin(admin.ModelAdmin):
+class ExamAdmin(BoundedPrefillAdminMixin, admin.ModelAdmin):
     inlines = [DomainInline]
     list_display = [
         "name",

@@ -18,6 +18,12 @@ def percent(part: float, whole: float) -> int:
     return rounded(100 * part / whole) if whole else 0
 
 
+def passes(score_percent: float, pass_mark: int | None) -> bool:
+    """The pass-mark rule: a score in percent, rounded half up, at or above the pass mark
+    (none: every score passes). Its SQL is lessons/sql/rules.py's `passes`."""
+    return rounded(score_percent) >= (pass_mark or 0)
+
+
 def average(values: list[float]) -> int | None:
     """The mean, rounded half up; None when there is nothing to average."""
     return rounded(sum(values) / len(values)) if values else None

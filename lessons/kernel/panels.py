@@ -13,10 +13,11 @@ from typing import Any
 
 from django.http import HttpRequest
 
-# The places a page offers: "home" (above the categories), "lesson" (below the lesson's
-# title). A provider is called with the request and the page's own objects by name
-# (the lesson page passes `lesson`).
-SLOTS = ("home", "lesson")
+# The places a page offers: "next_step" (home's one next step: the first panel given
+# takes the place of "continue learning"), "home" (above the categories), "lesson"
+# (below the lesson's title). A provider is called with the request and the page's own
+# objects by name (home passes `next_step`, the lesson page `lesson` and `is_done`).
+SLOTS = ("next_step", "home", "lesson")
 
 
 @dataclass(frozen=True)

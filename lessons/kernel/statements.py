@@ -1,5 +1,5 @@
-"""Running the portal's written-out statements (the lesson and home pages' one statement
-each, the progress bars): on PostgreSQL as prepared statements.
+"""Running the portal's written-out statements (lessons/sql/): on PostgreSQL as prepared
+statements.
 
 Profiled, PostgreSQL spent longer planning the home page's statement (about 3 ms) than
 running it. A prepared statement is parsed once per connection, and PostgreSQL plans it
@@ -13,8 +13,8 @@ from django.db import connection
 from django.db.backends.postgresql.base import ServerBindingCursor
 
 
-def fetch_all(sql: str, params: list) -> list[tuple]:
-    """The rows of `sql` with `params` (`%s` placeholders), through Django's cursor
+def fetch_all(sql: str, params: dict) -> list[tuple]:
+    """The rows of `sql` with `params` (named: `%(name)s`), through Django's cursor
     wrapper, so that errors, query logging and query budgets in tests see it."""
     with _cursor() as cursor:
         cursor.execute(sql, params)

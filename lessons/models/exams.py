@@ -66,7 +66,7 @@ class Exam(models.Model):
         return reverse("lessons:exam", args=[self.slug])
 
     def passes(self, score: int, max_score: int) -> bool:
-        return max_score > 0 and numbers.percent(score, max_score) >= self.pass_mark
+        return max_score > 0 and numbers.passes(100 * score / max_score, self.pass_mark)
 
 
 def weight_problem(weights: list[int]) -> str | None:

@@ -42,7 +42,7 @@ class Quiz(models.Model):
     def passes(self, score: int, max_score: int) -> bool:
         """At or above the pass mark as the score is shown (rounded half up), so that a
         score shown at the pass mark has passed."""
-        return max_score > 0 and numbers.percent(score, max_score) >= self.pass_mark
+        return max_score > 0 and numbers.passes(100 * score / max_score, self.pass_mark)
 
 
 class Question(models.Model):

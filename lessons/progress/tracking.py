@@ -3,19 +3,16 @@
 Every function takes the learner as `user`; no request ever names another user's id.
 """
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
-from django.db import connection, connections
+from django.db import connections
 from django.db.models import (
     F,
     QuerySet,
 )
 from django.db.models.functions import Greatest
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
-from lessons.kernel import numbers, statements
 from lessons.models import (
     Completion,
     Lesson,
@@ -23,22 +20,9 @@ from lessons.models import (
     visible_now,
 )
 
-
-@dataclass(frozen=True)
-class Bar:
-    done: int
-    total: int
-
-    @property
-    def percent(self) -> int:
-        return numbers.percent(self.done, self.total)
-
-
-class Bars(dict[int, Bar]):
-    """Bars by category id; a category without published lessons has an empty bar."""
-
-    def __missing__(self, category_id: int) -> Bar:
-        return Bar(0, 0)
+# The bars, and the moments read by written-out statements, from the SQL room (lessons/sql/).
+from lessons.sql.bars import Bar, Bars, category_bars  # noqa: F401 (used from here)
+from lessons.sql.rules import from_db_datetime  # noqa: F401 (used from here)
 
 
 def plain_rows(queryset: QuerySet) -> list[tuple]:
@@ -65,54 +49,6 @@ def record_completion(user, lesson: Lesson) -> None:
 
 def undo_completion(user, lesson: Lesson) -> None:
     Completion.objects.filter(user=user, lesson=lesson).delete()
-
-
-# lessons.models.visible_now's rule for written-out SQL (on a lesson aliased `l`), with its
-# parameters from visible_params(). The ORM's building and compiling of queries cost more
-# than running them on the busiest pages, so those pages' queries are written out here.
-VISIBLE_SQL = "l.status = %s AND (l.visible_from IS NULL OR l.visible_from <= %s)"
-
-
-def from_db_datetime(value) -> datetime | None:
-    """A moment read by a written-out query: PostgreSQL answers an aware datetime, SQLite
-    a naive one or text (through a union), in UTC."""
-    if isinstance(value, str):
-        value = parse_datetime(value)
-    if value is not None and value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value
-
-
-def visible_params() -> list:
-    return [Lesson.Status.PUBLISHED.value, connection.ops.adapt_datetimefield_value(timezone.now())]
-
-
-# Published lessons per category, and how many of them the learner has done (a visitor's
-# id is NULL, which matches no completion); lessons/catalog/lesson_page.py sends it within its own
-# statement.
-BARS_SQL = f"""
-SELECT l.category_id, COUNT(*), COUNT(*) FILTER (WHERE l.id IN (
-  SELECT c.lesson_id FROM {Completion._meta.db_table} c WHERE c.user_id = %s
-))
-FROM {Lesson._meta.db_table} l
-WHERE {VISIBLE_SQL}
-GROUP BY l.category_id"""  # noqa: S608 (table names from the models; values are parameters)
-
-
-def bars_params(user) -> list:
-    return [user.pk if user.is_authenticated else None, *visible_params()]
-
-
-def bars_from_rows(rows) -> tuple[Bars, Bar]:
-    """Bars from BARS_SQL's rows (category id, total, done), and the overall bar."""
-    bars = Bars((category_id, Bar(done, total)) for category_id, total, done in rows)
-    overall = Bar(sum(b.done for b in bars.values()), sum(b.total for b in bars.values()))
-    return bars, overall
-
-
-def category_bars(user) -> tuple[Bars, Bar]:
-    """Published lessons done per category, and overall, in one aggregate query."""
-    return bars_from_rows(statements.fetch_all(BARS_SQL, bars_params(user)))
 
 
 def record_reading_position(user, lesson: Lesson, section_index: int) -> None:

@@ -9,7 +9,7 @@ from datetime import datetime
 from django.db.models import Count, F, FloatField, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 
-from lessons.kernel.numbers import percent, rounded, score_percent
+from lessons.kernel.numbers import passes, percent, rounded, score_percent
 from lessons.models import AttemptAnswer, Choice, Completion, Lesson, Question, Quiz, QuizAttempt
 
 
@@ -62,7 +62,7 @@ class QuizScores:
 
     @property
     def passed(self) -> bool | None:
-        return None if self.best is None else self.best >= self.pass_mark
+        return None if self.best is None else passes(self.best, self.pass_mark)
 
 
 def learner_quiz_scores(user_id: int, scope: QuerySet[Lesson]) -> list[QuizScores]:

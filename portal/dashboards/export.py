@@ -13,8 +13,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from lessons.kernel.numbers import percent, rounded
-from portal.dashboards import cohort, matrix
-from portal.dashboards.matrix import Filters, Row
+from portal.dashboards import cohort, figures, learners, rows, sections
+from portal.dashboards.learners import Filters
+from portal.dashboards.rows import Row
 from portal.groups import pace
 from portal.groups.scope import LessonColumn
 from portal.models import StudyGroup
@@ -44,9 +45,9 @@ LINES_PER_WRITE = 50  # lines handed to the server at a time (a write per line c
 
 @dataclass(frozen=True)
 class _Named:
-    """A learner as matrix.sort_rows sorts them by name."""
+    """A learner as learners.sort_rows sorts them by name."""
 
-    learner: matrix.Learner
+    learner: learners.Learner
 
 
 def _header(lessons: list[LessonColumn]) -> list[object]:
@@ -89,21 +90,21 @@ def table_rows(
     """The header, one row per learner matching `filters` in their order, and the two
     per-lesson total rows. `lessons`: the group's scope; the columns are those of the
     category filter. Cells are fetched CHUNK learners at a time, as the rows are written."""
-    readers = matrix.group_learners(group, lessons)
+    readers = learners.group_learners(group, lessons)
     due = pace.due_dates(group, lessons)
     expected = pace.expected_done(due.values(), timezone.localdate(now)) if due else None
     shown = [lesson for lesson in lessons if filters.category in (None, lesson.category_id)]
     if filters.attention_only or filters.sort.removeprefix("-") != "name":
         # The order or the filter needs every learner's figures first.
-        everything = cohort.Section("all", "", tuple(shown), None)
+        everything = sections.Section("all", "", tuple(shown), None)
         learner_ids = [learner.user_id for learner in readers]
-        found = cohort.tallies(learner_ids, lessons, [shown])
-        learners = matrix.learners_with_activity(readers, found.last_active)
-        summaries = cohort.summaries(learners, found, [everything], None, expected, now)
+        found = figures.tallies(learner_ids, lessons, [shown])
+        active = learners.learners_with_activity(readers, found.last_active)
+        summaries = cohort.summaries(active, found, [everything], None, expected, now)
         chosen = [summary.learner for summary in cohort.select(summaries, filters)]
     else:
-        chosen = matrix.sort_rows(
-            [_Named(learner) for learner in readers if matrix.matches(learner, filters.search)],
+        chosen = learners.sort_rows(
+            [_Named(learner) for learner in readers if learners.matches(learner, filters.search)],
             filters.sort,
         )
         chosen = [named.learner for named in chosen]
@@ -112,11 +113,11 @@ def table_rows(
     scores_per_lesson = [[0, 0.0] for _ in shown]  # how many, their sum
     yield _header(shown)
     for start in range(0, len(chosen), CHUNK):
-        cells = matrix.group_cells(chosen[start : start + CHUNK], lessons)
-        for learner in matrix.learners_with_activity(
+        cells = figures.group_cells(chosen[start : start + CHUNK], lessons)
+        for learner in learners.learners_with_activity(
             chosen[start : start + CHUNK], cells.last_active
         ):
-            row = matrix.learner_row(
+            row = rows.learner_row(
                 learner,
                 cells.done.get(learner.user_id, set()),
                 cells.best.get(learner.user_id, {}),

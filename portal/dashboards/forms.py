@@ -5,7 +5,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from portal.dashboards.matrix import Filters
+from portal.dashboards.learners import Filters
 
 SORT_CHOICES = [
     ("name", _("Name, A to Z")),

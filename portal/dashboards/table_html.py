@@ -18,9 +18,12 @@ from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from portal.dashboards.cohort import Cohort, Section
+from portal.dashboards.cohort import Cohort
 from portal.dashboards.forms import query_for
-from portal.dashboards.matrix import Filters, Matrix, Row
+from portal.dashboards.learners import Filters
+from portal.dashboards.matrix import Matrix
+from portal.dashboards.rows import Row
+from portal.dashboards.sections import Section
 from portal.groups.scope import LessonColumn
 
 # An id no learner or lesson has, reversed once and replaced by each one's own:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from lessons.kernel import charts, numbers, web
 from lessons.kernel.web import HtmxHttpRequest
 from lessons.models import Completion, Lesson
-from portal.dashboards import cohort, drilldowns, export, matrix, table_html, timeline
+from portal.dashboards import cohort, drilldowns, export, learners, matrix, table_html, timeline
 from portal.dashboards.forms import SORT_CHOICES, DashboardFilterForm, query_for
 from portal.groups import pace, scope
 from portal.groups.access import get_group_for_dashboard
@@ -24,9 +24,9 @@ def _table_context(
     request: HtmxHttpRequest,
     group: StudyGroup,
     lessons: list[scope.LessonColumn],
-    readers: list[matrix.Learner],
+    readers: list[learners.Learner],
 ) -> dict:
-    form = DashboardFilterForm(request.GET, categories=matrix.scope_categories(lessons))
+    form = DashboardFilterForm(request.GET, categories=learners.scope_categories(lessons))
     filters = form.filters()
     chart_unit = form.chart_unit()
     context = {
@@ -71,7 +71,7 @@ def dashboard(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
     for the activity panel (`panel=activity`), which a plain link also shows in place."""
     group = get_group_for_dashboard(request.user, group_id)
     lessons = scope.scope_lessons(group)
-    readers = matrix.group_learners(group, lessons)
+    readers = learners.group_learners(group, lessons)
     partial = web.is_partial(request)
     if not cohort.is_cohort(len(readers), len(lessons)):
         context = _table_context(request, group, lessons, readers)
@@ -85,7 +85,7 @@ def dashboard(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
     # first view goes without them, and they come as the instructor scrolls to them.
     wants_activity = request.GET.get("panel") == "activity"
     if partial and wants_activity:
-        form = DashboardFilterForm(request.GET, categories=matrix.scope_categories(lessons))
+        form = DashboardFilterForm(request.GET, categories=learners.scope_categories(lessons))
         context = {"group": group, "cohort": True, "chart_unit": form.chart_unit()}
         context["other_unit_query"] = query_for(
             form.filters(), "day" if context["chart_unit"] == "week" else "week", panel="activity"
@@ -105,7 +105,7 @@ def dashboard(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
 def _activity(
     group: StudyGroup,
     lessons: list[scope.LessonColumn],
-    readers: list[matrix.Learner],
+    readers: list[learners.Learner],
     chart_unit: str,
 ) -> dict:
     """The chart of lessons done over time and the questions the group finds hardest."""
@@ -132,7 +132,7 @@ def dashboard_csv(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
     """Exactly the table the dashboard shows for the same query string."""
     group = get_group_for_dashboard(request.user, group_id)
     lessons = scope.scope_lessons(group)
-    form = DashboardFilterForm(request.GET, categories=matrix.scope_categories(lessons))
+    form = DashboardFilterForm(request.GET, categories=learners.scope_categories(lessons))
     return export.csv_response(group, lessons, form.filters(), timezone.now())
 
 

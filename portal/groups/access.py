@@ -1,35 +1,60 @@
-"""The one place that decides who may see a study group, and how much of it."""
+"""The one place that decides who may see a study group, and how much of it.
 
-from django.db.models import Q, QuerySet
-from django.shortcuts import get_object_or_404
+By role, never by `is_staff`: a group's dashboards and CSV are for its instructors and for
+whoever holds the permission `portal.view_every_group` (the "operators" group has it; a
+superuser has every permission); changing a group's settings and members is for its
+instructors only (operators change groups in the admin, under its own permissions)."""
+
+from django.db.models import QuerySet
+from django.http import Http404
 
 from portal.models import Membership, StudyGroup
 
+VIEW_EVERY_GROUP = "portal.view_every_group"
 
-def dashboard_groups_for(user) -> QuerySet[StudyGroup]:
-    """The groups whose dashboard `user` may see and whose members they may manage: the
-    groups they teach, or every group for staff. Anyone else (a learner of the group, an
-    instructor of another group, an anonymous visitor) sees none of it."""
+
+def may_view_every_group(user) -> bool:
+    return user.is_authenticated and user.has_perm(VIEW_EVERY_GROUP)
+
+
+def instructed_groups_for(user) -> QuerySet[StudyGroup]:
+    """The groups `user` teaches: they may see their dashboards and manage them. Anyone
+    else (a learner of the group, an instructor of another group, a staff account, an
+    anonymous visitor) sees none of it unless they may view every group."""
     if not user.is_authenticated:
         return StudyGroup.objects.none()
-    if user.is_staff:
-        return StudyGroup.objects.all()
     return StudyGroup.objects.filter(
         memberships__user=user, memberships__role=Membership.Role.INSTRUCTOR
     )
 
 
 def get_group_for_dashboard(user, group_id: int) -> StudyGroup:
-    """The group, or 404 (never 403, so that a group's existence is not confirmed)."""
-    return get_object_or_404(dashboard_groups_for(user), pk=group_id)
+    """The group, or 404 (never 403, so that a group's existence is not confirmed). The
+    group's own instructors, who open it most, are found without reading permissions."""
+    group = instructed_groups_for(user).filter(pk=group_id).first()
+    if group is None and may_view_every_group(user):
+        group = StudyGroup.objects.filter(pk=group_id).first()
+    if group is None:
+        raise Http404("No study group matches the given query.")
+    return group
+
+
+def get_group_for_instructor(user, group_id: int) -> StudyGroup:
+    """The group to change (settings, pace, invite link, members), or 404."""
+    group = instructed_groups_for(user).filter(pk=group_id).first()
+    if group is None:
+        raise Http404("No study group matches the given query.")
+    return group
 
 
 def get_group_for_member(user, group_id: int) -> StudyGroup:
-    """The group as its own members see it: any member, or whoever may see its dashboard."""
+    """The group as its own members see it: any member (instructors are members), or
+    whoever may see every group's dashboard."""
     if not user.is_authenticated:
-        return get_object_or_404(StudyGroup.objects.none(), pk=group_id)
-    member_of = Membership.objects.filter(user=user).values("group_id")
-    visible = StudyGroup.objects.filter(
-        Q(pk__in=member_of) | Q(pk__in=dashboard_groups_for(user).values("pk"))
-    )
-    return get_object_or_404(visible, pk=group_id)
+        raise Http404("No study group matches the given query.")
+    group = StudyGroup.objects.filter(pk=group_id, memberships__user=user).first()
+    if group is None and may_view_every_group(user):
+        group = StudyGroup.objects.filter(pk=group_id).first()
+    if group is None:
+        raise Http404("No study group matches the given query.")
+    return group

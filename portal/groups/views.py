@@ -19,7 +19,11 @@ from lessons.kernel import web
 from lessons.kernel.web import HtmxHttpRequest
 from lessons.progress.tracking import completed_lesson_ids
 from portal.groups import membership, pace
-from portal.groups.access import get_group_for_dashboard, get_group_for_member
+from portal.groups.access import (
+    get_group_for_instructor,
+    get_group_for_member,
+    may_view_every_group,
+)
 from portal.groups.forms import GroupForm, JoinForm, NewGroupForm, PaceDatesForm
 from portal.groups.scope import learner_memberships, scope_lessons
 from portal.groups.standing import member_standing
@@ -119,7 +123,9 @@ def detail(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
             "group": group,
             "role": role,
             "is_learner": role == Membership.Role.LEARNER,
-            "can_run": role == Membership.Role.INSTRUCTOR or request.user.is_staff,
+            "can_see_dashboard": role == Membership.Role.INSTRUCTOR
+            or may_view_every_group(request.user),
+            "can_manage": role == Membership.Role.INSTRUCTOR,
             "can_leave": can_leave,
             "standing": member_standing(
                 group,
@@ -167,7 +173,7 @@ def _manage_context(request: HtmxHttpRequest, group: StudyGroup, form: GroupForm
 @require_http_methods(["GET", "POST"])
 def manage(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
     """The instructor's page: settings and pace, the invite link, the members."""
-    group = get_group_for_dashboard(request.user, group_id)
+    group = get_group_for_instructor(request.user, group_id)
     form = GroupForm(request.POST or None, instance=group)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -179,7 +185,7 @@ def manage(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
 @require_POST
 def rotate_invite(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
     """A new invite code; the old link stops working at once."""
-    group = get_group_for_dashboard(request.user, group_id)
+    group = get_group_for_instructor(request.user, group_id)
     group.rotate_invite_code()
     if web.is_partial(request):
         return render(
@@ -195,7 +201,7 @@ def rotate_invite(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
 def remove_member(request: HtmxHttpRequest, group_id: int, user_id: int) -> HttpResponse:
     """GET asks first (the page a browser without JavaScript opens); POST removes. An htmx
     POST gets the members list back, saying whether the person was still a learner."""
-    group = get_group_for_dashboard(request.user, group_id)
+    group = get_group_for_instructor(request.user, group_id)
     if request.method == "GET":
         member = get_object_or_404(
             learner_memberships(group).select_related("user"), user_id=user_id
@@ -218,7 +224,7 @@ def remove_member(request: HtmxHttpRequest, group_id: int, user_id: int) -> Http
 @require_http_methods(["GET", "POST"])
 def pace_dates(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
     """A target date for each lesson of the group (the "dates" pace)."""
-    group = get_group_for_dashboard(request.user, group_id)
+    group = get_group_for_instructor(request.user, group_id)
     lessons = scope_lessons(group)
     form = PaceDatesForm(
         request.POST or None,

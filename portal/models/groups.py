@@ -54,6 +54,9 @@ class StudyGroup(models.Model):
         ordering = ["name", "id"]
         verbose_name = _("study group")
         verbose_name_plural = _("study groups")
+        # Seeing every group's dashboards and CSV is a role (the "operators" group holds
+        # it, see portal/groups/access.py), not a side effect of admin access.
+        permissions = [("view_every_group", _("Can view every study group's dashboards"))]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(pace__in=["none", "weekly", "dates"]),

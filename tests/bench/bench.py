@@ -45,11 +45,12 @@ ENV = {
 }
 
 
-def manage(*args: str) -> str:
+def manage(*args: str, root: Path = ROOT, env: dict | None = None) -> str:
+    """`manage.py args` of the code at `root` (this checkout) on the database of `env`."""
     result = subprocess.run(
         [BIN / "python", "manage.py", *args],
-        cwd=ROOT,
-        env=ENV,
+        cwd=root,
+        env=env or ENV,
         check=True,
         capture_output=True,
         text=True,
@@ -57,22 +58,28 @@ def manage(*args: str) -> str:
     return result.stdout
 
 
-def prepare_database() -> dict:
-    for sql in (f"DROP DATABASE IF EXISTS {DATABASE}", f"CREATE DATABASE {DATABASE}"):
-        subprocess.run(
-            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True, env=ENV
-        )
-    manage("migrate", "--noinput")
-    manage("collectstatic", "--noinput")
-    manage("import_lessons", "fixtures/lessons")
-    group = manage("make_synthetic_group", "--learners", "200", "--lessons", "100", "--seed", "1")
-    manage("make_bench_data")
-    # Fresh bulk-loaded tables have no planner statistics yet; a live database has them.
+def psql(sql: str, database: str = "postgres") -> None:
     subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", DATABASE, "-qc", "VACUUM ANALYZE"],
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", database, "-qc", sql],
         check=True,
+        env=ENV,
     )
-    manage("shell", "--no-imports", "-c", MID_COURSE_SCRIPT)
+
+
+def prepare_database(database: str = DATABASE, root: Path = ROOT, env: dict | None = None) -> dict:
+    for sql in (f"DROP DATABASE IF EXISTS {database}", f"CREATE DATABASE {database}"):
+        psql(sql)
+    on = {"root": root, "env": env or ENV}
+    manage("migrate", "--noinput", **on)
+    manage("collectstatic", "--noinput", **on)
+    manage("import_lessons", "fixtures/lessons", **on)
+    group = manage(
+        "make_synthetic_group", "--learners", "200", "--lessons", "100", "--seed", "1", **on
+    )
+    manage("make_bench_data", **on)
+    # Fresh bulk-loaded tables have no planner statistics yet; a live database has them.
+    psql("VACUUM ANALYZE", database)
+    manage("shell", "--no-imports", "-c", MID_COURSE_SCRIPT, **on)
     instructor = re.search(r"Instructor login: (\S+) / (\S+)", group)
     dashboard = re.search(r"(/groups/\d+/dashboard/)", group)
     return {
@@ -84,13 +91,14 @@ def prepare_database() -> dict:
 class Session:
     """A signed-in browser, as far as wrk needs one: its cookies and CSRF token."""
 
-    def __init__(self, username: str, password: str):
+    def __init__(self, username: str, password: str, base: str = BASE):
         self.username = username
+        self.base = base
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-        self.opener.open(f"{BASE}/accounts/login/").read()
+        self.opener.open(f"{base}/accounts/login/").read()
         data = {"username": username, "password": password, "csrfmiddlewaretoken": self.csrf}
-        self.opener.open(f"{BASE}/accounts/login/", urllib.parse.urlencode(data).encode())
+        self.opener.open(f"{base}/accounts/login/", urllib.parse.urlencode(data).encode())
         assert "sessionid" in self.cookie, f"could not log in as {username}"
 
     @property
@@ -102,26 +110,29 @@ class Session:
         return "; ".join(f"{c.name}={c.value}" for c in self.jar)
 
     def get(self, path: str) -> str:
-        return self.opener.open(f"{BASE}{path}").read().decode()
+        return self.opener.open(f"{self.base}{path}").read().decode()
 
     def post(self, path: str, data: dict) -> int:
-        """POST as htmx does; the status, or 0 when no answer came within 10 s."""
+        """POST as htmx does; the status, 0 when no answer came within 10 s, and -1 for a
+        503 without Retry-After."""
         body = urllib.parse.urlencode(data).encode()
-        request = urllib.request.Request(f"{BASE}{path}", body)
+        request = urllib.request.Request(f"{self.base}{path}", body)
         request.add_header("X-CSRFToken", self.csrf)
         request.add_header("HX-Request", "true")
         try:
             with self.opener.open(request, timeout=10) as response:
                 return response.status
         except urllib.error.HTTPError as error:
+            if error.code == 503 and not error.headers.get("Retry-After"):
+                return -1
             return error.code
         except OSError:
             return 0
 
 
-def status_of(path: str) -> int:
+def status_of(path: str, base: str = BASE) -> int:
     try:
-        with urllib.request.urlopen(f"{BASE}{path}", timeout=10) as response:
+        with urllib.request.urlopen(f"{base}{path}", timeout=10) as response:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
@@ -129,9 +140,9 @@ def status_of(path: str) -> int:
         return 0
 
 
-def wait_until_ready() -> None:
+def wait_until_ready(base: str = BASE) -> None:
     for _ in range(100):
-        if status_of("/readyz") == 200:
+        if status_of("/readyz", base) == 200:
             return
         time.sleep(0.2)
     raise RuntimeError("the server did not start")
@@ -169,14 +180,14 @@ for n in range(%d):
 """
 
 
-def quiz_bodies(count: int = 20_000) -> Path:
+def quiz_bodies(count: int = 20_000, out: Path = QUIZ_BODIES, env: dict | None = None) -> Path:
     """Complete, valid answer forms for the lesson's quiz (answers need not be right), each
     a fresh form: choices post tokens bound to their form's token and the server's key, so
     they are made with the server's settings. request.lua posts one per request."""
-    QUIZ_BODIES.parent.mkdir(exist_ok=True)
+    out.parent.mkdir(exist_ok=True)
     script = QUIZ_BODIES_SCRIPT % (LESSON, count)
-    QUIZ_BODIES.write_text(manage("shell", "--no-imports", "-c", script))
-    return QUIZ_BODIES
+    out.write_text(manage("shell", "--no-imports", "-c", script, env=env))
+    return out
 
 
 # ---- Exams (issue 15): the readiness page and a mock-exam answer post --------------------
@@ -196,11 +207,12 @@ print(urllib.parse.urlencode({f"q{item.question_id}": value}))
 """
 
 
-def exam_endpoints(learner: "Session") -> list[tuple]:
+def exam_endpoints(learner: "Session", env: dict | None = None) -> list[tuple]:
     """bench1's readiness page (20 finished sittings and the quiz row's attempts behind
     it), and an htmx autosave of one answer in an open sitting (started here, with the
     server's settings, so its choice token is valid)."""
-    path, body = manage("shell", "--no-imports", "-c", MOCK_ANSWER_SCRIPT % EXAM).split()[-2:]
+    script = MOCK_ANSWER_SCRIPT % EXAM
+    path, body = manage("shell", "--no-imports", "-c", script, env=env).split()[-2:]
     return [
         ("exam readiness", f"/exams/{EXAM}/", learner, "GET", ""),
         ("mock exam answer", path, learner, "POST", body),
@@ -218,6 +230,7 @@ def run_wrk(
     connections=None,
     bodies: Path | None = None,
     timeout: str = "2s",
+    base: str | None = None,
 ) -> dict:
     """wrk against `path`; `timeout` is how long one request may take before it counts as
     an error (wrk's default, 2 s, except where a row says otherwise)."""
@@ -241,7 +254,7 @@ def run_wrk(
             timeout,
             "-s",
             "tests/bench/request.lua",
-            BASE,
+            base or (session.base if session else BASE),
         ],
         cwd=ROOT,
         env=env,
@@ -307,6 +320,38 @@ def median(values: list[float]) -> float:
     return sorted(values)[len(values) // 2]
 
 
+def rows_of(
+    setup: dict,
+    learner: Session,
+    instructor: Session,
+    mid_course: Session,
+    bodies: Path,
+    env: dict | None = None,
+) -> list[tuple]:
+    """The measured rows: (name, path, session, method, body[, connections[, bodies]])."""
+    lesson = f"/lessons/{LESSON}/"
+    return [
+        ("floor: trivial view", "/bench/trivial/", learner, "GET", ""),
+        ("floor: lesson essentials", f"/bench/lesson/{LESSON}/", learner, "GET", ""),
+        ("floor: lean lesson page", f"/bench/lean/{LESSON}/", learner, "GET", ""),
+        ("lesson page (signed in)", lesson, learner, "GET", ""),
+        ("catalog (home, signed in)", "/", learner, "GET", ""),
+        ("search", "/search/?q=%EB%B0%B0%ED%8F%AC", learner, "GET", ""),
+        ("mark done", f"{lesson}done/", learner, "POST", "done=1"),
+        ("quiz submit", f"{lesson}quiz/", learner, "POST", "", CONNECTIONS, bodies),
+        ("dashboard 200 x 100", setup["dashboard"], instructor, "GET", ""),
+        # An instructor's dashboard is opened by one person at a time, not four.
+        ("dashboard, one instructor", setup["dashboard"], instructor, "GET", "", 1),
+        *exam_endpoints(learner, env),
+        # Spaced review (lessons/review/queue.py): bench1's queue comes from make_bench_data.
+        ("today's review (signed in)", "/review/today/", learner, "GET", ""),
+        # The home page for a visitor and for a learner mid-course (issue 16).
+        ("home (visitor)", "/", None, "GET", ""),
+        ("home (learner)", "/", mid_course, "GET", ""),
+        ("category page (signed in)", "/categories/bench/", learner, "GET", ""),
+    ]
+
+
 def main() -> int:
     print("Building the benchmark database (this takes a minute)…", flush=True)
     setup = prepare_database()
@@ -319,32 +364,9 @@ def main() -> int:
         wait_until_ready()
         learner = Session("bench1", "bench-password-1")
         instructor = Session(*setup["instructor"])
-        lesson = f"/lessons/{LESSON}/"
-        endpoints = [
-            ("floor: trivial view", "/bench/trivial/", learner, "GET", ""),
-            ("floor: lesson essentials", f"/bench/lesson/{LESSON}/", learner, "GET", ""),
-            ("floor: lean lesson page", f"/bench/lean/{LESSON}/", learner, "GET", ""),
-            ("lesson page (signed in)", lesson, learner, "GET", ""),
-            ("catalog (home, signed in)", "/", learner, "GET", ""),
-            ("search", "/search/?q=%EB%B0%B0%ED%8F%AC", learner, "GET", ""),
-            ("mark done", f"{lesson}done/", learner, "POST", "done=1"),
-            ("quiz submit", f"{lesson}quiz/", learner, "POST", "", CONNECTIONS, quiz_bodies()),
-            ("dashboard 200 x 100", setup["dashboard"], instructor, "GET", ""),
-            # An instructor's dashboard is opened by one person at a time, not four.
-            ("dashboard, one instructor", setup["dashboard"], instructor, "GET", "", 1),
-            *exam_endpoints(learner),
-        ]
-        # Spaced review (lessons/review/queue.py): bench1's queue comes from make_bench_data.
-        endpoints += [
-            ("today's review (signed in)", "/review/today/", learner, "GET", ""),
-        ]
-        # The home page for a visitor and for a learner mid-course (issue 16).
         mid_course = Session(MID_COURSE_LEARNER, "bench-password-1")
-        endpoints += [
-            ("home (visitor)", "/", None, "GET", ""),
-            ("home (learner)", "/", mid_course, "GET", ""),
-            ("category page (signed in)", "/categories/bench/", learner, "GET", ""),
-        ]
+        lesson = f"/lessons/{LESSON}/"
+        endpoints = rows_of(setup, learner, instructor, mid_course, quiz_bodies())
         results = {}
         for name, path, session, method, body, *connections in endpoints:
             results[name] = run_wrk(path, session, method, body, *connections) | {"path": path}
@@ -408,4 +430,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--compare"]:
+        from compare import compare  # tests/bench/compare.py, beside this file
+
+        sys.exit(compare(sys.argv[2]))
     sys.exit(main())

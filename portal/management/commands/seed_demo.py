@@ -109,12 +109,18 @@ class Command(BaseCommand):
 
 
 def _user(username: str, display_name: str) -> User:
+    # An address at example.com (which takes no mail), so that the demo's reminders show
+    # in the console of `make run` (or the local SMTP server of the README).
     user, created = User.objects.get_or_create(
-        username=username, defaults={"display_name": display_name}
+        username=username,
+        defaults={"display_name": display_name, "email": f"{username}@example.com"},
     )
     if created:
         user.set_password(PASSWORD)
         user.save(update_fields=["password"])
+    elif not user.email:
+        user.email = f"{username}@example.com"
+        user.save(update_fields=["email"])
     return user
 
 

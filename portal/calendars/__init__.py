@@ -1,0 +1,1 @@
+"""A learner's private calendar feed (ICS) of their groups' due dates."""

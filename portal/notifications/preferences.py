@@ -1,0 +1,95 @@
+"""A person's mail choices with the defaults filled in.
+
+A choice left open (no row, or None) follows the person's place in the portal: evening
+reminders are on for a learner of a group with a pace and off for everyone else; the
+weekly digest is on for anyone who runs a group. Once they save the form, what they saw
+is what they chose.
+"""
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, QuerySet
+
+from portal.models import Membership, NotificationPreference, SentMail, StudyGroup, User
+from portal.models.notifications import DEFAULT_HOUR, DEFAULT_TIME_ZONE, EVERY_DAY
+
+
+@dataclass(frozen=True)
+class Preferences:
+    reminders: bool
+    hour: int
+    weekdays: int  # bit 0 is Monday
+    time_zone: str
+    language: str
+    digest: bool
+    nudges: bool
+    instructs: bool = False  # runs a group: the digest is offered
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    def on_weekday(self, weekday: int) -> bool:
+        return bool(self.weekdays & (1 << weekday))
+
+    def wants(self, kind: str) -> bool:
+        return {
+            SentMail.Kind.REMINDER: self.reminders,
+            SentMail.Kind.DIGEST: self.digest,
+            SentMail.Kind.NUDGE: self.nudges,
+        }.get(kind, True)
+
+
+def effective(
+    row: NotificationPreference | None, *, in_paced_group: bool, instructs: bool
+) -> Preferences:
+    if row is None:
+        return Preferences(
+            reminders=in_paced_group,
+            hour=DEFAULT_HOUR,
+            weekdays=EVERY_DAY,
+            time_zone=DEFAULT_TIME_ZONE,
+            language=settings.LANGUAGE_CODE,
+            digest=instructs,
+            nudges=True,
+            instructs=instructs,
+        )
+    return Preferences(
+        reminders=in_paced_group if row.reminders is None else row.reminders,
+        hour=row.hour,
+        weekdays=row.weekdays,
+        time_zone=row.time_zone,
+        language=row.language,
+        digest=instructs if row.digest is None else row.digest,
+        nudges=row.nudges,
+        instructs=instructs,
+    )
+
+
+def paced_learner_memberships() -> QuerySet[Membership]:
+    return Membership.objects.filter(role=Membership.Role.LEARNER).exclude(
+        group__pace=StudyGroup.Pace.NONE
+    )
+
+
+def with_roles(users: QuerySet[User]) -> QuerySet[User]:
+    """Users annotated with what the defaults depend on (two EXISTS in the same query)."""
+    return users.annotate(
+        in_paced_group=Exists(paced_learner_memberships().filter(user_id=OuterRef("pk"))),
+        instructs=Exists(
+            Membership.objects.filter(user_id=OuterRef("pk"), role=Membership.Role.INSTRUCTOR)
+        ),
+    )
+
+
+def for_user(user: User) -> Preferences:
+    """One query: the person's row and the two facts the defaults depend on."""
+    person = with_roles(User.objects.filter(pk=user.pk)).select_related("notification_preference")
+    person = person.get()
+    try:
+        row = person.notification_preference
+    except NotificationPreference.DoesNotExist:
+        row = None
+    return effective(row, in_paced_group=person.in_paced_group, instructs=person.instructs)

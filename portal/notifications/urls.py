@@ -1,0 +1,9 @@
+from django.urls import path
+
+from portal.notifications import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]
