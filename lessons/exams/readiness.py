@@ -1,5 +1,7 @@
 """Readiness for an exam, domain by domain: the share of a domain's questions whose latest
-answer (in a quiz attempt or a finished mock exam) is right, and a weighted estimate.
+answer (in a quiz attempt or a finished mock exam) is right, and the expected share of the
+whole exam: a domain not measured yet counts as not ready (0), never skipped, so a learner
+measured on a quarter of the exam reads at most 25%.
 
 Everything comes from a fixed number of queries whatever the history's size: the latest
 answer per learner and question is picked inside the database (a window function)."""
@@ -12,19 +14,27 @@ from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from lessons.kernel import numbers
-from lessons.models import AttemptAnswer, Domain, Exam, Lesson, Question, SittingQuestion
+from lessons.models import (
+    AttemptAnswer,
+    Domain,
+    Exam,
+    Lesson,
+    Question,
+    SittingQuestion,
+    visible_now,
+)
 
-# Fewer answered questions than this in a domain tell nothing about it yet.
-MIN_ANSWERED = 3
+# Fewer answered questions than this in a domain tell nothing about it yet (with 3, one
+# lucky guess moved a domain by a third).
+MIN_ANSWERED = 5
 # Lessons listed under a domain as what trains it.
 LESSONS_PER_DOMAIN = 3
 
 
 def exam_questions(exams: Iterable[Exam] | None = None) -> QuerySet[Question]:
-    """Questions tagged with a domain, of published lessons (drafts never count)."""
-    questions = Question.objects.filter(
-        domain__isnull=False, quiz__lesson__status=Lesson.Status.PUBLISHED
-    )
+    """Questions tagged with a domain, of lessons learners may read now (drafts and
+    lessons scheduled for later never count)."""
+    questions = Question.objects.filter(visible_now("quiz__lesson__"), domain__isnull=False)
     if exams is not None:
         questions = questions.filter(domain__exam__in=list(exams))
     return questions
@@ -102,6 +112,11 @@ class DomainReadiness:
         return self.answered >= MIN_ANSWERED
 
     @property
+    def measurable(self) -> bool:
+        """Whether the lessons have enough questions to measure this domain at all."""
+        return self.questions >= MIN_ANSWERED
+
+    @property
     def percent(self) -> int | None:
         """The share right among answered questions; None while there are too few."""
         return numbers.percent(self.right, self.answered) if self.measured else None
@@ -114,17 +129,26 @@ class Readiness:
 
     @property
     def estimate(self) -> int | None:
-        """The domains' shares weighted by the exam's weights, over the measured ones."""
-        measured = [d for d in self.domains if d.measured]
-        weight = sum(d.domain.weight for d in measured)
-        if not weight:
+        """The expected share of the whole exam: each measured domain's share times its
+        weight, an unmeasured domain counting 0. None only for an exam with no domains."""
+        if not self.domains:
             return None
-        return numbers.rounded(sum(d.domain.weight * d.percent for d in measured) / weight)
+        total = sum(d.domain.weight for d in self.domains) or 1
+        expected = sum(d.domain.weight * d.percent for d in self.domains if d.measured)
+        return numbers.rounded(expected / total)
 
     @property
     def coverage(self) -> int:
-        """The share of the exam (by weight) the estimate rests on."""
+        """The share of the exam (by weight) measured so far."""
         return sum(d.domain.weight for d in self.domains if d.measured)
+
+    @property
+    def unmeasured(self) -> list[DomainReadiness]:
+        """Domains not measured yet, heaviest first: each counts as not ready."""
+        return sorted(
+            (d for d in self.domains if not d.measured),
+            key=lambda d: (-d.domain.weight, d.domain.position),
+        )
 
     @property
     def weakest_first(self) -> list[DomainReadiness]:
