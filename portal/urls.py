@@ -5,6 +5,7 @@ from django.urls import include, path
 from lessons.content import image_views as views_images
 from portal import floors, health, views
 from portal.dashboards import urls as dashboard_urls
+from portal.discussions import urls as discussion_urls
 from portal.groups import urls as group_urls
 from portal.notifications import views as notification_views
 
@@ -19,7 +20,15 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
     # One namespace for a group's pages and its dashboards: {% url "groups:dashboard" %}.
-    path("groups/", include((group_urls.urlpatterns + dashboard_urls.urlpatterns, "groups"))),
+    path(
+        "groups/",
+        include(
+            (
+                group_urls.urlpatterns + dashboard_urls.urlpatterns + discussion_urls.urlpatterns,
+                "groups",
+            )
+        ),
+    ),
     path("notifications/", include("portal.notifications.urls")),
     path("", include("lessons.urls")),
 ]

@@ -164,3 +164,11 @@ def hand_made(alice, bob, charlie, basic, cka):
     from tests.test_groups_helpers import build_hand_made
 
     return build_hand_made(alice, bob, charlie, basic, cka)
+
+
+@pytest.fixture
+def room(alice, bob, charlie, basic):
+    """A study group asking about a lesson (tests/discussion_fixtures.py)."""
+    from tests.discussion_fixtures import build_room
+
+    return build_room(alice, bob, charlie, basic)

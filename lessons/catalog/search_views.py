@@ -8,6 +8,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from lessons.kernel import search as lesson_search
 from lessons.kernel import web
+from lessons.kernel.panels import panels_for
 from lessons.kernel.web import HtmxHttpRequest
 from lessons.models import Category, Lesson
 
@@ -40,6 +41,8 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
         visible, query, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE, count=True
     )
     context = {"query": query, "results": results, "page": page}
+    if page == 1:
+        context["panels"] = panels_for("search", request, query=query)
     if query and not results.hits and page == 1:
         context["categories"] = Category.objects.filter(lessons__in=visible).distinct()
     template = "lessons/search.html#results" if partial else "lessons/search.html"

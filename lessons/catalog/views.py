@@ -74,6 +74,7 @@ def lesson_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "bar": page.bars[lesson.category_id],
         "overall": page.overall,
         "panels": panels_for("lesson", request, lesson=lesson, is_done=page.is_done),
+        "panels_end": panels_for("lesson_end", request, lesson=lesson),
     }
     return render(request, "lessons/lesson_detail.html", context)
 

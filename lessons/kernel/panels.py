@@ -15,9 +15,11 @@ from django.http import HttpRequest
 
 # The places a page offers: "next_step" (home's one next step: the first panel given
 # takes the place of "continue learning"), "home" (above the categories), "lesson"
-# (below the lesson's title). A provider is called with the request and the page's own
-# objects by name (home passes `next_step`, the lesson page `lesson` and `is_done`).
-SLOTS = ("next_step", "home", "lesson")
+# (below the lesson's title), "lesson_end" (below the lesson's text), "search" (beside
+# the lessons found). A provider is called with the request and the page's own objects
+# by name (home passes `next_step`, the lesson page `lesson` and `is_done`, the end of
+# the lesson `lesson`, the search page `query`, a lessons.kernel.search.SearchQuery).
+SLOTS = ("next_step", "home", "lesson", "lesson_end", "search")
 
 
 @dataclass(frozen=True)
@@ -43,3 +45,37 @@ def panels_for(slot: str, request: HttpRequest, **page: Any) -> list[Panel]:
     """The panels of `slot` for this request; a provider with nothing to say returns None."""
     panels = (provider(request, **page) for provider in _providers[slot])
     return [panel for panel in panels if panel is not None]
+
+
+# Links beside each item of a list a lessons page shows: "quiz_answer" (each answer of a
+# quiz result that was wrong; the page passes `lesson` and `question_ids`). A provider
+# returns the links it adds, keyed by the item's id.
+ACTION_SLOTS = ("quiz_answer",)
+
+
+@dataclass(frozen=True)
+class Action:
+    label: str
+    url: str
+
+
+ActionProvider = Callable[..., dict[int, list[Action]]]
+
+_action_providers: dict[str, list[ActionProvider]] = {slot: [] for slot in ACTION_SLOTS}
+
+
+def register_actions(slot: str, provider: ActionProvider) -> None:
+    """Add `provider`'s links to the items of `slot`; registering twice is harmless."""
+    if slot not in _action_providers:
+        raise ValueError(f"no action slot {slot!r}; the slots are {ACTION_SLOTS}")
+    if provider not in _action_providers[slot]:
+        _action_providers[slot].append(provider)
+
+
+def actions_for(slot: str, request: HttpRequest, **page: Any) -> dict[int, list[Action]]:
+    """Every provider's links for the items of `slot`, keyed by item id."""
+    actions: dict[int, list[Action]] = {}
+    for provider in _action_providers[slot]:
+        for item_id, links in provider(request, **page).items():
+            actions.setdefault(item_id, []).extend(links)
+    return actions

@@ -126,3 +126,51 @@ def render_markdown(source: str) -> Rendered:
 def render_inline(source: str) -> str:
     """Short Markdown (a quiz prompt, an explanation) rendered and sanitized the same way."""
     return render_markdown(source).html
+
+
+# Posts (a study group's questions and answers) are written by any member, so they get a
+# stricter allow-list than lessons: text, lists, quotes, links and code; no images, no
+# headings, tables or ids (a post must not take an anchor of the page), no raw HTML
+# (escaped by the Markdown reader, then nothing of it survives nh3 either).
+POST_TAGS = {
+    "a", "b", "blockquote", "br", "code", "del", "div", "em", "hr", "i", "kbd", "li", "ol",
+    "p", "pre", "s", "span", "strong", "ul",
+}  # fmt: skip
+POST_ATTRIBUTES = {"*": {"class"}, "a": {"href"}, "ol": {"start"}}
+POST_LINK_REL = "nofollow ugc noopener"
+
+
+def _filter_post_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "class":
+        kept = [n for n in value.split() if n in PYGMENTS_CLASSES | {"highlight"}]
+        kept += [n for n in value.split() if LANGUAGE_CLASS.match(n)]
+        return " ".join(kept) or None
+    return value
+
+
+def sanitize_post(unsafe_html: str) -> str:
+    """Keep only what a member's post needs; links marked as user-written."""
+    return nh3.clean(
+        unsafe_html,
+        tags=POST_TAGS,
+        attributes=POST_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        attribute_filter=_filter_post_attribute,
+        link_rel=POST_LINK_REL,
+        strip_comments=True,
+        clean_content_tags={"script", "style"},
+        set_tag_attribute_values={"pre": {"tabindex": "0"}},
+    )
+
+
+def render_post(source: str) -> str:
+    """A member's Markdown (text, lists, links, fenced code) as sanitized HTML; any HTML
+    they typed is shown as text, never kept as markup."""
+    md = markdown.Markdown(
+        extensions=["fenced_code", "codehilite", "sane_lists"],
+        extension_configs={"codehilite": {"css_class": "highlight", "guess_lang": False}},
+        output_format="html",
+    )
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return sanitize_post(md.convert(source))

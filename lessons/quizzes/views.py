@@ -12,6 +12,7 @@ from django_htmx.http import push_url
 
 from lessons.content.access import get_visible_lesson
 from lessons.kernel import web
+from lessons.kernel.panels import actions_for
 from lessons.kernel.web import HtmxHttpRequest, login_then_back_to
 from lessons.models import AttemptAnswer, MockSitting, Question, Quiz, QuizAttempt
 from lessons.models.exams import held_questions
@@ -131,7 +132,7 @@ def take_quiz(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             )
         attempt_url = reverse("lessons:quiz_attempt", args=[slug, attempt.id])
         if web.is_partial(request):
-            context = _result_context(attempt)
+            context = _result_context(request, attempt)
             response = render(request, "lessons/quiz_result.html#result-swap", context)
             return push_url(response, attempt_url)
         return redirect(attempt_url)
@@ -148,14 +149,18 @@ def _posted(request) -> dict:
     }
 
 
-def _result_context(attempt: QuizAttempt) -> dict:
-    answers = (
+def _result_context(request: HtmxHttpRequest, attempt: QuizAttempt) -> dict:
+    answers = list(
         AttemptAnswer.objects.filter(attempt=attempt)
         .select_related("question")
         .prefetch_related("choices", "question__choices")
         .order_by("question__position", "question__id")
     )
     quiz = attempt.quiz
+    wrong = [answer.question_id for answer in answers if not answer.is_correct]
+    actions = actions_for("quiz_answer", request, lesson=quiz.lesson, question_ids=wrong)
+    for answer in answers:
+        answer.actions = actions.get(answer.question_id, [])
     return {"attempt": attempt, "quiz": quiz, "lesson": quiz.lesson, "answers": answers}
 
 
@@ -173,7 +178,7 @@ def quiz_attempt(request: HtmxHttpRequest, slug: str, attempt_id: int) -> HttpRe
     holding = _holding_sitting(request, attempt.quiz)
     if holding is not None:
         return _held(request, attempt.quiz, holding, 200)
-    context = _result_context(attempt) | _attempt_history(request, attempt.quiz)
+    context = _result_context(request, attempt) | _attempt_history(request, attempt.quiz)
     return render(request, "lessons/quiz_result.html", context)
 
 

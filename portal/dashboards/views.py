@@ -14,6 +14,7 @@ from lessons.kernel.web import HtmxHttpRequest
 from lessons.models import Completion, Lesson
 from portal.dashboards import cohort, drilldowns, export, learners, matrix, table_html, timeline
 from portal.dashboards.forms import SORT_CHOICES, DashboardFilterForm, query_for
+from portal.discussions import reading as discussion_reading
 from portal.groups import pace, scope
 from portal.groups.access import get_group_for_dashboard
 from portal.groups.scope import learner_memberships, scope_queryset
@@ -199,5 +200,6 @@ def lesson(request: HtmxHttpRequest, group_id: int, lesson_id: int) -> HttpRespo
             "questions": drilldowns.question_stats(quiz, memberships.values("user_id"))
             if quiz
             else [],
+            "busiest_sections": discussion_reading.busiest_sections(group, lesson),
         },
     )

@@ -1,16 +1,20 @@
-"""Site-level records: accounts, study groups and notifications."""
+"""Site-level records: accounts, study groups, their questions and notifications."""
 
 from portal.models.accounts import User
 from portal.models.calendars import CalendarFeed
+from portal.models.discussions import GroupAnswer, GroupQuestion, QuestionFollow
 from portal.models.groups import LessonTarget, Membership, StudyGroup, new_invite_code
 from portal.models.notifications import NotificationPreference, Nudge, SentMail
 
 __all__ = [
     "CalendarFeed",
+    "GroupAnswer",
+    "GroupQuestion",
     "LessonTarget",
     "Membership",
     "NotificationPreference",
     "Nudge",
+    "QuestionFollow",
     "SentMail",
     "StudyGroup",
     "User",

@@ -1,0 +1,52 @@
+"""What the group's questions add to lessons pages (lessons/kernel/panels.py): the
+questions under a lesson with a count per section, a link from each wrong quiz answer,
+and the group's questions among search results. Registered in PortalConfig.ready()."""
+
+from urllib.parse import urlencode
+
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from lessons.kernel.panels import Action, Panel
+from lessons.kernel.search import SearchQuery
+from lessons.models import Lesson
+from portal.discussions import access, kept, reading
+from portal.discussions.forms import QuestionForm
+from portal.discussions.views import ask_context
+
+
+def lesson_questions_panel(request, lesson: Lesson, **page) -> Panel | None:
+    """Below the lesson: its questions in the learner's groups and a form to ask one.
+    Nothing at all for a visitor or someone in no group that studies the lesson."""
+    groups = access.groups_shown_on(request.user, lesson)
+    if not groups:
+        return None
+    form = QuestionForm(initial={"group": groups[0].pk}, groups=groups, toc=lesson.toc)
+    key = kept.panel_key(lesson, groups)
+    found = cache.get(key)
+    if found is None:
+        found = reading.lesson_questions(lesson, groups)
+        cache.set(key, found, kept.PANEL_SECONDS)
+    context = ask_context(request, lesson, groups, form) | {"found": found}
+    return Panel("discussions/_lesson_panel.html", context)
+
+
+def quiz_answer_actions(request, lesson: Lesson, question_ids: list[int], **page):
+    """ "이 문제에 대해 질문하기" beside each wrong answer, for a member of a group."""
+    if not question_ids or not access.groups_shown_on(request.user, lesson):
+        return {}
+    ask_url = reverse("groups:ask", args=[lesson.slug])
+    label = _("Ask the group about this question")
+    return {
+        question_id: [Action(label, f"{ask_url}?{urlencode({'quiz_question': question_id})}")]
+        for question_id in question_ids
+    }
+
+
+def search_panel(request, query: SearchQuery, **page) -> Panel | None:
+    """The questions of the member's own groups that match, under the lessons found."""
+    questions = reading.search_questions(request.user, query)
+    if not questions:
+        return None
+    return Panel("discussions/_search.html", {"questions": questions, "query": query})
