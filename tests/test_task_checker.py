@@ -167,3 +167,18 @@ def test_tasks_are_exported_as_they_were_imported(seeded):
     first = data["tasks"][0]
     assert first["domain"] == "cka-storage" and first["kind"] == "PersistentVolumeClaim"
     assert first["rules"][0] == Task.objects.get(lesson=lesson, position=1).rules[0]
+
+
+def test_a_solved_task_counts_in_its_domains_readiness(alice, alice_client, seeded):
+    from lessons.exams import readiness
+    from lessons.models import Exam
+
+    exam = Exam.objects.get(slug="cka")
+    task = Task.objects.get(title="파드를 만들지 못하는 디플로이먼트 고치기")
+    before = {d.domain.slug: d for d in readiness.for_learner(alice, [exam])[0].domains}
+    url = reverse("lessons:task", args=[task.lesson.slug, task.position])
+    alice_client.post(url, {"manifest": task.starting.replace("app: webapp", "app: web")})
+    after = {d.domain.slug: d for d in readiness.for_learner(alice, [exam])[0].domains}
+    trouble = "cka-troubleshooting"
+    assert after[trouble].questions == before[trouble].questions
+    assert (after[trouble].answered, after[trouble].right) == (1, 1)

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import F, QuerySet, Window
+from django.db.models import Case, F, Max, QuerySet, When, Window
 from django.db.models.functions import RowNumber
 
 from lessons.kernel import numbers
@@ -21,6 +21,8 @@ from lessons.models import (
     Lesson,
     Question,
     SittingQuestion,
+    Task,
+    TaskAttempt,
     visible_now,
 )
 
@@ -170,7 +172,8 @@ def section_name(toc: list[dict], anchor: str) -> str | None:
 
 def for_learner(user, exams: list[Exam] | None = None) -> list[Readiness]:
     """Each exam's readiness for one learner, with the lessons and sections that train
-    each domain (sections of questions not yet answered right first). Four queries."""
+        each domain (sections of questions not yet answered right first), hands-on tasks
+    counted like questions. Six queries."""
     if exams is None:
         domains = list(Domain.objects.select_related("exam"))
         exams = list({d.exam_id: d.exam for d in domains}.values())
@@ -206,6 +209,7 @@ def for_learner(user, exams: list[Exam] | None = None) -> list[Readiness]:
             if name and section not in anchors:
                 anchors.add(section)
                 lesson.sections.append(Section(name, f"{url}#{section}"))
+    _count_tasks(user, exams, by_domain, to_train)
     for domain_id, lessons in to_train.items():
         ranked = sorted(lessons.values(), key=lambda item: -item[0])
         by_domain[domain_id].lessons = [lesson for _, lesson, _ in ranked[:LESSONS_PER_DOMAIN]]
@@ -215,6 +219,31 @@ def for_learner(user, exams: list[Exam] | None = None) -> list[Readiness]:
         Readiness(exam, [by_domain[d.id] for d in domains if d.exam_id == exam.id])
         for exam in exams
     ]
+
+
+def _count_tasks(user, exams, by_domain: dict, to_train: dict) -> None:
+    """Hands-on tasks count in their domain like questions: attempted is answered, and
+    right once an attempt passed every rule. Two queries."""
+    tasks = Task.objects.filter(visible_now("lesson__"), domain__exam__in=exams)
+    solved = dict(
+        TaskAttempt.objects.filter(user=user, task__in=tasks.values("id"))
+        .values("task_id")
+        .annotate(solved=Max(Case(When(score=F("max_score"), max_score__gt=0, then=1), default=0)))
+        .values_list("task_id", "solved")
+    )
+    rows = tasks.values_list("id", "domain_id", "lesson__title", "lesson__slug")
+    for task_id, domain_id, title, slug in rows:
+        entry = by_domain[domain_id]
+        entry.questions += 1
+        if task_id in solved:
+            entry.answered += 1
+            entry.right += solved[task_id]
+        lessons = to_train.setdefault(domain_id, {})
+        if slug not in lessons:
+            lessons[slug] = (0, TrainingLesson(title, Lesson(slug=slug).get_absolute_url()), set())
+        if not solved.get(task_id):
+            missed, lesson, anchors = lessons[slug]
+            lessons[slug] = (missed + 1, lesson, anchors)
 
 
 @dataclass
