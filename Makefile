@@ -14,10 +14,15 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
+# The web server with the task worker beside it (mail goes out through the worker; the
+# console shows it) and the reminder scheduler every minute; Ctrl+C stops all three.
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py import_lessons fixtures/lessons
 	$(BIN)/python manage.py seed_demo
+	@$(BIN)/python manage.py db_worker --no-startup-delay & worker=$$!; \
+	(while :; do $(BIN)/python manage.py send_reminders -v0 || true; sleep 60; done) & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install

@@ -219,8 +219,8 @@ STORAGES = {
     },
 }
 
-# Mail (password resets) prints to the console in development and goes through SMTP in
-# production.
+# Mail (reminders, digests, nudges, password resets) prints to the console in
+# development and goes through SMTP in production.
 EMAIL_BACKEND_NAME = os.getenv(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
@@ -235,6 +235,7 @@ if EMAIL_BACKEND_NAME.endswith("smtp.EmailBackend"):
         "username": os.getenv("EMAIL_HOST_USER", ""),
         "password": os.getenv("EMAIL_HOST_PASSWORD", ""),
         "use_tls": envbool("EMAIL_USE_TLS", "True"),
+        "timeout": envint("EMAIL_TIMEOUT", "30"),
     }
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "portal@localhost")
 

@@ -30,17 +30,21 @@ GLOSSARY_FILE = ROOT / "fixtures" / "glossary.yaml"
 KUBERNETES_VERSION = "1.37"
 
 # Kinds whose schema kubernetes-validate does not ship: component configuration files that
-# are never sent to an API server, and custom resources whose CRDs the lessons install
-# (Gateway API, Prometheus Operator). They get a structural check only.
+# are never sent to an API server (kubeadm, kubelet, Kustomize), and custom resources whose
+# CRDs the lessons install (Gateway API, Prometheus Operator, MetalLB, cert-manager, the
+# CRD lesson's own). They get a structural check only.
 UNVALIDATED_API_VERSIONS = {
     "kubelet.config.k8s.io/v1beta1": {"KubeletConfiguration"},
     "kubeadm.k8s.io/v1beta4": {"InitConfiguration", "ClusterConfiguration", "JoinConfiguration"},
     "gateway.networking.k8s.io/v1": {"Gateway", "GatewayClass", "HTTPRoute"},
     "monitoring.coreos.com/v1": {"ServiceMonitor", "PrometheusRule"},
     "metallb.io/v1beta1": {"IPAddressPool", "L2Advertisement"},
+    "kustomize.config.k8s.io/v1beta1": {"Kustomization"},
+    "cert-manager.io/v1": {"Issuer", "Certificate"},
+    "stable.example.com/v1": {"Backup"},
 }
 CONFIG_FILE_KINDS = {"KubeletConfiguration", "InitConfiguration", "ClusterConfiguration",
-                     "JoinConfiguration"}  # fmt: skip
+                     "JoinConfiguration", "Kustomization"}  # fmt: skip
 CLUSTER_SCOPED_KINDS = {
     "Namespace", "Node", "ClusterRole", "ClusterRoleBinding", "PersistentVolume",
     "StorageClass", "CertificateSigningRequest", "GatewayClass", "IngressClass",
@@ -59,6 +63,7 @@ ADD_ON_OBJECTS = {
     ("Deployment", "metallb-system", "controller"),
     ("Deployment", "envoy-gateway-system", "envoy-gateway"),
     ("Namespace", "", "local-path-storage"),
+    ("Namespace", "", "cert-manager"),
     ("Deployment", "local-path-storage", "local-path-provisioner"),
     ("Deployment", "kube-system", "metrics-server"),
     ("Deployment", "kube-system", "coredns"),
@@ -204,6 +209,12 @@ class Cluster:
             self.pod_labels.append((namespace, template.get("labels") or {}))
         if kind == "Service":
             self.service_labels.append((namespace, metadata.get("labels") or {}))
+        if kind == "Kustomization" and document.get("namePrefix"):
+            # `kubectl apply -k` on an overlay creates the base's objects under the prefix.
+            target = document.get("namespace", "default")
+            for known, _, name in list(self.objects):
+                if known in WORKLOAD_KINDS | {"Service"}:
+                    self.objects.add((known, target, document["namePrefix"] + name))
 
 
 def _option(command: str, *names: str) -> str | None:
@@ -264,6 +275,7 @@ def _learn_from_shell(cluster: Cluster, command: str) -> None:
 def _shell_reference_problems(cluster: Cluster, command: str) -> list[str]:
     if not command.startswith("kubectl") or command.startswith("kubectl config"):
         return []
+    command = command.split(" | ")[0]  # what is piped into (grep, head -n) is not kubectl's
     problems = []
     namespace = _option(command, "-n", "--namespace")
     if namespace and not cluster.has_namespace(namespace) and "create namespace" not in command:
@@ -535,4 +547,136 @@ def quiz_problems(lesson: Lesson, glossary: list[dict]) -> list[str]:
                 f"{lesson.name}: {answers.count(True)} of {len(answers)} true/false answers"
                 " are 'true'; keep it between 40% and 60%"
             )
+    return problems
+
+
+# Clean-up ---------------------------------------------------------------------------
+
+# What a lesson creates and leaves on purpose for the lessons after it, or shows without
+# applying: basic-02's GatewayClass (basic-05's canary uses it), the expandable StorageClass
+# of the Storage lesson (a cloud driver's, not applied), the Kustomize base (applied only
+# through its overlay into its own namespace).
+KEPT_OBJECTS = {
+    ("GatewayClass", "", "eg"),
+    ("StorageClass", "", "fast-expandable"),
+    ("Deployment", "default", "shop"),
+    ("Service", "default", "shop"),
+}
+# Namespaces that add-ons create and later lessons use (Envoy Gateway's, through Helm).
+KEPT_NAMESPACES = {"envoy-gateway-system"}
+_CREATED_BY_COMMAND = re.compile(
+    r"kubectl create (namespace|ns|deployment|serviceaccount|sa|role|rolebinding|clusterrole|"
+    r"clusterrolebinding|configmap|cm|secret generic|service clusterip|pdb|job|priorityclass)"
+    r" ([\w.-]+)"
+)
+_CLEANING = re.compile(r"\b(delete|rm|uninstall|reset)\b")
+_COMMAND_KINDS = {
+    "namespace": "Namespace", "ns": "Namespace", "deployment": "Deployment",
+    "serviceaccount": "ServiceAccount", "sa": "ServiceAccount", "role": "Role",
+    "rolebinding": "RoleBinding", "clusterrole": "ClusterRole",
+    "clusterrolebinding": "ClusterRoleBinding", "configmap": "ConfigMap", "cm": "ConfigMap",
+    "secret generic": "Secret", "service clusterip": "Service", "pdb": "PodDisruptionBudget",
+    "job": "Job", "priorityclass": "PriorityClass",
+}  # fmt: skip
+
+
+def created_objects(lesson: Lesson) -> list[tuple[str, str, str]]:
+    """What the lesson's labs leave in the cluster if nothing were cleaned up: namespaces,
+    cluster-scoped objects and objects in the default namespace (kind, namespace, name)."""
+    created = []
+    for block in lesson.blocks:
+        if block.language in SHELL_LANGUAGES:
+            for command in _shell_commands(block.text):
+                if (
+                    "--dry-run" in command
+                    or " --rm " in command
+                    or not command.startswith(("kubectl", "helm"))
+                ):
+                    continue
+                namespace = _option(command, "-n", "--namespace") or "default"
+                if "--create-namespace" in command:
+                    created.append(("Namespace", "", namespace))
+                made = _CREATED_BY_COMMAND.search(command)
+                run = re.search(r"kubectl (?:run|expose deployment) ([\w.-]+)", command)
+                if made:
+                    kind = _COMMAND_KINDS.get(made.group(1), made.group(1))
+                    scoped = kind in CLUSTER_SCOPED_KINDS
+                    created.append((kind, "" if scoped else namespace, made.group(2)))
+                elif run:
+                    created.append(("Pod", namespace, _option(command, "--name") or run.group(1)))
+        if block.language in ("yaml", "yml"):
+            for _, document in yaml_documents(Lesson(lesson.path, {}, "", [block])):
+                kind, metadata = document["kind"], document.get("metadata") or {}
+                if kind in CONFIG_FILE_KINDS:
+                    continue
+                scoped = kind in CLUSTER_SCOPED_KINDS
+                namespace = "" if scoped else metadata.get("namespace", "default")
+                created.append((kind, namespace, metadata.get("name", "")))
+    return created
+
+
+def cleanup_problems(lesson: Lesson) -> list[str]:
+    """Each lesson works on the cluster the lessons before it leave: what it creates lives in
+    a namespace of its own that it deletes, or it deletes it by name before it ends."""
+    cleaning = [
+        command
+        for block in lesson.blocks
+        if block.language in SHELL_LANGUAGES
+        for command in _shell_commands(block.text)
+        if _CLEANING.search(command)
+    ]
+    deleted_namespaces = {
+        name
+        for command in cleaning
+        for found in re.findall(r"kubectl delete (?:namespace|ns) ([^|;&]+)", command)
+        for name in found.split()
+        if not name.startswith("-")
+    }
+    problems = []
+    for kind, namespace, name in dict.fromkeys(created_objects(lesson)):
+        if (kind, namespace, name) in KEPT_OBJECTS or name in KEPT_NAMESPACES:
+            continue
+        if namespace and namespace != "default":
+            if namespace in deleted_namespaces or namespace in KEPT_NAMESPACES:
+                continue
+            if not any(k == "Namespace" and n == namespace for k, _, n in created_objects(lesson)):
+                continue  # an add-on's namespace (kube-system, metallb-system): not the lesson's
+        if kind == "Namespace" and name in deleted_namespaces:
+            continue
+        if any(re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-])", c) for c in cleaning):
+            continue
+        where = f"{kind}/{name}" + (f" in {namespace}" if namespace else "")
+        problems.append(f"{lesson.name}: {where} is never cleaned up")
+    return problems
+
+
+# The pool per exam domain -------------------------------------------------------------
+
+EXAMS_FILE = LESSONS_DIR / "exams.yaml"
+QUESTIONS_PER_SEAT = 3
+
+
+def load_exams(path: Path = EXAMS_FILE) -> list[dict]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def pool_problems(exams: list[dict], lessons: list[Lesson]) -> list[str]:
+    """Every domain of an exam has three tagged questions for each seat its weight gives it
+    in a sitting, so that two sittings seldom draw the same questions."""
+    counts: dict[str, int] = {}
+    for lesson in lessons:
+        for question in lesson.questions:
+            if question.get("domain"):
+                counts[question["domain"]] = counts.get(question["domain"], 0) + 1
+    problems = []
+    for exam in exams:
+        for domain in exam["domains"]:
+            seats = round(exam["questions_per_sitting"] * domain["weight"] / 100)
+            have, need = counts.get(domain["slug"], 0), QUESTIONS_PER_SEAT * seats
+            if have < need:
+                noun = "question" if have == 1 else "questions"
+                problems.append(
+                    f"{exam['slug']}, domain {domain['slug']}: {have} {noun} for {seats} seats"
+                    f" in a sitting; at least {need} are needed"
+                )
     return problems

@@ -152,6 +152,8 @@ def build_hand_made(alice: User, bob: User, charlie: User, basic, cka) -> HandMa
         pace_start=timezone.localdate() - timedelta(days=14),
         lessons_per_week=1,
     )
+    # Members since the pace started (past their week of grace); charlie came later.
+    Membership.objects.filter(group=group).update(joined_at=now - timedelta(days=15))
     Membership.objects.filter(user=charlie).update(joined_at=now - timedelta(days=8, hours=1))
 
     for lesson in (pods, services, volumes, architecture):

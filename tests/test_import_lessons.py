@@ -97,7 +97,7 @@ def test_it_imports_the_seed_lessons_in_learning_order():
     files = sorted(SEED_FOLDER.glob("*.md"))
     output = import_lessons(SEED_FOLDER)
 
-    assert 0 < len(files) <= 11
+    assert 0 < len(files) <= 15
     assert Lesson.objects.count() == len(files)
     assert f"{len(files)} created" in output
     assert [c.name for c in Category.objects.all()] == ["Basic", "CKA"]
@@ -108,7 +108,7 @@ def test_it_imports_the_seed_lessons_in_learning_order():
     assert 0 < len(basic_titles) <= len(BASIC_ORDER)
     for title, topic in zip(basic_titles, BASIC_ORDER, strict=False):
         assert topic in title, basic_titles
-    if len(files) == 11:
+    if len(files) == 15:
         assert len(basic_titles) == len(BASIC_ORDER)
 
 

@@ -51,6 +51,8 @@ def titles(client, q: str, **headers) -> list[str]:
         ("RBAC", "쿠버네티스 보안"),
         ("Prometheus", "쿠버네티스 모니터링"),
         ("ＥＴＣＤ", "Kubernetes Architecture"),
+        ("PersistentVolumeClaim", "Storage"),
+        ("Kustomize", "Helm과 Kustomize"),
     ],
 )
 def test_it_puts_the_expected_seed_lesson_first(client, seed, q, first):

@@ -25,7 +25,7 @@ def seed_slugs() -> list[str]:
 
 
 def test_it_gives_every_seed_lesson_a_slug_of_one_style():
-    assert len(seed_slugs()) == 11
+    assert len(seed_slugs()) == 15
     assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug) for slug in seed_slugs())
 
 
@@ -37,7 +37,7 @@ def test_it_renames_old_seed_lessons_in_place_and_keeps_their_learners(alice, ba
     migration.rename(apps, None)
     call_command("import_lessons", str(SEED), verbosity=0)
 
-    assert Lesson.objects.count() == 11
+    assert Lesson.objects.count() == 15
     renamed = Lesson.objects.get(slug="kubernetes-network")
     assert renamed.pk == old.pk
     assert Completion.objects.get(user=alice).lesson_id == old.pk

@@ -1,12 +1,14 @@
 """The lesson page says when the lesson is due for each of the learner's groups."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
+from django.utils import timezone
 
-from portal.models import StudyGroup
+from portal.models import NotificationPreference, StudyGroup
 from tests.test_groups_helpers import complete, logged_in, make_group
 from tests.test_today_home import seoul_today, weekly
 
@@ -52,3 +54,22 @@ def test_it_costs_one_query_more(alice, lessons, basic, django_assert_max_num_qu
     # test_progress_pages); the learner's groups and their plans come from the cache.
     with django_assert_max_num_queries(4):
         client.get(reverse("lessons:lesson", args=["services"]))
+
+
+def test_due_today_is_the_learners_today_in_their_own_time_zone(alice, lessons):
+    # Kiritimati is 25 hours ahead of Pago Pago: their dates always differ.
+    ahead = timezone.now().astimezone(ZoneInfo("Pacific/Kiritimati")).date()
+    group = make_group("날짜 스터디", learners=[alice], pace=StudyGroup.Pace.DATES)
+    group.lesson_targets.create(lesson=lessons[1], due_on=ahead)
+    NotificationPreference.objects.create(user=alice, time_zone="Pacific/Kiritimati")
+    client = logged_in(alice)
+    page = BeautifulSoup(
+        client.get(reverse("lessons:lesson", args=["services"])).content, "html.parser"
+    )
+    assert page.select_one(".lesson-due .chip")["class"] == ["chip", "info"]  # due today
+    NotificationPreference.objects.filter(user=alice).update(time_zone="Pacific/Pago_Pago")
+    NotificationPreference.objects.get(user=alice).save()
+    page = BeautifulSoup(
+        client.get(reverse("lessons:lesson", args=["services"])).content, "html.parser"
+    )
+    assert page.select_one(".lesson-due .chip")["class"] == ["chip"]  # due later

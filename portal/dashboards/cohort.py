@@ -74,6 +74,7 @@ class Cohort:
     scope_size: int
     expected_now: int | None
     average_done: float
+    reach_out: attention.AttentionList | None = None  # whom to reach out to first
 
     @property
     def first_shown(self) -> int:
@@ -111,7 +112,7 @@ def summaries(
         scope_done = mine.scope_done
         needs_attention = bool(
             mine.any_failed
-            or attention.is_behind(scope_done, expected)
+            or attention.is_behind(scope_done, expected, learner.joined_at, now)
             or attention.is_inactive(learner.last_active, learner.joined_at, now)
         )
         result.append(
@@ -280,4 +281,14 @@ def build_cohort(
         scope_size=len(lessons),
         expected_now=expected,
         average_done=sum(s.scope_done for s in every) / len(every) if every else 0.0,
+        reach_out=attention.attention_list(
+            attention.concern(
+                s.learner,
+                s.scope_done,
+                sum(t.failed for t in found.by_learner.get(s.learner.user_id, {}).values()),
+                expected,
+                now,
+            )
+            for s in every
+        ),
     )

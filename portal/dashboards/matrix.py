@@ -11,6 +11,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from lessons.kernel.numbers import average, percent
+from portal.dashboards import attention
 from portal.dashboards.figures import group_cells
 from portal.dashboards.learners import (
     Filters,
@@ -45,6 +46,7 @@ class Matrix:
     scope_size: int  # lessons in the group's scope, before the category filter
     expected_now: int | None  # lessons the pace expects done by today; None: no pace
     average_done: float  # lessons of the scope done per learner, over every learner
+    reach_out: attention.AttentionList | None = None  # whom to reach out to first
 
     @property
     def learner_count(self) -> int:
@@ -70,7 +72,7 @@ def build_matrix(
     shown = [lesson for lesson in lessons if filters.category in (None, lesson.category_id)]
     keys = [(lesson.id, lesson.pass_mark) for lesson in shown]  # for the 20,000-cell loop
 
-    rows = []
+    rows, concerns = [], []
     total_done = 0
     attention_count = 0
     for learner in learners:
@@ -81,6 +83,8 @@ def build_matrix(
             expected, now, keys,
         )  # fmt: skip
         attention_count += bool(row.reasons)
+        failed = attention.failed_count(row.reasons)
+        concerns.append(attention.concern(learner, len(done), failed, expected, now))
         if filters.search and not matches(learner, filters.search):
             continue
         if filters.attention_only and not row.reasons:
@@ -109,4 +113,5 @@ def build_matrix(
         scope_size=len(lessons),
         expected_now=expected,
         average_done=total_done / len(learners) if learners else 0.0,
+        reach_out=attention.attention_list(concerns),
     )

@@ -108,7 +108,7 @@ def attention_reasons(
     return [
         reason
         for reason in (
-            attention.behind_pace(done_count, expected),
+            attention.behind_pace(done_count, expected, learner.joined_at, now),
             attention.inactive(learner.last_active, learner.joined_at, now),
             attention.below_pass_mark(failed_titles),
         )

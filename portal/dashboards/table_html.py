@@ -18,6 +18,7 @@ from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from portal.dashboards import attention
 from portal.dashboards.cohort import Cohort
 from portal.dashboards.forms import query_for
 from portal.dashboards.learners import Filters
@@ -31,7 +32,7 @@ from portal.groups.scope import LessonColumn
 _MARKER = 987654321987654321
 
 # How each "needs attention" reason looks (the design system's status chips).
-_CHIP = {"behind": "warn", "inactive": "warn", "below_pass": "bad"}
+_CHIP = attention.CHIP
 
 
 @dataclass(frozen=True)

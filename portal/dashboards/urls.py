@@ -6,10 +6,17 @@ so that the groups package need not know the dashboards exist.
 
 from django.urls import path
 
+from portal.dashboards import nudging
 from portal.dashboards import readiness as readiness_views
 from portal.dashboards import views as dashboard_views
 
 urlpatterns = [
+    path("<id64:group_id>/dashboard/nudge/", nudging.nudge_behind, name="nudge_behind"),
+    path(
+        "<id64:group_id>/dashboard/nudge/<id64:user_id>/",
+        nudging.nudge_learner,
+        name="nudge_learner",
+    ),
     path("<id64:group_id>/dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("<id64:group_id>/readiness/", readiness_views.group_readiness, name="readiness"),
     path(

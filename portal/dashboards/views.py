@@ -12,13 +12,23 @@ from django.views.decorators.http import require_GET
 from lessons.kernel import charts, numbers, web
 from lessons.kernel.web import HtmxHttpRequest
 from lessons.models import Completion, Lesson
-from portal.dashboards import cohort, drilldowns, export, learners, matrix, table_html, timeline
+from portal.dashboards import (
+    cohort,
+    drilldowns,
+    export,
+    learners,
+    matrix,
+    nudging,
+    table_html,
+    timeline,
+)
 from portal.dashboards.forms import SORT_CHOICES, DashboardFilterForm, query_for
 from portal.discussions import reading as discussion_reading
 from portal.groups import pace, scope
 from portal.groups.access import get_group_for_dashboard
 from portal.groups.scope import learner_memberships, scope_queryset
 from portal.models import StudyGroup
+from portal.notifications.nudges import nudges_for
 
 
 def _table_context(
@@ -48,6 +58,7 @@ def _table_context(
         table = cohort.build_cohort(group, lessons, filters, form.page_number(), now, readers)
         other_unit = "day" if chart_unit == "week" else "week"
         return context | {
+            "reach": nudging.reach_out(request.user, group, table.reach_out),
             "cohort": table,
             "cohort_html": table_html.cohort_parts(group.pk, table, filters, chart_unit),
             "section_rows": [
@@ -61,7 +72,11 @@ def _table_context(
             "other_unit_query": query_for(filters, other_unit, panel="activity"),
         }
     table = matrix.build_matrix(group, lessons, filters, timezone.now(), readers)
-    return context | {"matrix": table, "matrix_html": table_html.parts(group.pk, table)}
+    return context | {
+        "reach": nudging.reach_out(request.user, group, table.reach_out),
+        "matrix": table,
+        "matrix_html": table_html.parts(group.pk, table),
+    }
 
 
 @require_GET
@@ -159,6 +174,7 @@ def learner(request: HtmxHttpRequest, group_id: int, user_id: int) -> HttpRespon
             "percent_done": numbers.percent(done, total),
             "scores": drilldowns.learner_quiz_scores(user_id, scope),
             "events": drilldowns.learner_timeline(user_id, scope),
+            "nudges": nudges_for(membership.user, group)[:20],
         },
     )
 

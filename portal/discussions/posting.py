@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from lessons.models import Lesson
 from lessons.models import Question as QuizQuestion
+from portal.discussions import mailing
 from portal.models import GroupAnswer, GroupQuestion, QuestionFollow, StudyGroup
 
 # How long after posting its author may still change a post.
@@ -82,13 +83,17 @@ def do_answer(user, question: GroupQuestion, body: str) -> GroupAnswer:
     GroupQuestion.objects.filter(pk=question.pk).update(
         answer_count=F("answer_count") + 1, last_activity_at=answer.created_at
     )
+    mailing.announce(question, answer, mailing.ANSWERED, user)
     return answer
 
 
-def do_accept(question: GroupQuestion, answer: GroupAnswer | None) -> None:
-    """Mark `answer` as the accepted one (None: no answer is)."""
+@transaction.atomic
+def do_accept(user, question: GroupQuestion, answer: GroupAnswer | None) -> None:
+    """Mark `answer` as the accepted one (None: no answer is); its followers hear of it."""
     question.accepted_answer = answer
     question.save(update_fields=["accepted_answer"])
+    if answer is not None:
+        mailing.announce(question, answer, mailing.ACCEPTED, user)
 
 
 def do_edit(post: GroupQuestion | GroupAnswer, body: str, title: str | None = None) -> None:

@@ -247,7 +247,7 @@ def accept(request: HtmxHttpRequest, group_id: int, question_id: int) -> HttpRes
             raise Http404("No such answer")
     if not posting.can_accept(request.user, found, seat.is_instructor):
         raise PermissionDenied
-    posting.do_accept(found, chosen)
+    posting.do_accept(request.user, found, chosen)
     said = _("Answer accepted.") if chosen else _("No answer is accepted now.")
     return _back_to_thread(request, seat, found, said)
 

@@ -46,6 +46,18 @@ class NotificationPreference(models.Model):
     language = models.CharField(_("language"), max_length=8, default=settings.LANGUAGE_CODE)
     digest = models.BooleanField(_("weekly digest"), null=True, blank=True)
     nudges = models.BooleanField(_("nudges from instructors"), default=True)
+    # New answers and accepted answers on the group questions the person follows
+    # (portal/discussions/mailing.py): at once, in one mail at their evening hour, or not.
+    answers = models.CharField(
+        _("answers to questions I follow"),
+        max_length=8,
+        choices=[
+            ("now", _("At once")),
+            ("evening", _("In one mail in the evening")),
+            ("off", _("Never")),
+        ],
+        default="now",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -72,6 +84,7 @@ class SentMail(models.Model):
         REMINDER = "reminder", _("Evening reminder")
         DIGEST = "digest", _("Weekly digest")
         NUDGE = "nudge", _("Nudge")
+        ANSWERS = "answers", _("Answers to questions you follow")
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):

@@ -20,5 +20,5 @@ The public API, for other features of the portal:
   per learner who is due a reminder (or an instructor due a digest) at `at` and enqueues
   the claimed rows in batches.
 
-The streak (days in a row with something done) is `lessons.progress.streaks.streak_days`.
+The streak (days in a row with something done) is `lessons.progress.streak.streak_days`.
 """

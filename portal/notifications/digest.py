@@ -1,8 +1,9 @@
-"""The instructors' weekly digest: for each group they run, how far its learners are and
-who has slipped behind the pace. Two queries per group, whatever its size."""
+"""The instructors' weekly digest: for each group they run, how far its learners are,
+who has slipped behind the pace, and the week's questions still waiting for an answer.
+Three queries per group, whatever its size."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Count
 from django.urls import reverse
@@ -11,11 +12,25 @@ from lessons.kernel.numbers import percent
 from lessons.models import Completion
 from portal.groups import pace
 from portal.groups.scope import learner_memberships
-from portal.models import Membership, NotificationPreference, SentMail, StudyGroup
+from portal.models import (
+    GroupQuestion,
+    Membership,
+    NotificationPreference,
+    SentMail,
+    StudyGroup,
+)
 from portal.notifications import mail, preferences
 from portal.notifications.reminders import GroupLessons
 
 SLIPPED_LISTED = 10
+UNANSWERED_LISTED = 10
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    title: str
+    lesson: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -35,6 +50,7 @@ class GroupSummary:
     average_percent: int = 0
     expected: int | None = None  # lessons due by now, when the group has a pace
     slipped: list[Slipped] = field(default_factory=list)
+    unanswered: list[Unanswered] = field(default_factory=list)
 
     @property
     def listed(self) -> list[Slipped]:
@@ -43,6 +59,25 @@ class GroupSummary:
     @property
     def more(self) -> int:
         return max(0, len(self.slipped) - SLIPPED_LISTED)
+
+
+def unanswered_this_week(group: StudyGroup, at: datetime) -> list[Unanswered]:
+    """The group's questions of the last seven days with no accepted answer, oldest first."""
+    rows = (
+        GroupQuestion.objects.filter(
+            group=group,
+            created_at__gte=at - timedelta(days=7),
+            accepted_answer=None,
+            deleted_at=None,
+            hidden_at=None,
+        )
+        .order_by("created_at", "id")
+        .values_list("pk", "title", "lesson__title")[:UNANSWERED_LISTED]
+    )
+    return [
+        Unanswered(title, lesson, mail.absolute(reverse("groups:question", args=[group.pk, pk])))
+        for pk, title, lesson in rows
+    ]
 
 
 def summarize(group: StudyGroup, today, lessons: GroupLessons) -> GroupSummary:
@@ -99,6 +134,8 @@ def compose(mail_ids: list[int], at: datetime) -> None:
             memberships__user_id=row.user_id, memberships__role=Membership.Role.INSTRUCTOR
         ).order_by("name", "id")
         summaries = [summarize(group, today, lessons) for group in groups]
+        for summary in summaries:
+            summary.unanswered = unanswered_this_week(summary.group, at)
         if not any(summary.learners for summary in summaries):
             row.status = SentMail.Status.QUIET
             continue

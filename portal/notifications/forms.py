@@ -51,11 +51,20 @@ class PreferencesForm(forms.Form):
     nudges = forms.BooleanField(
         label=_("Let my instructors send me a nudge by mail"), required=False
     )
+    answers = forms.ChoiceField(
+        label=_("New answers to group questions I follow"),
+        choices=NotificationPreference._meta.get_field("answers").choices,
+        widget=forms.RadioSelect,
+        required=False,  # left out: the choice stays as it was
+    )
 
     def __init__(self, *args, instructs: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if not instructs:
             del self.fields["digest"]
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.label_suffix = ""  # a sentence after its box, not a heading
 
     def clean_time_zone(self) -> str:
         return self.cleaned_data["time_zone"].strip()
@@ -76,6 +85,7 @@ class PreferencesForm(forms.Form):
             "language": chosen.language,
             "digest": chosen.digest,
             "nudges": chosen.nudges,
+            "answers": chosen.answers,
         }
 
     def save(self, user) -> NotificationPreference:
@@ -89,6 +99,8 @@ class PreferencesForm(forms.Form):
             "language": data["language"],
             "nudges": data["nudges"],
         }
+        if data.get("answers"):
+            values["answers"] = data["answers"]
         if "digest" in self.fields:
             values["digest"] = data["digest"]
         row, _ = NotificationPreference.objects.update_or_create(user=user, defaults=values)

@@ -26,6 +26,7 @@ class Preferences:
     digest: bool
     nudges: bool
     instructs: bool = False  # runs a group: the digest is offered
+    answers: str = "now"  # answers on followed group questions: "now", "evening" or "off"
 
     @property
     def zone(self) -> ZoneInfo:
@@ -39,6 +40,7 @@ class Preferences:
             SentMail.Kind.REMINDER: self.reminders,
             SentMail.Kind.DIGEST: self.digest,
             SentMail.Kind.NUDGE: self.nudges,
+            SentMail.Kind.ANSWERS: self.answers != "off",
         }.get(kind, True)
 
 
@@ -65,6 +67,7 @@ def effective(
         digest=instructs if row.digest is None else row.digest,
         nudges=row.nudges,
         instructs=instructs,
+        answers=row.answers,
     )
 
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lessons.models import Completion, Lesson, ReviewItem
-from lessons.progress import streaks
+from lessons.progress import streak as streak_rules
 from portal.groups import pace
 from portal.groups.scope import scope_queryset
 from portal.models import LessonTarget, NotificationPreference, SentMail, StudyGroup
@@ -156,7 +156,7 @@ def tonight_for(user_ids: list[int], zones: dict[int, object], at: datetime) -> 
         .annotate(n=Count("id"))
         .values_list("user_id", "n")
     )
-    days = streaks.activity_days(
+    days = streak_rules.activity_days(
         user_ids, zones, max(todays.values(), default=at.date()), STREAK_WINDOW_DAYS
     )
     review_url = mail.absolute(reverse("lessons:review_today"))
@@ -166,7 +166,7 @@ def tonight_for(user_ids: list[int], zones: dict[int, object], at: datetime) -> 
         today = todays[user_id]
         weeks = [group_week(group, today, done[user_id], lessons) for group in groups_of[user_id]]
         active_today = today in days[user_id]
-        streak = 0 if active_today else streaks.streak_from(days[user_id], today)
+        streak = 0 if active_today else streak_rules.streak_from(days[user_id], today)
         reviews_due = reviews.get(user_id, 0)
         first_due = min(
             (lesson for week in weeks for lesson in week.due),

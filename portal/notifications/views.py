@@ -39,9 +39,11 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         SentMail.Kind.REMINDER: "reminders",
         SentMail.Kind.DIGEST: "digest",
         SentMail.Kind.NUDGE: "nudges",
+        SentMail.Kind.ANSWERS: "answers",
     }.get(kind)
     if field:
-        NotificationPreference.objects.update_or_create(user=user, defaults={field: False})
+        off = "off" if kind == SentMail.Kind.ANSWERS else False
+        NotificationPreference.objects.update_or_create(user=user, defaults={field: off})
     return render(request, "notifications/unsubscribe.html", context | {"done": True})
 
 

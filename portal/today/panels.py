@@ -9,7 +9,7 @@ that is cached, on home and on the lesson page.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, tzinfo
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -50,6 +50,7 @@ class Streak:
 
 @dataclass(frozen=True)
 class LearnerGroups:
+    zone: tzinfo
     today: date
     groups: list[StudyGroup]
     plans: dict[int, list[PlannedLesson]]
@@ -62,10 +63,11 @@ def learner_groups(request: HttpRequest) -> LearnerGroups | None:
     found = None
     user = request.user
     if user.is_authenticated:
-        groups = learner_groups_of(user)
+        groups, time_zone = learner_groups_of(user)
         if groups:
-            today = timezone.now().astimezone(learner_zone()).date()
-            found = LearnerGroups(today, groups, plans_of(groups, today))
+            zone = learner_zone(time_zone)
+            today = timezone.now().astimezone(zone).date()
+            found = LearnerGroups(zone, today, groups, plans_of(groups, today))
     request._today_groups = found
     return found
 
@@ -83,8 +85,7 @@ def week_goals(request: HttpRequest) -> list[WeekGoal] | None:
     return goals
 
 
-def streak_of(user, today: date) -> Streak:
-    zone = learner_zone()
+def streak_of(user, zone: tzinfo, today: date) -> Streak:
     days = activity_days([user.pk], {user.pk: zone}, today, STREAK_LOOKBACK_DAYS)[user.pk]
     return Streak(streak_from(days, today), today in days)
 
@@ -111,14 +112,14 @@ def home_next_step(request: HttpRequest, next_step=None, **_page) -> Panel | Non
     goals = week_goals(request)
     if goals is None:
         return None
-    today = learner_groups(request).today
+    mine = learner_groups(request)
     return Panel(
         "today/_next_step.html",
         {
             "step": due_step(goals, next_step),
             "next_step": next_step,
-            "streak": streak_of(request.user, today),
-            "today": today,
+            "streak": streak_of(request.user, mine.zone, mine.today),
+            "today": mine.today,
         },
     )
 

@@ -17,7 +17,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from lessons.models import Completion, Lesson
 from portal.groups import pace
 from portal.groups.scope import scope_lessons
-from portal.models import LessonTarget, Membership, StudyGroup
+from portal.models import LessonTarget, Membership, NotificationPreference, StudyGroup
 
 PLAN_SECONDS = 600
 # A learner's groups are kept for less time: with each process's own memory as the cache
@@ -84,19 +84,24 @@ class WeekGoal:
         return self.deadline is not None and self.deadline < self.today
 
 
-def learner_groups_of(user) -> list[StudyGroup]:
-    """The groups `user` is a learner of, by name (cached: most learners' home pages then
-    ask the database nothing about groups)."""
+def learner_groups_of(user) -> tuple[list[StudyGroup], str | None]:
+    """The groups `user` is a learner of, by name, and the time zone they chose (None:
+    not chosen). Cached: most learners' home pages then ask the database nothing."""
     key = f"today:groups:{cache.get(GENERATION_KEY, 0)}:{user.pk}"
     found = cache.get(key)
     if found is None:
-        found = list(
+        groups = list(
             StudyGroup.objects.filter(
                 memberships__user=user, memberships__role=Membership.Role.LEARNER
             )
             .order_by("name", "id")
             .only("id", "name", "pace", "pace_start", "lessons_per_week")
         )
+        zone = None
+        if groups:
+            chosen = NotificationPreference.objects.filter(user=user).values_list("time_zone")
+            zone = next(iter(chosen), (None,))[0]
+        found = (groups, zone)
         cache.set(key, found, GROUPS_SECONDS)
     return found
 
@@ -175,6 +180,7 @@ post_save.connect(_new_generation, sender=StudyGroup, dispatch_uid="today-plan-g
 post_delete.connect(_new_generation, sender=StudyGroup, dispatch_uid="today-plan-group-del")
 post_save.connect(_new_generation, sender=Membership, dispatch_uid="today-groups-member")
 post_delete.connect(_new_generation, sender=Membership, dispatch_uid="today-groups-member-del")
+post_save.connect(_new_generation, sender=NotificationPreference, dispatch_uid="today-zone")
 post_save.connect(_new_generation, sender=LessonTarget, dispatch_uid="today-plan-target")
 post_delete.connect(_new_generation, sender=LessonTarget, dispatch_uid="today-plan-target-del")
 post_save.connect(_new_generation, sender=Lesson, dispatch_uid="today-plan-lesson")

@@ -7,7 +7,8 @@ from django.conf import settings
 
 
 def learner_zone(time_zone: str | None = None) -> ZoneInfo:
-    """The learner's chosen zone when they chose one, else the portal's (Asia/Seoul)."""
+    """The zone the learner chose with their mail preferences (portal/notifications), else
+    the portal's (TIME_ZONE, Asia/Seoul)."""
     try:
         return ZoneInfo(time_zone or settings.TIME_ZONE)
     except (ValueError, KeyError):

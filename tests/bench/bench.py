@@ -316,6 +316,85 @@ def cohort_rows(dashboard_200: str, instructor_200: Session) -> dict:
     return results
 
 
+# send_reminders' work at 10,000 learners in 200 groups, in the bench's own process so
+# that its queries can be counted: what the command does after recovering stale tasks.
+REMINDER_SCRIPT = """
+import json, resource, time
+from datetime import datetime
+from zoneinfo import ZoneInfo
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from portal.notifications import schedule
+at = datetime.now(ZoneInfo("Asia/Seoul")).replace(hour=20, minute=5, second=0, microsecond=0)
+start = time.perf_counter()
+with CaptureQueriesContext(connection) as queries:
+    result = schedule.enqueue_due(at)
+print(json.dumps({
+    "seconds": round(time.perf_counter() - start, 3),
+    "queries": len(queries),
+    "batches": result.batches,
+    "reminders": result.reminders,
+    "tasks": result.tasks,
+    "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+}))
+"""
+WORKER_TASKS = 10  # tasks of 100 mails one worker runs for the mails-a-second row
+
+
+class Inbox:
+    """A local SMTP server's handler (aiosmtpd) that notes when each mail arrived."""
+
+    def __init__(self) -> None:
+        self.arrivals: list[float] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.arrivals.append(time.monotonic())
+        return "250 OK"
+
+
+def reminder_rows() -> dict:
+    """send_reminders' enqueueing at 10,000 learners in 200 groups, then one worker
+    sending to a local aiosmtpd: mails a second, from the first mail to the last
+    (composing each task's 100 mails included)."""
+    from aiosmtpd.controller import Controller
+
+    manage("make_reminder_groups", "--groups", "200", "--learners-per-group", "50")
+    enqueue = json.loads(manage("shell", "--no-imports", "-c", REMINDER_SCRIPT).splitlines()[-1])
+    print(
+        f"{'send_reminders, 10,000 learners':30} {enqueue['seconds']:8.2f} s  "
+        f"{enqueue['queries']} queries for {enqueue['batches']} batches  "
+        f"{enqueue['reminders']} reminders in {enqueue['tasks']} tasks  "
+        f"peak {enqueue['peak_rss_mb']} MB",
+        flush=True,
+    )
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=int(PORT) + 7)
+    controller.start()
+    try:
+        subprocess.run(
+            [BIN / "python", "manage.py", "db_worker", "--batch", "--no-reload",
+             "--no-startup-delay", "--max-tasks", str(WORKER_TASKS), "-v0"],
+            cwd=ROOT,
+            env=ENV | {
+                "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "EMAIL_HOST": "127.0.0.1",
+                "EMAIL_PORT": str(controller.port),
+                "EMAIL_USE_TLS": "False",
+            },
+            check=True,
+            timeout=600,
+        )  # fmt: skip
+    finally:
+        controller.stop()
+    arrivals = inbox.arrivals
+    rate = (len(arrivals) - 1) / (arrivals[-1] - arrivals[0]) if len(arrivals) > 1 else 0.0
+    print(f"{'one worker, local SMTP':30} {rate:8.1f} mails/s  ({len(arrivals)} mails)", flush=True)
+    return {
+        "send_reminders 10,000 learners": enqueue,
+        "worker mails per second": {"mails": len(arrivals), "per_second": round(rate, 1)},
+    }
+
+
 def median(values: list[float]) -> float:
     return sorted(values)[len(values) // 2]
 
@@ -407,6 +486,7 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=30)
+    reminders = reminder_rows()
     summary = {
         "lesson_page_vs_lean_floor": median(ratios["lesson / lean"]),
         "lesson_page_vs_essentials_floor": median(ratios["lesson / essentials"]),
@@ -417,13 +497,16 @@ def main() -> int:
         "dashboard_one_instructor_p95_ms": results["dashboard, one instructor"]["p95_ms"],
         "exam_readiness_p95_ms": results["exam readiness"]["p95_ms"],
         "mock_exam_answer_p95_ms": results["mock exam answer"]["p95_ms"],
+        "send_reminders_10000_seconds": reminders["send_reminders 10,000 learners"]["seconds"],
+        "send_reminders_10000_queries": reminders["send_reminders 10,000 learners"]["queries"],
+        "worker_mails_per_second": reminders["worker mails per second"]["per_second"],
         "errors": sum(r["status_errors"] + r["socket_errors"] for r in results.values()),
     }
     print(json.dumps(summary, indent=2))
     out = ROOT / "bench-results"
     out.mkdir(exist_ok=True)
     (out / "bench.json").write_text(
-        json.dumps({"endpoints": results, "summary": summary}, indent=2)
+        json.dumps({"endpoints": results, "reminders": reminders, "summary": summary}, indent=2)
     )
     print(f"Results written to {out / 'bench.json'}")
     return 0

@@ -30,6 +30,14 @@ class Page:
         return f"{self.name} ({unquote(self.path)})"
 
 
+def unsubscribe_path() -> str:
+    """The one-click unsubscribe page a learner's reminder links to (no login)."""
+    from portal.notifications.mail import unsubscribe_token
+
+    learner = User.objects.get(username=LEARNER)
+    return reverse("notifications:unsubscribe", args=[unsubscribe_token(learner.pk, "reminder")])
+
+
 def pages_for(role: str) -> list[Page]:
     """The pages `role` can open, on the demo data."""
     lesson = Lesson.objects.get(slug=LESSON)
@@ -49,6 +57,7 @@ def pages_for(role: str) -> list[Page]:
             Page("login", reverse("login")),
             Page("sign-up", reverse("signup")),
             Page("password reset", reverse("password_reset")),
+            Page("unsubscribe", unsubscribe_path()),
         ]
     group = StudyGroup.objects.get(memberships__user__username=INSTRUCTOR)
     if role == "learner":
@@ -67,6 +76,7 @@ def pages_for(role: str) -> list[Page]:
             Page("group create", reverse("groups:create")),
             Page("group join", reverse("groups:join")),
             Page("group", reverse("groups:detail", args=[group.pk])),
+            Page("account", reverse("account")),
         ]
     learner = User.objects.get(username=LEARNER)
     # A lesson, my progress and 404 look the same to an instructor: axe has seen them.
@@ -77,6 +87,7 @@ def pages_for(role: str) -> list[Page]:
         Page("today's review, nothing due", reverse("lessons:review_today")),
         Page("groups", reverse("groups:list")),
         Page("group", reverse("groups:detail", args=[group.pk])),
+        Page("account, with the digest", reverse("account")),
         Page("group manage", reverse("groups:manage", args=[group.pk])),
         Page("group pace dates", reverse("groups:pace_dates", args=[group.pk])),
         Page("dashboard", reverse("groups:dashboard", args=[group.pk])),

@@ -120,6 +120,10 @@ def build(
         [Membership(group=group, user=instructor, role=Membership.Role.INSTRUCTOR)]
         + [Membership(group=group, user=user, role=Membership.Role.LEARNER) for user in users]
     )
+    # Members since the pace started, as their activity says (past the week of grace).
+    Membership.objects.filter(group=group).update(
+        joined_at=timezone.now() - timedelta(days=DAYS + 1)
+    )
 
     completions, attempts, answers = [], [], []
     for user in users:

@@ -41,6 +41,8 @@ class Command(BaseCommand):
         now = moment(at) if at else timezone.now()
         requeued, abandoned = queue.recover_stale_tasks()
         result = schedule.enqueue_due(now)
+        if options["verbosity"] == 0:
+            return
         self.stdout.write(
             f"{now.isoformat()}: {result.reminders} reminders and {result.digests} digests "
             f"enqueued in {result.tasks} tasks; {requeued} stale tasks requeued, "
