@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PG_URL := postgres://postgres@127.0.0.1:5432/portal
 
-.PHONY: run test test-sqlite lint format messages install postgres bench bench-compare faults screenshots
+.PHONY: run test test-postgres test-sqlite lint format messages install postgres bench bench-compare faults reload screenshots
 
 install: $(VENV)/.installed
 
@@ -42,13 +42,21 @@ postgres:
 		for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; \
 	fi
 
-test: lint postgres
-	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(BIN)/pytest
+# The whole suite on PostgreSQL and, side by side with it, the server-side suite on SQLite,
+# the database `make run` uses (the browser tests drive the same pages whatever the
+# database). Each runs in WORKERS processes (pytest-xdist), each with a test database of
+# its own; each suite's output is printed when it ends.
+WORKERS ?= 2
+PARALLEL := -n $(WORKERS) --dist worksteal
 
-# The server-side suite on SQLite, the database `make run` uses; the browser tests, which
-# drive the same pages whatever the database, have run in `make test`.
+test: lint postgres
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-postgres test-sqlite
+
+test-postgres: install postgres
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(BIN)/pytest $(PARALLEL)
+
 test-sqlite: install
-	DATABASE_URL=sqlite:///$(CURDIR)/test-db.sqlite3 $(BIN)/pytest -m "not browser"
+	DATABASE_URL=sqlite:///$(CURDIR)/test-db.sqlite3 $(BIN)/pytest $(PARALLEL) -m "not browser"
 
 messages: install
 	$(BIN)/python manage.py makemessages --locale ko --locale en --ignore '.venv/*'
@@ -65,9 +73,14 @@ bench-compare: install postgres
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python tests/bench/bench.py --compare $(OLD)
 
-# PostgreSQL restarted under write load: fast 503s, recovery, no acknowledged write lost.
-faults: install postgres
+# PostgreSQL (a throw-away server of its own) stopped under load: 503s for everyone, fast,
+# recovery, no acknowledged write lost.
+faults: install
 	$(BIN)/python tests/bench/faults.py
+
+# A deploy under load: gunicorn's graceful reload (HUP) against a restart (TERM).
+reload: install
+	$(BIN)/python tests/bench/reload.py
 
 # README screenshots, desktop and phone, from the demo data on a throw-away SQLite database.
 screenshots: install

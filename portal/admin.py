@@ -1,7 +1,8 @@
 """Accounts and study groups in the admin."""
 
 from django.contrib import admin, messages
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.forms.models import BaseInlineFormSet
@@ -86,3 +87,13 @@ class StudyGroupAdmin(BoundedPrefillAdminMixin, admin.ModelAdmin):
         for group in queryset:
             group.rotate_invite_code()
         self.message_user(request, _("New invite codes made."), messages.SUCCESS)
+
+
+# Django's own admin of groups (the operators group lives there), with the portal's bounds
+# on what its add page reads from the address.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class PortalGroupAdmin(BoundedPrefillAdminMixin, GroupAdmin):
+    pass

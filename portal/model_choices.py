@@ -1,6 +1,6 @@
 """A form field that chooses rows by id and refuses ids no database column can hold: such
 an id names no row, but reaching a query it overflowed there instead of being an ordinary
-"not a valid value" (found by tests/test_fuzz_forms.py)."""
+"not a valid value" (found by tests/portal/test_fuzz_forms.py)."""
 
 from django import forms
 from django.core.exceptions import ValidationError

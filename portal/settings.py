@@ -166,6 +166,11 @@ AUTHENTICATION_BACKENDS = [
 # lock another person's account by guessing at it; an address that fails far more often,
 # whatever the usernames, is locked as a whole (portal/accounts/lockout.py). Attempts
 # live in the database, so every app process enforces the same lock.
+# Password-reset mails per e-mail address and per client address in a window
+# (portal/accounts/reset_limits.py).
+PASSWORD_RESET_EMAIL_LIMIT = envint("PASSWORD_RESET_EMAIL_LIMIT", "3")
+PASSWORD_RESET_IP_LIMIT = envint("PASSWORD_RESET_IP_LIMIT", "10")
+PASSWORD_RESET_WINDOW_MINUTES = envint("PASSWORD_RESET_WINDOW_MINUTES", "60")
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
 LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", "50")
 AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", "15"))
@@ -209,7 +214,9 @@ STATIC_ROOT = Path(os.getenv("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = os.getenv("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
 LESSON_IMAGE_MAX_BYTES = envint("LESSON_IMAGE_MAX_BYTES", str(5 * 1024 * 1024))
+# Pixels of all frames together, and frames of an animation.
 LESSON_IMAGE_MAX_PIXELS = envint("LESSON_IMAGE_MAX_PIXELS", "40000000")
+LESSON_IMAGE_MAX_FRAMES = envint("LESSON_IMAGE_MAX_FRAMES", "200")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -320,6 +327,8 @@ FEED_MAX_BYTES = envint("FEED_MAX_BYTES", str(32 * 1024 * 1024))
 FEED_MAX_ELEMENT_CHARS = envint("FEED_MAX_ELEMENT_CHARS", "1000000")
 FEED_ALLOW_PRIVATE_ADDRESSES = envbool("FEED_ALLOW_PRIVATE_ADDRESSES", "False")
 FEED_FETCH_TIMEOUT = envint("FEED_FETCH_TIMEOUT", "10")
+# The whole exchange, look-up to last byte; below gunicorn's 30 s worker timeout.
+FEED_FETCH_DEADLINE = envint("FEED_FETCH_DEADLINE", "20")
 FEED_FETCH_MAX_REDIRECTS = envint("FEED_FETCH_MAX_REDIRECTS", "5")
 
 # A study group's questions and answers: how many posts one member may make in a window.

@@ -5,17 +5,19 @@ import re
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
+from django.core.management import call_command
+from django.test import Client, override_settings
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from lessons.models import Category, Lesson
 from portal.models import User
-from tests.mail_fixtures import database_tasks, smtp_mail, smtp_server  # noqa: F401 (fixtures)
+from tests.helpers import seed
+from tests.helpers.mail_fixtures import database_tasks, smtp_mail, smtp_server  # noqa: F401 (fixtures)
 
-# Property-based tests (tests/test_fuzz_*.py): a bounded number of examples in `make test`;
+# Property-based tests (tests/**/test_fuzz_*.py): a bounded number of examples in `make test`;
 # HYPOTHESIS_PROFILE=deep searches much longer. Examples share the test's fixtures and
-# roll their own writes back (tests/fuzzing.py), so those health checks do not apply.
+# roll their own writes back (tests/helpers/fuzzing.py), so those health checks do not apply.
 _FUZZ = {
     "deadline": None,
     "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -25,9 +27,13 @@ hypothesis_settings.register_profile("deep", max_examples=2000, **_FUZZ)
 hypothesis_settings.load_profile(os.getenv("HYPOTHESIS_PROFILE", "portal"))
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SEED_FOLDER = "fixtures/lessons"
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture(autouse=True)
@@ -42,7 +48,7 @@ def immediate_tasks():
     """Tasks run inside the test as they are enqueued (Django's immediate backend), so a
     mail a view or command queues is in `mailoutbox` at once. The tests of the queue
     itself switch to the database backend and run the real worker
-    (tests/mail_fixtures.py)."""
+    (tests/helpers/mail_fixtures.py)."""
     from django.tasks import task_backends
     from django.tasks.backends.immediate import ImmediateBackend
 
@@ -161,14 +167,41 @@ def english(settings):
 @pytest.fixture
 def hand_made(alice, bob, charlie, basic, cka):
     """A small study group whose dashboard numbers were worked out by hand."""
-    from tests.test_groups_helpers import build_hand_made
+    from tests.helpers.groups import build_hand_made
 
     return build_hand_made(alice, bob, charlie, basic, cka)
 
 
 @pytest.fixture
 def room(alice, bob, charlie, basic):
-    """A study group asking about a lesson (tests/discussion_fixtures.py)."""
-    from tests.discussion_fixtures import build_room
+    """A study group asking about a lesson (tests/helpers/discussion_fixtures.py)."""
+    from tests.helpers.discussion_fixtures import build_room
 
     return build_room(alice, bob, charlie, basic)
+
+
+def import_seed_lessons() -> None:
+    call_command("import_lessons", SEED_FOLDER, verbosity=0)
+
+
+def seed_demo_group() -> None:
+    call_command("seed_demo", allow_production=True, verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def seed_lessons_snapshot(django_db_setup, django_db_blocker) -> seed.Snapshot:
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        return seed.take(import_seed_lessons)
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker) -> seed.Snapshot:
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        return seed.take(import_seed_lessons, relative_to_now=seed_demo_group)
+
+
+@pytest.fixture
+def seed_lessons(db, seed_lessons_snapshot) -> None:
+    """The seed lessons with their quizzes and exams, as `import_lessons fixtures/lessons`
+    leaves them (imported once per process, see tests/helpers/seed.py)."""
+    seed_lessons_snapshot.restore()

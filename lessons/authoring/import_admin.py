@@ -23,12 +23,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from lessons.authoring.feeds import FeedError, FeedImportResult, import_feed
 from lessons.authoring.feeds.fetching import FetchError, fetch_feed
-from lessons.authoring.feeds.sync import sync_source
+from lessons.authoring.feeds.tasks import sync_feed_sources
 from lessons.authoring.importing import ImportFailed, ImportResult, import_folder
 from lessons.kernel.web import BoundedPrefillAdminMixin
 from lessons.models import Category, FeedSource
@@ -333,18 +333,18 @@ class FeedSourceAdmin(BoundedPrefillAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Sync the selected feed sources now"))
     def sync_now(self, request: HttpRequest, queryset) -> None:
-        for source in queryset.select_related("category"):
-            sync_source(source)
-            if source.last_outcome == FeedSource.Outcome.FAILED:
-                messages.error(request, f"{source.url}: {source.last_error}")
-            else:
-                messages.success(
-                    request,
-                    _("%(url)s: %(created)d created, %(updated)d updated, %(skipped)d skipped.")
-                    % {
-                        "url": source.url,
-                        "created": source.last_created,
-                        "updated": source.last_updated,
-                        "skipped": source.last_skipped,
-                    },
-                )
+        """Enqueued for the task worker: the editor's request never waits on a blog's
+        server. Each source's outcome appears in the list when it is done."""
+        source_ids = list(queryset.values_list("pk", flat=True))
+        sync_feed_sources.enqueue(source_ids)
+        messages.info(
+            request,
+            ngettext(
+                "%(count)d feed source is being synced in the background; its outcome "
+                "shows in the list below when it is done (reload the page).",
+                "%(count)d feed sources are being synced in the background; their outcomes "
+                "show in the list below when they are done (reload the page).",
+                len(source_ids),
+            )
+            % {"count": len(source_ids)},
+        )

@@ -1,5 +1,6 @@
-"""Images in lessons: an upload is decoded with Pillow before it is kept, stored through
-Django's storage API under the hash of its bytes, and served with a year-long cache life.
+"""Images in lessons: an upload is decoded and re-encoded with Pillow before it is kept
+(no metadata survives), stored through Django's storage API under the hash of its bytes,
+and served with a year-long cache life.
 
 Only raster formats browsers show safely are kept; SVG never is (it can carry scripts).
 The same file uploaded twice is one file with one address."""
@@ -14,7 +15,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 FOLDER = "lesson-images"
 # Pillow's format name -> the file extension and content type the image is kept under.
@@ -34,14 +35,23 @@ class ImageRefused(Exception):
 
 
 @dataclass(frozen=True)
+class CleanImage:
+    data: bytes
+    extension: str
+
+
+@dataclass(frozen=True)
 class StoredImage:
     name: str
     url: str
 
 
-def check_image(data: bytes) -> str:
-    """The extension the bytes are kept under, or ImageRefused: a real PNG, JPEG, GIF or
-    WebP within the byte and pixel limits, decoded in full."""
+def clean_image(data: bytes) -> CleanImage:
+    """The image re-encoded by Pillow, or ImageRefused: a real PNG, JPEG, GIF or WebP
+    within the byte, frame and pixel limits (the pixels of every frame counted), decoded in
+    full. Nothing of the upload but its pixels is kept: EXIF (GPS and the camera with it),
+    XMP, comments and text chunks are left behind, and a photo's EXIF orientation is
+    applied to its pixels first so it stands the right way up without it."""
     max_bytes = settings.LESSON_IMAGE_MAX_BYTES
     if len(data) > max_bytes:
         raise ImageRefused(
@@ -55,9 +65,11 @@ def check_image(data: bytes) -> str:
             # Pillow warns, then fails, on a decompression bomb; both mean too many pixels.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(BytesIO(data), formats=list(FORMATS)) as image:
-                _check_pixels(image.width * image.height)
+                frames = getattr(image, "n_frames", 1)
+                _check_frames(frames)
+                _check_pixels(image.width * image.height * frames)
                 image.load()  # a truncated or corrupt file fails here, not in a browser
-                return FORMATS[image.format][0]
+                return CleanImage(_reencoded(image, frames), FORMATS[image.format][0])
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         _check_pixels(settings.LESSON_IMAGE_MAX_PIXELS + 1)
     except UnidentifiedImageError:
@@ -65,6 +77,44 @@ def check_image(data: bytes) -> str:
     except (OSError, SyntaxError, ValueError, EOFError):
         raise ImageRefused(_("The image is damaged and cannot be read.")) from None
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _reencoded(image: Image.Image, frames: int) -> bytes:
+    """Pillow writes only what it is given here: pixels, the colour profile and, for an
+    animation, each frame's timing."""
+    out = BytesIO()
+    kind = image.format
+    keep = {"icc_profile": image.info["icc_profile"]} if image.info.get("icc_profile") else {}
+    if kind in ("JPEG", "WEBP"):
+        keep["quality"] = 90
+    if kind == "GIF":
+        keep["comment"] = b""  # Pillow would copy the upload's comment otherwise
+    if frames > 1:
+        durations = []
+        for frame in ImageSequence.Iterator(image):
+            frame.load()  # a WebP frame tells its duration once decoded
+            durations.append(frame.info.get("duration", 100))
+        image.seek(0)
+        image.save(
+            out,
+            format=kind,
+            save_all=True,
+            duration=durations,
+            loop=image.info.get("loop", 0),
+            **keep,
+        )
+    else:
+        ImageOps.exif_transpose(image).save(out, format=kind, **keep)
+    return out.getvalue()
+
+
+def _check_frames(frames: int) -> None:
+    limit = settings.LESSON_IMAGE_MAX_FRAMES
+    if frames > limit:
+        raise ImageRefused(
+            _("The animation has too many frames: %(frames)d, at most %(limit)d.")
+            % {"frames": frames, "limit": limit}
+        )
 
 
 def _check_pixels(pixels: int) -> None:
@@ -81,10 +131,11 @@ def _megabytes(size: int) -> str:
 
 
 def store_image(data: bytes) -> StoredImage:
-    """Keep checked bytes under their content hash; an image already kept is not written
-    again."""
-    extension = check_image(data)
-    name = f"{FOLDER}/{hashlib.sha256(data).hexdigest()}.{extension}"
+    """Keep the checked, re-encoded image under the hash of its bytes; an image already
+    kept is not written again."""
+    image = clean_image(data)
+    data = image.data
+    name = f"{FOLDER}/{hashlib.sha256(data).hexdigest()}.{image.extension}"
     if not default_storage.exists(name):
         saved = default_storage.save(name, ContentFile(data))
         if saved != name:  # the same bytes written at the same moment by another request

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from contextlib import suppress
 
 from django.conf import settings
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -125,6 +126,22 @@ class BoundedPrefillAdminMixin:
     def get_changeform_initial_data(self, request: HttpRequest) -> dict:
         initial = super().get_changeform_initial_data(request)
         return bounded_initial(self.model, initial)
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = BoundedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class BoundedAutocompleteSelect(AutocompleteSelect):
+    """The admin's autocomplete looks up the posted value to show it again beside a form
+    error; a value that is not an id (`user=²`) is left out instead of failing there."""
+
+    def optgroups(self, name, value, attr=None):
+        ids = [item for item in value if item in ("", None) or parse_id(str(item)) is not None]
+        return super().optgroups(name, ids, attr)
 
 
 def bounded_initial(model, initial: dict) -> dict:

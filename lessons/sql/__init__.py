@@ -8,8 +8,8 @@ How they read:
 - `rules.py` holds each rule once in SQL: what a learner may see (`VISIBLE`), what counts
   as done (`done`), what counts as passed (`PASSES`), and the parameters they take. Their
   ORM twins are `lessons.models.visible_now`, `Completion` and `lessons.kernel.numbers.passes`;
-  tests/page_rules.py states them again, independently, and tests/test_*_page_state.py
-  hold every statement here to it on both databases.
+  tests/lessons/catalog/page_rules.py states them again, independently, and
+  tests/lessons/catalog/test_*_page_state.py hold every statement here to it on both databases.
 - Every value is a named parameter (`%(user_id)s`), valid on PostgreSQL (psycopg) and on
   SQLite (Django turns it into `:user_id`); one dict of them serves a whole statement.
 - A page's statement is a UNION ALL of rows of a few kinds sharing one row shape; each kind

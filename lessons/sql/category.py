@@ -4,7 +4,7 @@ how many lessons it has, and the learner's bar for it; and one reader per kind o
 
 The rules stay the models': `Lesson.objects.visible_to` for the lessons listed (staff see
 drafts), VISIBLE for the bar (as bars.BARS), the lessons' order by position, and the
-cards' marks. tests/test_category_page_state.py compares each with the ORM's.
+cards' marks. tests/lessons/catalog/test_category_page_state.py compares each with the ORM's.
 """
 
 import functools

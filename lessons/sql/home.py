@@ -4,7 +4,7 @@ due; and one reader per kind of row.
 
 The rules stay the models': VISIBLE (staff see drafts among the cards, never in the
 bars), `Lesson.objects.in_learning_order`, the next step's (below), `review.due_count`
-and the cards' marks. tests/test_home_page_state.py compares each with the ORM's.
+and the cards' marks. tests/lessons/catalog/test_home_page_state.py compares each with the ORM's.
 """
 
 import functools

@@ -3,8 +3,8 @@ it its neighbours, the learner's state on it and the progress bars; and their re
 
 The rules stay the models': `access.get_visible_lesson` for the lesson,
 `Lesson.objects.visible_to` for neighbours (staff see drafts), VISIBLE for what counts in
-the bars, `neighbours_of`'s order. tests/test_lesson_page_state.py compares each with the
-ORM's.
+the bars, `neighbours_of`'s order. tests/lessons/catalog/test_lesson_page_state.py compares
+each with the ORM's.
 """
 
 import functools

@@ -18,6 +18,6 @@ class LogInForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         # Django sets only the input's maxlength here. A longer name matches no account,
         # and tried anyway it reached the failed-login record (255 characters) and broke
-        # it on PostgreSQL (found by tests/test_fuzz_forms.py).
+        # it on PostgreSQL (found by tests/portal/test_fuzz_forms.py).
         field = self.fields["username"]
         field.validators.append(MaxLengthValidator(field.max_length))

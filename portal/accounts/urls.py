@@ -23,7 +23,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(template_name=FORM_PAGE),
+        views.ThrottledPasswordResetView.as_view(template_name=FORM_PAGE),
         name="password_reset",
     ),
     path(

@@ -1,11 +1,11 @@
-"""Account pages the portal adds to Django's own: sign-up, the lock-out page, and a
-password reset that also lifts a lock-out."""
+"""Account pages the portal adds to Django's own: sign-up, the lock-out page, a password
+reset request that is throttled, and a password reset that also lifts a lock-out."""
 
 from axes.utils import reset as reset_login_failures
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.views import PasswordResetConfirmView
+from django.contrib.auth.views import PasswordResetConfirmView, PasswordResetView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from lessons.kernel.web import HtmxHttpRequest
 from portal.accounts.forms import SignUpForm
+from portal.accounts.reset_limits import check_and_count_reset
 
 
 def signup(request: HtmxHttpRequest) -> HttpResponse:
@@ -47,3 +48,23 @@ class ResetPasswordAndUnlockView(PasswordResetConfirmView):
         response = super().form_valid(form)
         reset_login_failures(username=form.user.get_username())
         return response
+
+
+class ThrottledPasswordResetView(PasswordResetView):
+    """Django's reset request, refused for a while once an address or a client has asked
+    too often (portal/accounts/reset_limits.py); the message is the same whether or not
+    an account has the address."""
+
+    def form_valid(self, form):
+        if not check_and_count_reset(self.request, form.cleaned_data["email"]):
+            form.add_error(
+                None,
+                _(
+                    "Too many password reset requests for this address or from this "
+                    "network. Please wait %(minutes)d minutes and try again; a mail "
+                    "already sent stays valid."
+                )
+                % {"minutes": settings.PASSWORD_RESET_WINDOW_MINUTES},
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)

@@ -53,7 +53,7 @@ class EditQuestionForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    body = BodyField(label=_("Your answer"))
+    body = BodyField()
 
 
 class HideForm(forms.Form):

@@ -12,8 +12,6 @@ from lessons.kernel.panels import Action, Panel
 from lessons.kernel.search import SearchQuery
 from lessons.models import Lesson
 from portal.discussions import access, kept, reading
-from portal.discussions.forms import QuestionForm
-from portal.discussions.views import ask_context
 
 
 def lesson_questions_panel(request, lesson: Lesson, **page) -> Panel | None:
@@ -22,13 +20,17 @@ def lesson_questions_panel(request, lesson: Lesson, **page) -> Panel | None:
     groups = access.groups_shown_on(request.user, lesson)
     if not groups:
         return None
-    form = QuestionForm(initial={"group": groups[0].pk}, groups=groups, toc=lesson.toc)
     key = kept.panel_key(lesson, groups)
     found = cache.get(key)
     if found is None:
         found = reading.lesson_questions(lesson, groups)
         cache.set(key, found, kept.PANEL_SECONDS)
-    context = ask_context(request, lesson, groups, form) | {"found": found}
+    context = {
+        "lesson": lesson,
+        "found": found,
+        "key": key,
+        "action": reverse("groups:ask", args=[lesson.slug]),
+    }
     return Panel("discussions/_lesson_panel.html", context)
 
 

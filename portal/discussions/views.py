@@ -81,8 +81,11 @@ def ask(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         if quiz_question:
             initial["quiz_question"] = quiz_question.pk
         form = QuestionForm(initial=initial, groups=groups, toc=lesson.toc)
-        context = ask_context(request, lesson, groups, form) | {"quiz_question": quiz_question}
-        return render(request, "discussions/ask.html", context)
+        context = ask_context(request, lesson, groups, form) | {
+            "quiz_question": quiz_question,
+            "swapped": web.is_partial(request),
+        }
+        return web.render_page(request, "discussions/ask.html", "form", context)
     if data.get("group", "") not in {str(group.pk) for group in groups}:
         raise Http404("No such group")
     form = QuestionForm(request.POST, groups=groups, toc=lesson.toc)
@@ -208,7 +211,10 @@ def answer(request: HtmxHttpRequest, group_id: int, question_id: int) -> HttpRes
             else:
                 if web.is_partial(request):
                     found.refresh_from_db()
-                    context = _thread_context(request, seat, found) | {"posted": True}
+                    context = _thread_context(request, seat, found) | {
+                        "posted": True,
+                        "swapped": True,
+                    }
                     response = render(request, f"{QUESTION_TEMPLATE}#thread", context)
                     response = _draft_posted(response, f"answer-{found.pk}")
                     return _announce(response, _("Your answer is posted."))
@@ -223,9 +229,8 @@ def answer(request: HtmxHttpRequest, group_id: int, question_id: int) -> HttpRes
 def _back_to_thread(request, seat, found: GroupQuestion, said: str) -> HttpResponse:
     if web.is_partial(request):
         found.refresh_from_db()
-        response = render(
-            request, f"{QUESTION_TEMPLATE}#thread", _thread_context(request, seat, found)
-        )
+        context = _thread_context(request, seat, found) | {"swapped": True}
+        response = render(request, f"{QUESTION_TEMPLATE}#thread", context)
         return _announce(response, said)
     messages.success(request, said)
     return redirect(found.get_absolute_url())

@@ -1,6 +1,6 @@
 """Site-level records: accounts, study groups, their questions and notifications."""
 
-from portal.models.accounts import User
+from portal.models.accounts import PasswordResetRequest, User
 from portal.models.calendars import CalendarFeed
 from portal.models.discussions import GroupAnswer, GroupQuestion, QuestionFollow
 from portal.models.groups import LessonTarget, Membership, StudyGroup, new_invite_code
@@ -14,6 +14,7 @@ __all__ = [
     "Membership",
     "NotificationPreference",
     "Nudge",
+    "PasswordResetRequest",
     "QuestionFollow",
     "SentMail",
     "StudyGroup",

@@ -10,3 +10,19 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+
+class PasswordResetRequest(models.Model):
+    """A password-reset mail asked for: counted per address and per client address to
+    throttle resets (portal/accounts/reset_limits.py). The e-mail address is kept only as
+    a keyed hash, whether or not an account has it."""
+
+    email_digest = models.CharField(max_length=64)
+    ip_address = models.GenericIPAddressField(null=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["email_digest", "requested_at"], name="reset_by_email"),
+            models.Index(fields=["ip_address", "requested_at"], name="reset_by_ip"),
+        ]

@@ -4,10 +4,11 @@ failed (with the error), read-only."""
 from django.contrib import admin
 from django.http import HttpRequest
 
+from lessons.kernel.web import BoundedPrefillAdminMixin
 from portal.models import NotificationPreference, Nudge, SentMail
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(BoundedPrefillAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
@@ -34,7 +35,7 @@ class NudgeAdmin(ReadOnlyAdmin):
 
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
+class NotificationPreferenceAdmin(BoundedPrefillAdminMixin, admin.ModelAdmin):
     list_display = ["user", "reminders", "hour", "time_zone", "language", "digest", "nudges"]
     list_select_related = ["user"]
     search_fields = ["user__username"]

@@ -89,10 +89,12 @@ def end_of_week(day: date) -> date:
 
 
 class GroupLessons:
-    """Each group's lessons and due dates, read once per task however many learners."""
+    """Each group's lessons and due dates, read once per task however many learners, and
+    its lessons by due date with their links (built once, not once per learner)."""
 
     def __init__(self) -> None:
         self._cache: dict[int, tuple[list[LessonColumn], dict[int, date]]] = {}
+        self._planned: dict[int, list[tuple[date, int, str, str]]] = {}
 
     def of(self, group: StudyGroup) -> tuple[list[LessonColumn], dict[int, date]]:
         if group.pk not in self._cache:
@@ -100,22 +102,31 @@ class GroupLessons:
             self._cache[group.pk] = (lessons, pace.due_dates(group, lessons))
         return self._cache[group.pk]
 
+    def planned(self, group: StudyGroup) -> list[tuple[date, int, str, str]]:
+        """(due date, lesson id, title, link) of the lessons with a due date, soonest
+        first."""
+        if group.pk not in self._planned:
+            columns, due = self.of(group)
+            self._planned[group.pk] = sorted(
+                (
+                    due[column.id],
+                    column.id,
+                    column.title,
+                    mail.absolute(reverse("lessons:lesson", args=[column.slug])),
+                )
+                for column in columns
+                if due.get(column.id)
+            )
+        return self._planned[group.pk]
+
 
 def group_week(group: StudyGroup, today: date, done: set[int], lessons: GroupLessons) -> GroupWeek:
-    columns, due = lessons.of(group)
     week = GroupWeek(group=group, week_ends=end_of_week(today))
-    for column in sorted(columns, key=lambda c: (due.get(c.id) or date.max, c.id)):
-        due_on = due.get(column.id)
-        if due_on is None or due_on > week.week_ends or column.id in done:
-            continue
-        week.due.append(
-            DueLesson(
-                title=column.title,
-                url=mail.absolute(reverse("lessons:lesson", args=[column.slug])),
-                due_on=due_on,
-                overdue=due_on < today,
-            )
-        )
+    for due_on, lesson_id, title, url in lessons.planned(group):
+        if due_on > week.week_ends:
+            break
+        if lesson_id not in done:
+            week.due.append(DueLesson(title=title, url=url, due_on=due_on, overdue=due_on < today))
     return week
 
 

@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from lessons.kernel.panels import Panel
-from lessons.progress.streak import STREAK_LOOKBACK_DAYS, activity_days, streak_from
+from lessons.progress.streak import days_active, streak_from
 from portal.models import StudyGroup
 from portal.today.week import (
     PlannedLesson,
@@ -86,7 +86,7 @@ def week_goals(request: HttpRequest) -> list[WeekGoal] | None:
 
 
 def streak_of(user, zone: tzinfo, today: date) -> Streak:
-    days = activity_days([user.pk], {user.pk: zone}, today, STREAK_LOOKBACK_DAYS)[user.pk]
+    days = days_active(user.pk, zone, today)
     return Streak(streak_from(days, today), today in days)
 
 

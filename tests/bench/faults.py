@@ -99,10 +99,8 @@ def run() -> int:
         "make_bench_data", "--lessons", str(LESSONS + 8), "--learners", "50", "--completions", "0"
     )
     server = subprocess.Popen(
-        [bench.BIN / "gunicorn", "portal.wsgi", "--workers", "2", "--timeout", "30",
-         "--bind", f"127.0.0.1:{bench.PORT}"],
-        cwd=bench.ROOT, env=bench.ENV, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        bench.gunicorn("--timeout", "30"), cwd=bench.ROOT, env=bench.ENV, stderr=subprocess.DEVNULL
+    )
     acknowledged: list[tuple[str, str]] = []
     outcomes: list[tuple[str, float, int, float]] = []  # (who, started, status, seconds)
     ready: list[tuple[float, int]] = []

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.test import Client
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -173,15 +172,16 @@ def debug_mode(request, settings) -> bool:
 
 
 @pytest.fixture
-def seeded(transactional_db):
-    """The seed lessons with their quizzes, as `make run` loads them."""
-    call_command("import_lessons", "fixtures/lessons", verbosity=0)
+def seeded(transactional_db, seed_lessons_snapshot):
+    """The seed lessons with their quizzes, as `make run` loads them (imported once per
+    process, see tests/helpers/seed.py)."""
+    seed_lessons_snapshot.restore()
 
 
 @pytest.fixture
-def demo(seeded):
+def demo(transactional_db, demo_snapshot):
     """The seed lessons and `seed_demo`'s study group: `teacher` and five learners."""
-    call_command("seed_demo", allow_production=True, verbosity=0)
+    demo_snapshot.restore()
 
 
 def sign_in(context, url: str, user) -> None:

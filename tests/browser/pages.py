@@ -76,6 +76,8 @@ def pages_for(role: str) -> list[Page]:
             Page("group create", reverse("groups:create")),
             Page("group join", reverse("groups:join")),
             Page("group", reverse("groups:detail", args=[group.pk])),
+            Page("group questions", reverse("groups:questions", args=[group.pk])),
+            Page("ask the group", reverse("groups:ask", args=[lesson.slug])),
             Page("account", reverse("account")),
         ]
     learner = User.objects.get(username=LEARNER)

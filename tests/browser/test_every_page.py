@@ -3,10 +3,10 @@ Korean and English: zero axe-core violations of any impact at 390 and 1280 px, a
 wider than the screen at 360, 390, 768 and 1280 px (code and wide tables scroll inside
 themselves, never the page).
 
-The pages are walked once for both checks, on one seeded database, to keep this quick."""
+Each test walks the pages of one role for one check, on the seed lessons and the demo
+group, so that parallel workers (`pytest -n`) share the six walks out."""
 
 import pytest
-from django.core.management import call_command
 
 from lessons.models import Lesson
 from tests.browser.conftest import ConsoleWatch, open_context, set_language, sign_in
@@ -25,20 +25,10 @@ WIDTHS = [360, 390, 768, 1280]
 AXE_WIDTHS = [390, 1280]
 
 
-@pytest.fixture(scope="module")
-def findings(browser, live_server, django_db_setup, django_db_blocker):
-    """What each check found, per role: {"axe": [...], "overflow": [...], "console": [...]}."""
-    with django_db_blocker.unblock():
-        call_command("import_lessons", "fixtures/lessons", verbosity=0)
-        call_command("seed_demo", allow_production=True, verbosity=0)
-        try:
-            yield {role: walk(browser, live_server.url, role) for role in ROLES}
-        finally:
-            call_command("flush", interactive=False, verbosity=0)
-
-
-def walk(browser, url: str, role: str) -> dict[str, list[str]]:
-    found = {"axe": [], "overflow": [], "console": []}
+def walk(browser, url: str, role: str, check) -> list[str]:
+    """What `check(page, where)` found on every page of the role, in both languages, and
+    the console errors on the way."""
+    found = []
     pages = pages_for(role)
     if role == "visitor":  # every seed lesson: their code blocks and tables differ
         pages += [
@@ -57,29 +47,43 @@ def walk(browser, url: str, role: str) -> dict[str, list[str]]:
             response = page.goto(f"{url}{portal_page.path}")
             assert response.status == portal_page.status, str(portal_page)
             assert page.get_attribute("html", "lang") == language, str(portal_page)
-            where = f"{portal_page} in {language}"
-            for width in WIDTHS:
-                page.set_viewport_size({"width": width, "height": 900})
-                if problem := overflow(page):
-                    found["overflow"].append(f"{where} at {width}px: {problem}")
-                if width in AXE_WIDTHS and portal_page.axe:
-                    found["axe"] += [f"{where} at {width}px: {v}" for v in axe_violations(page)]
-        found["console"] += [f"in {language}: {problem}" for problem in watch.problems()]
+            found += check(page, portal_page, f"{portal_page} in {language}")
+        found += [f"in {language}: {problem}" for problem in watch.problems()]
         context.close()
     return found
 
 
-def report(findings: dict, role: str, check: str, title: str) -> None:
-    found = findings[role][check] + findings[role]["console"]
+def axe_check(page, portal_page: Page, where: str) -> list[str]:
+    if not portal_page.axe:
+        return []
+    found = []
+    for width in AXE_WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        found += [f"{where} at {width}px: {v}" for v in axe_violations(page)]
+    return found
+
+
+def overflow_check(page, portal_page: Page, where: str) -> list[str]:
+    found = []
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        if problem := overflow(page):
+            found.append(f"{where} at {width}px: {problem}")
+    return found
+
+
+def report(found: list[str], role: str, title: str) -> None:
     if found:
         pytest.fail(f"{title} for the {role}:\n" + "\n".join(found), pytrace=False)
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_it_has_no_axe_violations_on_any_page(findings, role):
-    report(findings, role, "axe", "axe violations (or console errors)")
+def test_it_has_no_axe_violations_on_any_page(browser, live_server, demo, role):
+    found = walk(browser, live_server.url, role, axe_check)
+    report(found, role, "axe violations (or console errors)")
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_it_fits_every_page_in_the_screen_width(findings, role):
-    report(findings, role, "overflow", "pages wider than the screen (or console errors)")
+def test_it_fits_every_page_in_the_screen_width(browser, live_server, demo, role):
+    found = walk(browser, live_server.url, role, overflow_check)
+    report(found, role, "pages wider than the screen (or console errors)")

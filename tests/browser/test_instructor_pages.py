@@ -4,7 +4,6 @@ headers and chart labels are whole, question tables stay readable on phones, and
 invite link has a copy button that works from the keyboard."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from lessons.models import Lesson
@@ -15,8 +14,7 @@ WIDTHS = (360, 390, 768, 1280)
 
 
 @pytest.fixture
-def demo(seeded):
-    call_command("seed_demo", allow_production=True, verbosity=0)
+def demo(demo):
     return StudyGroup.objects.get(name=GROUP_NAME)
 
 
