@@ -12,7 +12,7 @@ from lessons.exams import mock as mock_exams
 from lessons.models import Category, MockSitting
 from portal.models import User
 from tests.browser.conftest import sign_in
-from tests.exam_fixtures import make_exam, question_url, tag_questions
+from tests.lessons.exams.exam_fixtures import make_exam, question_url, tag_questions
 
 
 @pytest.fixture

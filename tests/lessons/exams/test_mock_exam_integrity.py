@@ -16,8 +16,8 @@ from lessons.exams import mock as mock_exams
 from lessons.models import Exam, Lesson, MockSitting, Question, Quiz, QuizAttempt, ReviewItem
 from lessons.quizzes.views import present_questions
 from tests.conftest import make_lesson
-from tests.exam_fixtures import make_exam, post_answer, question_url, tag_questions
-from tests.quiz_fixtures import QUESTIONS, add_question, answer_fields, with_token
+from tests.helpers.quiz_fixtures import QUESTIONS, add_question, answer_fields, with_token
+from tests.lessons.exams.exam_fixtures import make_exam, post_answer, question_url, tag_questions
 
 pytestmark = pytest.mark.usefixtures("english")
 
