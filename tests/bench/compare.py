@@ -6,10 +6,12 @@ of its rounds' new/old ratios (requests per second) is below WORSE_BELOW.
 The old code is checked out with `git worktree add` under /tmp (sharing this checkout's
 virtualenv). The databases hold the same data: built once by the new code (with the
 cohort's 1,000 x 200 group up front, since both sides see it) and copied for the old side
-when both have the same migrations, else built again by the old code. Each row is measured
+when the new code's migrations only add to the old's (the old code keeps running on the
+new schema, as a rolling deploy needs), else built again by the old code. Each row is measured
 old then new in one round and new then old in the next, so that the machine's drift within
 a run falls on both. Prints a table and writes bench-results/compare.json; exits 1 when a
-row is worse.
+row is worse. BENCH_ROWS=home,category measures only the rows whose names contain one of
+those.
 """
 
 import json
@@ -126,10 +128,13 @@ def compare(old: str) -> int:
     print(f"Old: {commit[:12]} at {old_side.root}; new: this checkout", flush=True)
     print("Building the bench databases (a few minutes)…", flush=True)
     new_setup = build(new_side)
-    same_schema = not subprocess.run(
-        ["git", "diff", "--quiet", commit, "--", "*/migrations/*"], cwd=ROOT
+    # The new code's migrations only add to the old's (as a rolling deploy needs, the old
+    # code keeps running on the new schema): the old side gets a copy of the same data.
+    only_added = not subprocess.run(
+        ["git", "diff", "--quiet", "--diff-filter=DMR", commit, "--", "*/migrations/*"],
+        cwd=ROOT,
     ).returncode
-    if same_schema:
+    if only_added:
         psql(f"DROP DATABASE IF EXISTS {old_side.database}")
         psql(f"CREATE DATABASE {old_side.database} TEMPLATE {new_side.database}")
         old_side.manage("collectstatic", "--noinput")
@@ -141,13 +146,16 @@ def compare(old: str) -> int:
         for side, setup in ((old_side, old_setup), (new_side, new_setup)):
             side.serve()
             side.rows = rows_of(side, setup)
-        names = [row[0] for row in new_side.rows]
+        # BENCH_ROWS: only the rows whose names contain one of these (comma-separated).
+        wanted = [w for w in os.environ.get("BENCH_ROWS", "").split(",") if w]
+        names = [row[0] for row in new_side.rows if not wanted or any(w in row[0] for w in wanted)]
         rps = {name: {"old": [], "new": []} for name in names}
         for number in range(ROUNDS):
             for index, name in enumerate(names):
                 order = sides if (number + index) % 2 == 0 else sides[::-1]
                 for side in order:
-                    rps[name][side.name].append(measure(side, side.rows[index]))
+                    row = next(row for row in side.rows if row[0] == name)
+                    rps[name][side.name].append(measure(side, row))
                 print(f"round {number + 1}, {name}: old {rps[name]['old'][-1]} req/s, "
                       f"new {rps[name]['new'][-1]} req/s", flush=True)  # fmt: skip
     finally:
