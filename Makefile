@@ -45,18 +45,26 @@ postgres:
 # The whole suite on PostgreSQL and, side by side with it, the server-side suite on SQLite,
 # the database `make run` uses (the browser tests drive the same pages whatever the
 # database). Each runs in WORKERS processes (pytest-xdist), each with a test database of
-# its own; each suite's output is printed when it ends.
+# its own. PostgreSQL's run prints as it goes, SQLite's (test-artifacts/sqlite.log) when
+# both have ended; `make test` fails when either does.
 WORKERS ?= 2
 PARALLEL := -n $(WORKERS) --dist worksteal
+POSTGRES_SUITE = DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(BIN)/pytest $(PARALLEL)
+SQLITE_SUITE = DATABASE_URL=sqlite:///$(CURDIR)/test-db.sqlite3 $(BIN)/pytest $(PARALLEL) -m "not browser"
 
 test: lint postgres
-	@$(MAKE) --no-print-directory -j2 --output-sync=target test-postgres test-sqlite
+	@mkdir -p test-artifacts
+	@$(SQLITE_SUITE) > test-artifacts/sqlite.log 2>&1 & sqlite=$$!; \
+	$(POSTGRES_SUITE); postgres_status=$$?; \
+	wait $$sqlite; sqlite_status=$$?; \
+	echo "SQLite (the server-side suite):"; cat test-artifacts/sqlite.log; \
+	test $$postgres_status -eq 0 && test $$sqlite_status -eq 0
 
 test-postgres: install postgres
-	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(BIN)/pytest $(PARALLEL)
+	$(POSTGRES_SUITE)
 
 test-sqlite: install
-	DATABASE_URL=sqlite:///$(CURDIR)/test-db.sqlite3 $(BIN)/pytest $(PARALLEL) -m "not browser"
+	$(SQLITE_SUITE)
 
 messages: install
 	$(BIN)/python manage.py makemessages --locale ko --locale en --ignore '.venv/*'
