@@ -82,14 +82,14 @@ def test_finish_asks_first_in_a_dialog(new_page, live_server, sitting):
 
 
 def test_at_time_up_the_page_locks_says_so_and_finishes(new_page, live_server, sitting):
-    MockSitting.objects.filter(pk=sitting.pk).update(deadline=timezone.now() + timedelta(seconds=8))
+    MockSitting.objects.filter(pk=sitting.pk).update(deadline=timezone.now() + timedelta(seconds=15))
     page = open_question(new_page, live_server, sitting)
     held = []
     # The finishing post waits until the test has seen the locked page.
     page.route("**/finish/", lambda route: held.append(route))
     answer(page)
-    page.wait_for_selector("#save-status:has-text('Answer saved'), #save-status:has-text('저장')")
-    page.wait_for_function("() => document.getElementById('exam-form').inert", timeout=12_000)
+    page.wait_for_selector(".exam-nav a.answered")
+    page.wait_for_function("() => document.getElementById('exam-form').inert", timeout=25_000)
     assert page.locator("#exam-notice").is_visible()
     assert page.locator(".exam-question input").first.is_disabled()
     assert held
