@@ -82,7 +82,9 @@ def test_finish_asks_first_in_a_dialog(new_page, live_server, sitting):
 
 
 def test_at_time_up_the_page_locks_says_so_and_finishes(new_page, live_server, sitting):
-    MockSitting.objects.filter(pk=sitting.pk).update(deadline=timezone.now() + timedelta(seconds=15))
+    MockSitting.objects.filter(pk=sitting.pk).update(
+        deadline=timezone.now() + timedelta(seconds=15)
+    )
     page = open_question(new_page, live_server, sitting)
     held = []
     # The finishing post waits until the test has seen the locked page.
