@@ -17,3 +17,8 @@ class LessonsConfig(AppConfig):
 
         # <id64:…> in lessons' and portal's URLs; registered before any URLconf is read.
         register_converter(IdConverter, "id64")
+
+        from lessons.exams.tasks.panels import lesson_tasks
+        from lessons.kernel.panels import register_panel
+
+        register_panel("lesson_end", lesson_tasks)

@@ -3,6 +3,7 @@ from django.urls import path
 from lessons.catalog import search_views
 from lessons.catalog import views as catalog_views
 from lessons.exams import views as exam_views
+from lessons.exams.tasks import views as task_views
 from lessons.quizzes import views as quiz_views
 from lessons.review import views as review_views
 
@@ -16,6 +17,7 @@ urlpatterns = [
     path("lessons/<str:slug>/done/", catalog_views.completion, name="completion"),
     path("lessons/<str:slug>/position/", catalog_views.reading_position, name="reading_position"),
     path("lessons/<str:slug>/quiz/", quiz_views.take_quiz, name="quiz"),
+    path("lessons/<str:slug>/tasks/<id64:position>/", task_views.task_page, name="task"),
     path(
         "lessons/<str:slug>/quiz/attempts/<id64:attempt_id>/",
         quiz_views.quiz_attempt,

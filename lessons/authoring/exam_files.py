@@ -10,6 +10,7 @@ validated for the importer, written for the exporter. The format (README):
         - {slug: cka-troubleshooting, name: Troubleshooting, weight: 30}
 """
 
+import re
 from pathlib import Path
 
 from django.utils import translation
@@ -19,7 +20,10 @@ from lessons.models import Domain, Exam
 from lessons.models.exams import weight_problem
 
 FILE_NAME = "exams.yaml"
-EXAM_KEYS = {"slug", "name", "duration_minutes", "pass_mark", "questions_per_sitting", "domains"}
+EXAM_KEYS = {
+    "slug", "name", "duration_minutes", "pass_mark", "questions_per_sitting",
+    "sittings_per_day", "kubernetes_version", "domains",
+}  # fmt: skip
 DOMAIN_KEYS = {"slug", "name", "weight"}
 MAX_CHARS = 100_000
 
@@ -45,12 +49,18 @@ def read_exams(folder: Path, problems: Problems) -> list[dict]:
             key: entry.get(key, default)
             for key, default in (
                 ("duration_minutes", 120), ("pass_mark", 66), ("questions_per_sitting", 20),
+                ("sittings_per_day", 3),
             )
         }  # fmt: skip
         if any(not _whole(value) for value in numbers.values()):
-            problems.add(where, "'duration_minutes', 'pass_mark' and "
-                         "'questions_per_sitting' must be whole numbers")  # fmt: skip
+            problems.add(where, "'duration_minutes', 'pass_mark', 'questions_per_sitting' "
+                         "and 'sittings_per_day' must be whole numbers")  # fmt: skip
             continue
+        version = entry.get("kubernetes_version", "1.34")
+        if not isinstance(version, str) or not re.fullmatch(r"1\.[0-9]{2}", version):
+            problems.add(f"{where}, field 'kubernetes_version'", 'must be text like "1.34"')
+            continue
+        numbers["kubernetes_version"] = version
         if not isinstance(entry.get("slug"), str) or not isinstance(entry.get("name"), str):
             problems.add(where, "'slug' and 'name' are required text")
             continue
@@ -117,6 +127,8 @@ def exam_entries() -> list[dict]:
             "duration_minutes": exam.duration_minutes,
             "pass_mark": exam.pass_mark,
             "questions_per_sitting": exam.questions_per_sitting,
+            "sittings_per_day": exam.sittings_per_day,
+            "kubernetes_version": exam.kubernetes_version,
             "domains": [
                 {"slug": d.slug, "name": d.name, "weight": d.weight} for d in exam.domains.all()
             ],

@@ -7,9 +7,9 @@ from pathlib import Path
 import yaml
 from django.db.models import Prefetch, QuerySet
 
-from lessons.authoring import exam_files
+from lessons.authoring import exam_files, task_files
 from lessons.authoring.importing import TRUE_FALSE_CHOICES
-from lessons.models import Category, Choice, Lesson, Question
+from lessons.models import Category, Choice, Lesson, Question, Task
 
 FILE_NAME_BYTES = 120
 
@@ -101,6 +101,9 @@ def lesson_front_matter(lesson: Lesson, warnings: list[str]) -> dict:
                 for n, q in enumerate(quiz.questions.all(), start=1)
             ],
         }
+    tasks = task_files.task_entries(lesson)
+    if tasks:
+        data["tasks"] = tasks
     return data
 
 
@@ -139,6 +142,7 @@ def export_lessons(folder: Path, *, overwrite: bool = False) -> ExportResult:
     lessons = (
         Lesson.objects.select_related("category", "quiz")
         .prefetch_related(
+            Prefetch("tasks", queryset=Task.objects.select_related("domain")),
             Prefetch(
                 "quiz__questions",
                 queryset=Question.objects.select_related("domain")
@@ -146,7 +150,7 @@ def export_lessons(folder: Path, *, overwrite: bool = False) -> ExportResult:
                     Prefetch("choices", queryset=Choice.objects.order_by("position", "id"))
                 )
                 .order_by("position", "id"),
-            )
+            ),
         )
         .in_learning_order()
     )

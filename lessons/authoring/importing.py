@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
-from lessons.authoring import exam_files
+from lessons.authoring import exam_files, task_files
 from lessons.authoring.content_files import (
     Problems,
     load_plain_yaml,
@@ -29,7 +29,7 @@ from lessons.models import Category, Choice, Domain, Lesson, Question, Quiz
 from lessons.quizzes.rules import question_problems
 
 LESSON_KEYS = {
-    "title", "slug", "category", "position", "status", "summary", "source_url", "quiz",
+    "title", "slug", "category", "position", "status", "summary", "source_url", "quiz", "tasks",
     "published_at", "visible_from",
 }  # fmt: skip
 CATEGORY_KEYS = {"slug", "name", "position", "description", "parent"}
@@ -309,9 +309,10 @@ def _read_lesson(path: Path, problems: Problems) -> dict | None:
     quiz = None
     if "quiz" in meta:
         quiz = _read_quiz(where, meta["quiz"], render_markdown(body).toc, problems)
+    tasks = task_files.read_tasks(where, meta["tasks"], problems) if "tasks" in meta else None
     if len(problems.items) > before:
         return None
-    return lesson | {"file": where, "category": str(meta["category"]), "quiz": quiz}
+    return lesson | {"file": where, "category": str(meta["category"]), "quiz": quiz, "tasks": tasks}
 
 
 def read_folder(folder: Path) -> tuple[list[dict], list[dict], list[dict]]:
@@ -348,10 +349,11 @@ def read_folder(folder: Path) -> tuple[list[dict], list[dict], list[dict]]:
     domains = {d["slug"] for exam in exams for d in exam["domains"]}
     named = {
         q["domain"] for lesson in lessons if lesson["quiz"] for q in lesson["quiz"]["questions"]
-    }
+    } | {t["domain"] for lesson in lessons for t in lesson["tasks"] or []}
     domains |= set(Domain.objects.filter(slug__in=named - domains).values_list("slug", flat=True))
     for lesson in lessons:
-        for question in (lesson["quiz"] or {}).get("questions", []):
+        tagged = [*(lesson["quiz"] or {}).get("questions", []), *(lesson["tasks"] or [])]
+        for question in tagged:
             if question["domain"] and question["domain"] not in domains:
                 problems.add(
                     f"{question['where']}, field 'domain'",
@@ -449,6 +451,8 @@ def import_folder(folder: Path) -> ImportResult:
                 result.unchanged.append(entry["slug"])
             if entry["slug"] not in result.unchanged:
                 lesson.save()
+            if entry["tasks"] is not None:
+                task_files.save_tasks(lesson, entry["tasks"], domains)
             if entry["quiz"] is not None:
                 before = _quiz_snapshot(lesson)
                 _save_quiz(lesson, entry["quiz"], domains)

@@ -3,9 +3,11 @@ unless the weights add up to 100."""
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from lessons.exams.tasks.checker import rule_problem
 from lessons.kernel.web import BoundedPrefillAdminMixin
-from lessons.models import Domain, Exam
+from lessons.models import Domain, Exam, Task
 from lessons.models.exams import weight_problem
 
 
@@ -35,6 +37,54 @@ class DomainInline(admin.TabularInline):
 @admin.register(Exam)
 class ExamAdmin(BoundedPrefillAdminMixin, admin.ModelAdmin):
     inlines = [DomainInline]
-    list_display = ["name", "slug", "duration_minutes", "pass_mark", "questions_per_sitting"]
+    list_display = [
+        "name",
+        "slug",
+        "duration_minutes",
+        "pass_mark",
+        "questions_per_sitting",
+        "sittings_per_day",
+    ]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug", "duration_minutes", "pass_mark", "questions_per_sitting", "position"]
+    fields = [
+        "name",
+        "slug",
+        "duration_minutes",
+        "pass_mark",
+        "questions_per_sitting",
+        "sittings_per_day",
+        "kubernetes_version",
+        "position",
+    ]
+
+
+class TaskForm(forms.ModelForm):
+    class Meta:
+        model = Task
+        fields = [
+            "lesson", "position", "title", "domain", "section", "kind", "prompt", "starting",
+            "rules",
+        ]  # fmt: skip
+
+    def clean_rules(self):
+        rules = self.cleaned_data["rules"]
+        if not isinstance(rules, list) or not rules:
+            raise forms.ValidationError(_("Write the rules as a non-empty list."))
+        for number, rule in enumerate(rules, start=1):
+            problem = rule_problem(rule)
+            if problem:
+                raise forms.ValidationError(
+                    _("Rule %(number)d: %(problem)s") % {"number": number, "problem": problem}
+                )
+        return rules
+
+
+@admin.register(Task)
+class TaskAdmin(admin.ModelAdmin):
+    """Hands-on tasks, each under its lesson; the rules are the README's format as JSON."""
+
+    form = TaskForm
+    list_display = ["title", "lesson", "position", "domain", "kind"]
+    list_filter = ["domain"]
+    search_fields = ["title", "lesson__title"]
+    autocomplete_fields = ["lesson"]

@@ -1,24 +1,25 @@
 """Timed mock exams: drawing a sitting's questions by domain weight, saving answers as the
 learner goes, enforcing the deadline on the server, and scoring a finished sitting.
 
-The clock is `django.utils.timezone.now`; every rule about time reads it here."""
+The clock is `django.utils.timezone.now`; every rule about time reads it here. Only
+questions of lessons learners may read now (published, their time come) are drawn, and a
+question drawn into an open sitting is held: no other page takes an answer to it or
+shows its key until the sitting ends."""
 
 import random
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lessons.kernel import numbers
 from lessons.kernel.signals import questions_answered
-from lessons.models import Domain, Exam, Lesson, MockSitting, Question, SittingQuestion
-from lessons.models.exams import weight_problem
+from lessons.models import Domain, Exam, MockSitting, Question, SittingQuestion, visible_now
+from lessons.models.exams import GRACE, weight_problem
 from lessons.quizzes import scoring
-
-# Answers that left the learner's browser just before the deadline still count.
-GRACE = timedelta(seconds=30)
 
 
 def apportion(total: int, weights: dict[int, int], capacity: dict[int, int]) -> dict[int, int]:
@@ -50,11 +51,11 @@ def apportion(total: int, weights: dict[int, int], capacity: dict[int, int]) -> 
 
 
 def drawable_questions(exam: Exam) -> dict[int, list[int]]:
-    """Question ids per domain of `exam`, from published lessons only."""
+    """Question ids per domain of `exam`, from lessons learners may read now only."""
     pool: dict[int, list[int]] = {}
-    rows = Question.objects.filter(
-        domain__exam=exam, quiz__lesson__status=Lesson.Status.PUBLISHED
-    ).values_list("domain_id", "id")
+    rows = Question.objects.filter(visible_now("quiz__lesson__"), domain__exam=exam).values_list(
+        "domain_id", "id"
+    )
     for domain_id, question_id in rows:
         pool.setdefault(domain_id, []).append(question_id)
     return pool
@@ -101,17 +102,39 @@ class SittingRefused(Exception):
     """The exam cannot be sat now; the message says why."""
 
 
-def open_sitting(user, exam: Exam) -> MockSitting | None:
+def open_sitting(user, exam: Exam | None = None) -> MockSitting | None:
+    """The learner's open sitting (of `exam`, if given); one whose time ran out is
+    finished first."""
     finish_expired(user)
-    return MockSitting.objects.filter(user=user, exam=exam, finished_at__isnull=True).first()
+    sittings = MockSitting.objects.filter(user=user, finished_at__isnull=True)
+    if exam is not None:
+        sittings = sittings.filter(exam=exam)
+    return sittings.select_related("exam").first()
+
+
+def started_today(user, exam: Exam) -> int:
+    """How many sittings of `exam` the learner started since local midnight."""
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return MockSitting.objects.filter(user=user, exam=exam, started_at__gte=midnight).count()
 
 
 def start(user, exam: Exam, rng: random.Random | None = None) -> MockSitting:
     """The learner's open sitting of `exam`, or a new one with freshly drawn questions.
-    Two starts at once (a double click) make one sitting."""
-    existing = open_sitting(user, exam)
-    if existing is not None:
+    Two starts at once (a double click) make one sitting; an open sitting of another
+    exam, or the day's limit reached, refuses."""
+    existing = open_sitting(user)
+    if existing is not None and existing.exam_id == exam.pk:
         return existing
+    if existing is not None:
+        raise SittingRefused(
+            _("Your mock exam of %(exam)s is still open: finish it first.")
+            % {"exam": existing.exam.name}
+        )
+    if started_today(user, exam) >= exam.sittings_per_day:
+        raise SittingRefused(
+            _("You have started %(limit)d mock exams of this exam today, the most a day.")
+            % {"limit": exam.sittings_per_day}
+        )
     the_plan = plan(exam)
     if the_plan.problem:
         raise SittingRefused(the_plan.problem)
@@ -131,14 +154,22 @@ def start(user, exam: Exam, rng: random.Random | None = None) -> MockSitting:
                 for n, (d, q) in enumerate(drawn, start=1)
             )
     except IntegrityError:
-        return MockSitting.objects.get(user=user, exam=exam, finished_at__isnull=True)
+        existing = MockSitting.objects.filter(user=user, finished_at__isnull=True).first()
+        if existing is None or existing.exam_id != exam.pk:
+            raise SittingRefused(_("Another mock exam was started at the same time.")) from None
+        return existing
     return sitting
 
 
 def sitting_token(sitting: MockSitting) -> str:
     """The form token a sitting's choices are posted under (see scoring.choice_token):
     stable for the sitting, so a reloaded or resumed page posts the same tokens."""
-    return f"sitting-{sitting.pk}-{sitting.started_at.timestamp()}"
+    return f"sitting-{sitting.pk}-{sitting.salt}"
+
+
+def choice_order_seed(sitting: MockSitting) -> str:
+    """What orders a sitting's choices: its stored secret salt (never in the page)."""
+    return f"mock:{sitting.pk}:{sitting.salt}"
 
 
 def accepts_answers(sitting: MockSitting, now=None) -> bool:
@@ -151,6 +182,11 @@ def finished_message() -> str:
 
 class AnswerRefused(Exception):
     """The post does not fit the sitting: nothing was stored."""
+
+
+class SittingOver(Exception):
+    """The sitting finished before this answer came (a second tab, or an autosave that
+    lost the race with "finish"): nothing was stored; the learner goes to the result."""
 
 
 class TimeIsUp(Exception):
@@ -170,21 +206,35 @@ def save_answer(sitting: MockSitting, item: SittingQuestion, data) -> SittingQue
         raise AnswerRefused("; ".join(invalid.errors)) from None
     scoring.grade(answers)
     now = timezone.now()
+    late = False
     with transaction.atomic():
         locked = MockSitting.objects.select_for_update().get(pk=sitting.pk)
         if locked.is_finished:
-            raise AnswerRefused(finished_message())
-        if not accepts_answers(locked, now):
-            finish(locked, timed_out=True)
-            raise TimeIsUp
-        if answers:
-            answer = answers[0]
-            item.choice_ids, item.text = answer.choice_ids, answer.text
-            item.is_correct, item.answered_at = answer.is_correct, now
-        else:
-            item.choice_ids, item.text, item.is_correct, item.answered_at = [], "", None, None
-        item.save(update_fields=["choice_ids", "text", "is_correct", "answered_at"])
+            raise SittingOver
+        late = not accepts_answers(locked, now)
+        if not late:
+            _store(item, answers, now, flagged=data.get("flag") == "on")
+    if late:
+        # Finished in its own transaction, so the refusal does not undo it.
+        finish(sitting, timed_out=True)
+        raise TimeIsUp
     return item
+
+
+def _store(item: SittingQuestion, answers: list, now, *, flagged: bool) -> None:
+    if answers:
+        answer = answers[0]
+        item.choice_ids, item.text = answer.choice_ids, answer.text
+        item.is_correct, item.answered_at = answer.is_correct, now
+    else:
+        item.choice_ids, item.text, item.is_correct, item.answered_at = [], "", None, None
+    item.flagged = flagged
+    item.save(update_fields=["choice_ids", "text", "is_correct", "answered_at", "flagged"])
+
+
+def left_to_check(sitting: MockSitting) -> bool:
+    """Whether a question is still unanswered or flagged, so "finish" asks first."""
+    return sitting.questions.filter(Q(is_correct__isnull=True) | Q(flagged=True)).exists()
 
 
 def finish(sitting: MockSitting, *, timed_out: bool = False) -> MockSitting:

@@ -1,5 +1,7 @@
 """Readiness for an exam, domain by domain: the share of a domain's questions whose latest
-answer (in a quiz attempt or a finished mock exam) is right, and a weighted estimate.
+answer (in a quiz attempt or a finished mock exam) is right, and the expected share of the
+whole exam: a domain not measured yet counts as not ready (0), never skipped, so a learner
+measured on a quarter of the exam reads at most 25%.
 
 Everything comes from a fixed number of queries whatever the history's size: the latest
 answer per learner and question is picked inside the database (a window function)."""
@@ -8,23 +10,33 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import F, QuerySet, Window
+from django.db.models import Case, F, Max, QuerySet, When, Window
 from django.db.models.functions import RowNumber
 
 from lessons.kernel import numbers
-from lessons.models import AttemptAnswer, Domain, Exam, Lesson, Question, SittingQuestion
+from lessons.models import (
+    AttemptAnswer,
+    Domain,
+    Exam,
+    Lesson,
+    Question,
+    SittingQuestion,
+    Task,
+    TaskAttempt,
+    visible_now,
+)
 
-# Fewer answered questions than this in a domain tell nothing about it yet.
-MIN_ANSWERED = 3
+# Fewer answered questions than this in a domain tell nothing about it yet (with 3, one
+# lucky guess moved a domain by a third).
+MIN_ANSWERED = 5
 # Lessons listed under a domain as what trains it.
 LESSONS_PER_DOMAIN = 3
 
 
 def exam_questions(exams: Iterable[Exam] | None = None) -> QuerySet[Question]:
-    """Questions tagged with a domain, of published lessons (drafts never count)."""
-    questions = Question.objects.filter(
-        domain__isnull=False, quiz__lesson__status=Lesson.Status.PUBLISHED
-    )
+    """Questions tagged with a domain, of lessons learners may read now (drafts and
+    lessons scheduled for later never count)."""
+    questions = Question.objects.filter(visible_now("quiz__lesson__"), domain__isnull=False)
     if exams is not None:
         questions = questions.filter(domain__exam__in=list(exams))
     return questions
@@ -102,6 +114,11 @@ class DomainReadiness:
         return self.answered >= MIN_ANSWERED
 
     @property
+    def measurable(self) -> bool:
+        """Whether the lessons have enough questions to measure this domain at all."""
+        return self.questions >= MIN_ANSWERED
+
+    @property
     def percent(self) -> int | None:
         """The share right among answered questions; None while there are too few."""
         return numbers.percent(self.right, self.answered) if self.measured else None
@@ -114,17 +131,26 @@ class Readiness:
 
     @property
     def estimate(self) -> int | None:
-        """The domains' shares weighted by the exam's weights, over the measured ones."""
-        measured = [d for d in self.domains if d.measured]
-        weight = sum(d.domain.weight for d in measured)
-        if not weight:
+        """The expected share of the whole exam: each measured domain's share times its
+        weight, an unmeasured domain counting 0. None only for an exam with no domains."""
+        if not self.domains:
             return None
-        return numbers.rounded(sum(d.domain.weight * d.percent for d in measured) / weight)
+        total = sum(d.domain.weight for d in self.domains) or 1
+        expected = sum(d.domain.weight * d.percent for d in self.domains if d.measured)
+        return numbers.rounded(expected / total)
 
     @property
     def coverage(self) -> int:
-        """The share of the exam (by weight) the estimate rests on."""
+        """The share of the exam (by weight) measured so far."""
         return sum(d.domain.weight for d in self.domains if d.measured)
+
+    @property
+    def unmeasured(self) -> list[DomainReadiness]:
+        """Domains not measured yet, heaviest first: each counts as not ready."""
+        return sorted(
+            (d for d in self.domains if not d.measured),
+            key=lambda d: (-d.domain.weight, d.domain.position),
+        )
 
     @property
     def weakest_first(self) -> list[DomainReadiness]:
@@ -146,7 +172,8 @@ def section_name(toc: list[dict], anchor: str) -> str | None:
 
 def for_learner(user, exams: list[Exam] | None = None) -> list[Readiness]:
     """Each exam's readiness for one learner, with the lessons and sections that train
-    each domain (sections of questions not yet answered right first). Four queries."""
+        each domain (sections of questions not yet answered right first), hands-on tasks
+    counted like questions. Six queries."""
     if exams is None:
         domains = list(Domain.objects.select_related("exam"))
         exams = list({d.exam_id: d.exam for d in domains}.values())
@@ -182,6 +209,7 @@ def for_learner(user, exams: list[Exam] | None = None) -> list[Readiness]:
             if name and section not in anchors:
                 anchors.add(section)
                 lesson.sections.append(Section(name, f"{url}#{section}"))
+    _count_tasks(user, exams, by_domain, to_train)
     for domain_id, lessons in to_train.items():
         ranked = sorted(lessons.values(), key=lambda item: -item[0])
         by_domain[domain_id].lessons = [lesson for _, lesson, _ in ranked[:LESSONS_PER_DOMAIN]]
@@ -191,6 +219,31 @@ def for_learner(user, exams: list[Exam] | None = None) -> list[Readiness]:
         Readiness(exam, [by_domain[d.id] for d in domains if d.exam_id == exam.id])
         for exam in exams
     ]
+
+
+def _count_tasks(user, exams, by_domain: dict, to_train: dict) -> None:
+    """Hands-on tasks count in their domain like questions: attempted is answered, and
+    right once an attempt passed every rule. Two queries."""
+    tasks = Task.objects.filter(visible_now("lesson__"), domain__exam__in=exams)
+    solved = dict(
+        TaskAttempt.objects.filter(user=user, task__in=tasks.values("id"))
+        .values("task_id")
+        .annotate(solved=Max(Case(When(score=F("max_score"), max_score__gt=0, then=1), default=0)))
+        .values_list("task_id", "solved")
+    )
+    rows = tasks.values_list("id", "domain_id", "lesson__title", "lesson__slug")
+    for task_id, domain_id, title, slug in rows:
+        entry = by_domain[domain_id]
+        entry.questions += 1
+        if task_id in solved:
+            entry.answered += 1
+            entry.right += solved[task_id]
+        lessons = to_train.setdefault(domain_id, {})
+        if slug not in lessons:
+            lessons[slug] = (0, TrainingLesson(title, Lesson(slug=slug).get_absolute_url()), set())
+        if not solved.get(task_id):
+            missed, lesson, anchors = lessons[slug]
+            lessons[slug] = (missed + 1, lesson, anchors)
 
 
 @dataclass

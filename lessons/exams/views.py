@@ -1,6 +1,8 @@
 """Exam pages: readiness per domain, and the timed mock exam (start, answer, finish,
 result). The server keeps the time; the page's countdown is only a display."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
@@ -9,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from lessons.exams import mock as mock_exams
@@ -86,12 +88,16 @@ def mock_start(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             return redirect("lessons:mock_start", exam.slug)
         return redirect(_resume_url(sitting))
     the_plan = mock_exams.plan(exam)
-    seats = [(d, the_plan.seats.get(d.id, 0)) for d in the_plan.domains]
+    seats = [
+        (d, the_plan.seats.get(d.id, 0), len(the_plan.pool.get(d.id, []))) for d in the_plan.domains
+    ]
     context = {
         "exam": exam,
         "plan": the_plan,
         "seats": seats,
-        "open_sitting": mock_exams.open_sitting(request.user, exam),
+        "thin": [d for d, taken, pool in seats if pool and taken * 2 > pool],
+        "open_sitting": mock_exams.open_sitting(request.user),
+        "started_today": mock_exams.started_today(request.user, exam),
         "short": the_plan.size < exam.questions_per_sitting,
     }
     return render(request, "lessons/exams/start.html", context)
@@ -132,6 +138,12 @@ def _time_up(request, sitting: MockSitting) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
+def _go_to(request: HtmxHttpRequest, url: str) -> HttpResponse:
+    """Leave the question page for `url`: htmx (and the page's offline queue) get the
+    address to load, a plain form a redirect."""
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
 def _item_at(sitting: MockSitting, position: int) -> SittingQuestion:
     items = SittingQuestion.objects.select_related("question__quiz__lesson").prefetch_related(
         Prefetch("question__choices", queryset=Choice.objects.order_by("position", "id"))
@@ -144,17 +156,34 @@ def _question_context(sitting: MockSitting, item: SittingQuestion, token: str) -
     if item.is_answered:
         chosen = [scoring.choice_token(token, cid) for cid in item.choice_ids]
         posted[f"q{item.question_id}"] = chosen or [item.text]
-    nav = list(sitting.questions.values_list("position", "is_correct"))
+    nav = list(sitting.questions.values_list("position", "is_correct", "flagged"))
+    seed = mock_exams.choice_order_seed(sitting)
     return {
         "exam": sitting.exam,
         "sitting": sitting,
-        "item": present_questions([item.question], f"mock:{sitting.pk}", token, posted)[0],
+        "item": present_questions([item.question], seed, token, posted)[0],
+        "flagged": item.flagged,
         "position": item.position,
-        "nav": [(position, correct is not None) for position, correct in nav],
-        "unanswered": sum(correct is None for _, correct in nav),
+        "nav": [(position, correct is not None, flag) for position, correct, flag in nav],
+        "unanswered": sum(correct is None for _, correct, _ in nav),
+        "flagged_count": sum(flag for _, _, flag in nav),
         "previous": item.position - 1 if item.position > 1 else None,
         "next": item.position + 1 if item.position < len(nav) else None,
     }
+
+
+# What a question page's buttons post as `go`; a number goes to that question.
+GO_WORDS = frozenset({"", "save", "next", "previous", "finish", "finish-now"})
+GO_NUMBER = re.compile(r"[0-9]{1,3}")
+
+
+def parse_go(value: str, count: int) -> str | int | None:
+    """Where the learner asked to go, or None when the value is not one of the page's."""
+    if value in GO_WORDS:
+        return value
+    if GO_NUMBER.fullmatch(value) and 1 <= int(value) <= count:
+        return int(value)
+    return None
 
 
 @require_http_methods(["GET", "POST"])
@@ -162,54 +191,71 @@ def _question_context(sitting: MockSitting, item: SittingQuestion, token: str) -
 def mock_question(
     request: HtmxHttpRequest, slug: str, sitting_id: int, position: int
 ) -> HttpResponse:
-    """One question of an open sitting. POST saves its answer (htmx on every change, or
-    the form's buttons without JavaScript) and, for the buttons, moves on."""
+    """One question of an open sitting. POST saves its answer (htmx on every change and
+    on the buttons, or the form's buttons without JavaScript) and, for the buttons,
+    moves on."""
     sitting = _get_sitting(request, slug, sitting_id)
-    if request.method == "GET":
-        if not sitting.is_finished and not mock_exams.accepts_answers(sitting):
-            sitting = mock_exams.finish(sitting, timed_out=True)
-            return _time_up(request, sitting)
-        if sitting.is_finished:
-            return redirect(_result_url(sitting))
-    elif sitting.is_finished:
-        if request.htmx:
-            # An autosave that lost the race with "finish" (or a second tab): the
-            # answer came with the finishing post, so the page just goes to the result.
-            return HttpResponseClientRedirect(_result_url(sitting))
-        return HttpResponseBadRequest(mock_exams.finished_message())
+    if not sitting.is_finished and not mock_exams.accepts_answers(sitting):
+        sitting = mock_exams.finish(sitting, timed_out=True)
+        return _time_up(request, sitting)
+    if sitting.is_finished:
+        # A second tab, or an autosave that lost the race with "finish": the answer
+        # came with the finishing post, so the page just goes to the result.
+        return _go_to(request, _result_url(sitting))
     item = _item_at(sitting, position)
     token = mock_exams.sitting_token(sitting)
     if request.method == "POST":
+        go = parse_go(request.POST.get("go", ""), sitting.max_score)
+        if go is None:
+            return HttpResponseBadRequest(_("The form asked for a question that is not there."))
         try:
             item = mock_exams.save_answer(sitting, item, request.POST)
         except mock_exams.AnswerRefused as refused:
             return HttpResponseBadRequest(str(refused))
+        except mock_exams.SittingOver:
+            return _go_to(request, _result_url(sitting))
         except mock_exams.TimeIsUp:
             return _time_up(request, sitting)
-        go = request.POST.get("go", "")
-        if go == "finish":
+        if go == "finish" and mock_exams.left_to_check(sitting):
+            return _go_to(request, _confirm_url(sitting))
+        if go in ("finish", "finish-now"):
             sitting = mock_exams.finish(sitting)
-            return redirect(_result_url(sitting))
-        if web.is_partial(request) and not go:
+            return _go_to(request, _result_url(sitting))
+        if web.is_partial(request) and go in ("", "save"):
             context = _question_context(sitting, item, token) | {"saved": item}
             return render(request, "lessons/exams/question.html#saved", context)
         target = {"next": position + 1, "previous": position - 1}.get(go, position)
-        if go.isdigit():
-            target = int(go)
-        target = min(max(target, 1), sitting.max_score)
-        return redirect("lessons:mock_question", slug, sitting.pk, target)
+        target = go if isinstance(go, int) else min(max(target, 1), sitting.max_score)
+        return _go_to(request, reverse("lessons:mock_question", args=[slug, sitting.pk, target]))
     return render(request, "lessons/exams/question.html", _question_context(sitting, item, token))
 
 
-@require_POST
+def _confirm_url(sitting: MockSitting) -> str:
+    return reverse("lessons:mock_finish", args=[sitting.exam.slug, sitting.pk])
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def mock_finish(request: HtmxHttpRequest, slug: str, sitting_id: int) -> HttpResponse:
+    """GET asks first (what is unanswered or flagged, without JavaScript); POST ends the
+    sitting (also the page's own post when the time is up)."""
     sitting = _get_sitting(request, slug, sitting_id)
     if sitting.is_finished:
-        return redirect(_result_url(sitting))
-    timed_out = not mock_exams.accepts_answers(sitting)
+        return _go_to(request, _result_url(sitting))
+    timed_out = timezone.now() >= sitting.deadline
+    if request.method == "GET" and not timed_out:
+        items = list(sitting.questions.values_list("position", "is_correct", "flagged"))
+        context = {
+            "exam": sitting.exam,
+            "sitting": sitting,
+            "unanswered": [n for n, correct, _ in items if correct is None],
+            "flagged": [n for n, _, flag in items if flag],
+        }
+        return render(request, "lessons/exams/confirm.html", context)
     sitting = mock_exams.finish(sitting, timed_out=timed_out)
-    return redirect(_result_url(sitting))
+    if timed_out:
+        return _time_up(request, sitting)
+    return _go_to(request, _result_url(sitting))
 
 
 @require_GET

@@ -14,6 +14,7 @@ from lessons.models.quiz import (
     normalize_answer,
 )
 from lessons.models.review import ReviewItem
+from lessons.models.tasks import Task, TaskAttempt
 
 __all__ = [
     "AttemptAnswer",
@@ -33,6 +34,8 @@ __all__ = [
     "Review",
     "ReviewItem",
     "SittingQuestion",
+    "Task",
+    "TaskAttempt",
     "normalize_answer",
     "visible_now",
 ]

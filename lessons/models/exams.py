@@ -1,14 +1,20 @@
 """Exams an editor describes (weighted domains), and learners' timed mock-exam sittings."""
 
+import secrets
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lessons.kernel import numbers
 
 WEIGHTS_TOTAL = 100
+# Answers that left the learner's browser just before a mock exam's deadline still count.
+GRACE = timedelta(seconds=30)
 
 
 class Exam(models.Model):
@@ -24,6 +30,18 @@ class Exam(models.Model):
         _("questions per mock exam"),
         default=20,
         validators=[MinValueValidator(1), MaxValueValidator(200)],
+    )
+    sittings_per_day = models.PositiveSmallIntegerField(
+        _("mock exams per learner per day"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_("How many mock exams of this exam a learner may start in one day."),
+    )
+    kubernetes_version = models.CharField(
+        _("Kubernetes version"),
+        max_length=10,
+        default="1.34",
+        help_text=_("The version whose schemas hands-on tasks are checked against."),
     )
     position = models.PositiveIntegerField(_("position"), default=0)
 
@@ -92,9 +110,14 @@ class Domain(models.Model):
         return self.name
 
 
+def new_salt() -> str:
+    return secrets.token_hex(16)
+
+
 class MockSitting(models.Model):
     """One timed mock exam. Its questions are drawn when it starts; the deadline is
-    stored then, and the server refuses answers that come later (after a short grace)."""
+    stored then, and the server refuses answers that come later (after a short grace).
+    `salt` is a secret of the sitting's: with the server's key it orders the choices."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mock_sittings"
@@ -108,15 +131,17 @@ class MockSitting(models.Model):
     max_score = models.PositiveSmallIntegerField(default=0)
     passed = models.BooleanField(default=False)
     timed_out = models.BooleanField(default=False)
+    salt = models.CharField(max_length=32, default=new_salt, editable=False)
 
     class Meta:
         ordering = ["-started_at", "-id"]
         constraints = [
-            # One open sitting per learner and exam: a double click on "start" makes one.
+            # One open sitting per learner, whatever the exam: a double click on "start"
+            # makes one, and a second tab cannot sit two exams at once.
             models.UniqueConstraint(
-                fields=["user", "exam"],
+                fields=["user"],
                 condition=models.Q(finished_at__isnull=True),
-                name="one_open_sitting_per_exam",
+                name="one_open_sitting_per_learner",
             ),
             models.CheckConstraint(
                 condition=models.Q(score__lte=models.F("max_score")),
@@ -149,6 +174,8 @@ class SittingQuestion(models.Model):
     text = models.CharField(max_length=200, blank=True)
     is_correct = models.BooleanField(null=True)
     answered_at = models.DateTimeField(null=True)
+    # The learner's own mark, "come back to this" (the real exam has one too).
+    flagged = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["position"]
@@ -165,3 +192,15 @@ class SittingQuestion(models.Model):
     @property
     def is_answered(self) -> bool:
         return self.is_correct is not None
+
+
+def held_questions(user) -> models.QuerySet:
+    """Ids of the questions drawn into the learner's open mock exam (a subquery): until
+    it ends, no quiz, attempt or review takes an answer to them or shows their key."""
+    if not user.is_authenticated:
+        return SittingQuestion.objects.none().values("question_id")
+    return SittingQuestion.objects.filter(
+        sitting__user=user,
+        sitting__finished_at__isnull=True,
+        sitting__deadline__gte=timezone.now() - GRACE,
+    ).values("question_id")

@@ -25,6 +25,7 @@ from lessons.models import (
     normalize_answer,
     visible_now,
 )
+from lessons.models.exams import held_questions
 from lessons.progress import tracking as progress
 
 SHORT_ANSWER_MAX_CHARS = 200
@@ -198,6 +199,7 @@ def missed_questions(user) -> list[Question]:
             answers__attempt__in=latest.values("id"),
             answers__is_correct=False,
         )
+        .exclude(id__in=held_questions(user))
         .select_related("quiz__lesson")
         .prefetch_related("choices")
         .order_by("quiz__lesson__category__position", "quiz__lesson__position", "position")

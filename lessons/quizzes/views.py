@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import push_url
 
@@ -13,7 +14,8 @@ from lessons.content.access import get_visible_lesson
 from lessons.kernel import web
 from lessons.kernel.panels import actions_for
 from lessons.kernel.web import HtmxHttpRequest, login_then_back_to
-from lessons.models import AttemptAnswer, Question, Quiz, QuizAttempt
+from lessons.models import AttemptAnswer, MockSitting, Question, Quiz, QuizAttempt
+from lessons.models.exams import held_questions
 from lessons.quizzes import scoring
 
 
@@ -27,6 +29,10 @@ def _get_quiz_for_user(request, slug: str) -> tuple[Quiz, list[Question]]:
     return quiz, list(quiz.questions.prefetch_related("choices"))
 
 
+def choice_order(seed: str, question_id: int) -> bytes:
+    return salted_hmac("lessons.choice-order", f"{seed}:{question_id}", algorithm="sha256").digest()
+
+
 def present_questions(
     questions: list[Question],
     seed: str,
@@ -35,8 +41,9 @@ def present_questions(
     errors: list | None = None,
 ) -> list[dict]:
     """Questions as the form shows them. Choices come in an order that tells nothing:
-    shuffled per learner and question (stable across reloads), except true/false, which
-    always reads 참 then 거짓; each posts an opaque token for this form, not its id.
+    shuffled by a keyed hash of `seed` and the question (the server's secret key is in
+    it, so nothing in the page replays it), except true/false, which always reads 참
+    then 거짓; each posts an opaque token for this form, not its id.
     `posted` (with the form token it was posted with) refills what the learner entered
     after an error, and each question carries its own error, if any, to show beside it."""
     posted = posted or {}
@@ -47,7 +54,7 @@ def present_questions(
         given = posted.get(f"q{question.id}", [])
         choices = list(question.choices.all())
         if question.kind != Question.Kind.TRUE_FALSE:
-            random.Random(f"{seed}:{question.id}").shuffle(choices)
+            random.Random(choice_order(seed, question.id)).shuffle(choices)
         items.append(
             {
                 "question": question,
@@ -69,7 +76,8 @@ def present_questions(
 def quiz_form_context(request, quiz: Quiz, questions: list[Question], **extra) -> dict:
     posted = extra.pop("posted", {})
     token = scoring.new_form_token()
-    seed = str(request.user.pk or "anonymous")
+    # A learner keeps their order across reloads; a visitor gets a new one each time.
+    seed = f"learner:{request.user.pk}" if request.user.pk else scoring.new_form_token()
     return {
         "quiz": quiz,
         "lesson": quiz.lesson,
@@ -87,9 +95,28 @@ def _attempt_history(request, quiz: Quiz) -> dict:
     return {"attempts": attempts, "best": best}
 
 
+def _holding_sitting(request, quiz: Quiz) -> MockSitting | None:
+    """The learner's open mock exam that holds one of this quiz's questions: until it
+    ends, the quiz takes no answer and no attempt shows its key. One query."""
+    if not request.user.is_authenticated:
+        return None
+    held = held_questions(request.user).filter(question__quiz=quiz)
+    return (
+        MockSitting.objects.filter(questions__in=held.values("id")).select_related("exam").first()
+    )
+
+
+def _held(request, quiz: Quiz, sitting: MockSitting, status: int) -> HttpResponse:
+    context = {"quiz": quiz, "lesson": quiz.lesson, "sitting": sitting}
+    return render(request, "lessons/quiz_held.html", context, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 def take_quiz(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     quiz, questions = _get_quiz_for_user(request, slug)
+    holding = _holding_sitting(request, quiz)
+    if holding is not None:
+        return _held(request, quiz, holding, 409 if request.method == "POST" else 200)
     if request.method == "POST":
         if not request.user.is_authenticated:
             return login_then_back_to(request, request.path)
@@ -148,6 +175,9 @@ def quiz_attempt(request: HtmxHttpRequest, slug: str, attempt_id: int) -> HttpRe
         user=request.user,
         quiz__lesson=lesson,
     )
+    holding = _holding_sitting(request, attempt.quiz)
+    if holding is not None:
+        return _held(request, attempt.quiz, holding, 200)
     context = _result_context(request, attempt) | _attempt_history(request, attempt.quiz)
     return render(request, "lessons/quiz_result.html", context)
 

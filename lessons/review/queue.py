@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from lessons.kernel.signals import questions_answered
 from lessons.models import Lesson, ReviewItem
+from lessons.models.exams import held_questions
 from lessons.models.review import BOX_INTERVAL_DAYS, TOP_BOX
 
 
@@ -59,7 +60,10 @@ def queue(user) -> QuerySet[ReviewItem]:
     """The learner's items whose question belongs to a published lesson (whatever makes
     a lesson published: the lessons' own rule, as a subquery)."""
     published = Lesson.objects.published().values("id")
-    return ReviewItem.objects.filter(user=user, question__quiz__lesson__in=published)
+    # A question drawn into the learner's open mock exam waits until the sitting ends.
+    return ReviewItem.objects.filter(user=user, question__quiz__lesson__in=published).exclude(
+        question__in=held_questions(user)
+    )
 
 
 def due_items(user, now: datetime) -> QuerySet[ReviewItem]:

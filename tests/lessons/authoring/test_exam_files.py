@@ -95,7 +95,8 @@ def test_the_database_refuses_a_weight_out_of_range():
 def exam_form(weights: list[int]) -> dict:
     data = {
         "name": "KCNA", "slug": "kcna", "duration_minutes": "90", "pass_mark": "75",
-        "questions_per_sitting": "10", "position": "0",
+        "questions_per_sitting": "10", "sittings_per_day": "3", "kubernetes_version": "1.34",
+        "position": "0",
         "domains-TOTAL_FORMS": str(len(weights)), "domains-INITIAL_FORMS": "0",
         "domains-MIN_NUM_FORMS": "0", "domains-MAX_NUM_FORMS": "1000",
     }  # fmt: skip

@@ -12,6 +12,7 @@ WEIGHTS = {"trouble": 30, "arch": 25, "net": 20, "work": 15, "store": 10}
 
 
 def make_exam(questions_per_sitting: int = 10, **extra) -> Exam:
+    extra.setdefault("sittings_per_day", 50)
     exam = Exam.objects.create(
         name="Test exam",
         slug="test-exam",

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.usefixtures("english")
 @pytest.fixture
 def exam(basic):
     exam = make_exam(questions_per_sitting=10)
-    tag_questions(basic, exam, per_domain=4)
+    tag_questions(basic, exam, per_domain=6)
     return exam
 
 
@@ -46,50 +46,93 @@ def test_the_latest_answer_counts_across_quizzes_and_mock_exams(alice, exam):
     trouble = domain_questions(exam, "trouble")
     long_ago = timezone.now() - timedelta(days=3)
     answer_in_quiz(alice, trouble, correct=False, when=long_ago)
-    answer_in_quiz(alice, trouble[:2], correct=True)  # newer: two now right
+    answer_in_quiz(alice, trouble[:3], correct=True)  # newer: three now right
     entry = readiness.for_learner(alice, [exam])[0]
     by_slug = {d.domain.slug: d for d in entry.domains}
-    assert (by_slug["trouble"].answered, by_slug["trouble"].right) == (4, 2)
+    assert (by_slug["trouble"].answered, by_slug["trouble"].right) == (6, 3)
     assert by_slug["trouble"].percent == 50
     # A finished mock exam answered later wins over the quiz.
     sitting = MockSitting.objects.create(
         user=alice, exam=exam, started_at=timezone.now(), deadline=timezone.now(),
         finished_at=timezone.now(), max_score=1,
     )  # fmt: skip
-    sitting.questions.create(question=trouble[3], position=1, is_correct=True,
+    sitting.questions.create(question=trouble[5], position=1, is_correct=True,
                              answered_at=timezone.now() + timedelta(seconds=1))  # fmt: skip
     entry = readiness.for_learner(alice, [exam])[0]
-    assert {d.domain.slug: d for d in entry.domains}["trouble"].percent == 75
+    assert {d.domain.slug: d for d in entry.domains}["trouble"].percent == 67
 
 
-def test_a_domain_with_too_few_answers_says_so(alice, alice_client, exam):
+def test_one_domain_all_right_reads_as_its_share_of_the_exam_not_100(alice, alice_client, exam):
+    """Issue 26: six right answers in one domain (25% of the exam) showed a green 100%."""
     answer_in_quiz(alice, domain_questions(exam, "net")[:2], correct=True)
     answer_in_quiz(alice, domain_questions(exam, "arch"), correct=True)
     entry = readiness.for_learner(alice, [exam])[0]
     by_slug = {d.domain.slug: d for d in entry.domains}
     assert by_slug["net"].percent is None and by_slug["arch"].percent == 100
-    assert entry.estimate == 100 and entry.coverage == 25
+    assert entry.estimate == 25 and entry.coverage == 25 and not entry.is_ready
     page = alice_client.get(reverse("lessons:exam", args=[exam.slug])).content.decode()
-    assert "not enough answers yet" in page
-    assert "Estimated readiness: 100%" in page
-    assert "Based on domains worth 25% of the exam." in page
+    assert '<div class="score-card fail">' in page
+    measured = page.index("Only 25% of the exam is measured")
+    assert measured < page.index("Expected score on the whole exam: 25%")
+    assert "Estimated readiness: 100%" not in page
+
+
+def test_each_unmeasured_domain_is_named_with_what_trains_it(alice, alice_client, exam):
+    answer_in_quiz(alice, domain_questions(exam, "arch"), correct=True)
+    answer_in_quiz(alice, domain_questions(exam, "net")[:2], correct=True)
+    page = alice_client.get(reverse("lessons:exam", args=[exam.slug])).content.decode()
+    notice = page[page.index("Not measured yet (counted as not ready):") :]
+    notice = notice[: notice.index("</ul>")]
+    for name in ("Trouble · 30%", "Net · 20%", "Work · 15%", "Store · 10%"):
+        assert name in notice
+    assert "Arch · 25%" not in notice
+    assert "2 answered, 5 needed." in notice
+    assert notice.count('href="/lessons/exam-lesson/"') == 4
+
+
+def test_a_domain_with_too_few_questions_says_it_cannot_be_measured(alice_client, basic):
+    exam = make_exam(questions_per_sitting=10)
+    tag_questions(basic, exam, per_domain=2)
+    page = alice_client.get(reverse("lessons:exam", args=[exam.slug])).content.decode()
+    assert "the lessons have only 2 questions for it yet, too few to measure." in page
+    assert "Only 0% of the exam is measured" in page
+
+
+def test_the_estimate_counts_unmeasured_domains_as_not_ready(alice, exam):
+    """Issue 26: 96% while Storage had no answers; an unmeasured domain was skipped."""
+    for slug in ("trouble", "arch", "net", "work"):
+        answer_in_quiz(alice, domain_questions(exam, slug), correct=True)
+    entry = readiness.for_learner(alice, [exam])[0]
+    assert entry.coverage == 90 and entry.estimate == 90
+    assert [d.domain.slug for d in entry.unmeasured] == ["store"]
 
 
 def test_the_estimate_is_weighted_and_the_weakest_domain_comes_first(alice, exam):
     answer_in_quiz(alice, domain_questions(exam, "trouble"), correct=False)  # 30: 0%
     answer_in_quiz(alice, domain_questions(exam, "work"), correct=True)  # 15: 100%
     entry = readiness.for_learner(alice, [exam])[0]
-    assert entry.estimate == 33  # (30*0 + 15*100) / 45
+    assert entry.estimate == 15  # (30*0 + 15*100 + 55 unmeasured * 0) / 100
     assert entry.weakest_first[0].domain.slug == "trouble"
     assert entry.weakest_first[1].domain.slug == "work"
 
 
 def test_drafts_never_count(alice, basic, exam):
-    drafts = tag_questions(basic, exam, per_domain=4, status=Lesson.Status.DRAFT, title="Draft")
+    drafts = tag_questions(basic, exam, per_domain=6, status=Lesson.Status.DRAFT, title="Draft")
     answer_in_quiz(alice, [q for q in drafts if q.domain.slug == "store"], correct=True)
     entry = readiness.for_learner(alice, [exam])[0]
     store = {d.domain.slug: d for d in entry.domains}["store"]
-    assert (store.questions, store.answered) == (4, 0)
+    assert (store.questions, store.answered) == (6, 0)
+
+
+def test_a_lesson_scheduled_for_later_never_counts_nor_shows(alice, alice_client, basic, exam):
+    later = tag_questions(basic, exam, per_domain=6, title="Later")
+    Lesson.objects.filter(title="Later").update(visible_from=timezone.now() + timedelta(days=2))
+    answer_in_quiz(alice, [q for q in later if q.domain.slug == "store"], correct=True)
+    entry = readiness.for_learner(alice, [exam])[0]
+    store = {d.domain.slug: d for d in entry.domains}["store"]
+    assert (store.questions, store.answered) == (6, 0)
+    page = alice_client.get(reverse("lessons:exam", args=[exam.slug])).content.decode()
+    assert "/lessons/later/" not in page
 
 
 def test_my_progress_shows_the_chart_weakest_first_with_lessons_to_train(alice, alice_client, exam):
@@ -97,7 +140,8 @@ def test_my_progress_shows_the_chart_weakest_first_with_lessons_to_train(alice, 
     page = alice_client.get(reverse("lessons:my_progress")).content.decode()
     assert "Readiness: Test exam" in page
     assert '<figure class="chart percent-chart"' in page
-    assert page.index(">Trouble · 30%<") < page.index(">Arch · 25%<")
+    chart = page[page.index('<figure class="chart percent-chart"') :]
+    assert chart.index(">Trouble · 30%<") < chart.index(">Arch · 25%<")
     assert 'href="/lessons/exam-lesson/#' in page and "§Exam lesson 첫 절" in page
     assert reverse("lessons:mock_start", args=[exam.slug]) in page
 
@@ -129,7 +173,7 @@ def test_an_instructor_sees_the_group_per_domain_and_learner_by_domain(
     alice, bob, charlie, group, exam
 ):
     answer_in_quiz(alice, domain_questions(exam, "trouble"), correct=True)
-    answer_in_quiz(bob, domain_questions(exam, "trouble")[:3], correct=False)
+    answer_in_quiz(bob, domain_questions(exam, "trouble")[:5], correct=False)
     answer_in_quiz(bob, domain_questions(exam, "net")[:1], correct=True)
     client = Client()
     client.force_login(charlie)

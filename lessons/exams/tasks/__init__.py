@@ -1,0 +1,1 @@
+"""Hands-on tasks: a Kubernetes manifest the learner writes, checked on the server."""
