@@ -57,7 +57,7 @@ def test_quizzes_and_reviews_count_too(alice, lessons):
 
 def test_the_written_out_statement_finds_the_days_the_orm_finds(alice, lessons):
     from lessons.progress.streak import activity_days, days_active
-    from tests.test_groups_helpers import attempt, make_quiz
+    from tests.helpers.groups import attempt, make_quiz
 
     complete(alice, lessons[0], at=datetime(2026, 12, 6, 0, 30, tzinfo=SEOUL))
     complete(alice, lessons[1], at=datetime(2025, 1, 1, 10, tzinfo=SEOUL))  # too long ago
