@@ -35,7 +35,10 @@ class NotificationPreference(models.Model):
     runs a group (portal/notifications/preferences.py)."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+        verbose_name=_("user"),
     )
     reminders = models.BooleanField(_("evening reminders"), null=True, blank=True)
     hour = models.PositiveSmallIntegerField(_("hour"), default=DEFAULT_HOUR)
@@ -72,6 +75,9 @@ class NotificationPreference(models.Model):
                 name="notification_weekdays_bits",
             ),
         ]
+
+    def __str__(self) -> str:
+        return str(self.user)
 
 
 class SentMail(models.Model):

@@ -8,10 +8,11 @@ import re
 import pytest
 from bs4 import BeautifulSoup, Comment
 from django.contrib import admin
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from lessons.models import Category, Choice, FeedSource, Lesson, Question, Quiz
-from portal.models import StudyGroup, User
+from portal.models import NotificationPreference, StudyGroup, User
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +96,8 @@ def test_the_korean_admin_has_no_english_of_the_portals_own(editor_client, porta
         *User.objects.values_list("username", "email"),
         *StudyGroup.objects.values_list("name", "invite_code"),
         *FeedSource.objects.values_list("url"),
+        *Group.objects.values_list("name"),
+        *NotificationPreference.objects.values_list("time_zone", "language"),
     ]
     data = {word for texts in data_texts for text in texts for word in WORD.findall(text)}
     pages = list(admin_pages())

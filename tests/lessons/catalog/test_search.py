@@ -239,7 +239,8 @@ def test_it_keeps_to_a_query_budget(client, alice_client, seed, django_assert_ma
         client.get(url, {"q": "파드"}, headers=LIVE)
     with django_assert_max_num_queries(0):
         client.get(url, {"q": ""})
-    with django_assert_max_num_queries(3):  # the session, the user, the results
+    # The session, the user, the lessons found, and the questions of the learner's groups.
+    with django_assert_max_num_queries(4):
         alice_client.get(url, {"q": "파드에서"})
     with django_assert_max_num_queries(2):  # past the last page: no row to count from
         client.get(url, {"q": "파드", "page": "9"})

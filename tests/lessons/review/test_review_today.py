@@ -387,10 +387,10 @@ def test_it_counts_the_home_page_review_in_one_query_whatever_the_queue(
     alice_client, alice, basic, django_assert_max_num_queries
 ):
     client = in_english(alice_client)
+    _quiz, many = make_quiz(make_lesson(basic, "Many"), 150)
     client.get(reverse("lessons:home"))  # the session's first write is not the page's
     with CaptureQueriesContext(connection) as empty:
         client.get(reverse("lessons:home"))
-    _quiz, many = make_quiz(make_lesson(basic, "Many"), 150)
     queue_misses(alice, many)
 
     with django_assert_max_num_queries(len(empty)):

@@ -124,7 +124,8 @@ def test_it_makes_as_many_queries_for_40_x_60_as_for_3_x_8():
         small_count = _count(small_client, small_url, **headers)
         big_count = _count(big_client, big_url, **headers)
         assert small_count == big_count, (big_url, headers, small_count, big_count)
-        assert big_count <= 12, (big_url, big_count)
+        # The reach-out list adds one query (who was nudged today), whatever the size.
+        assert big_count <= 13, (big_url, big_count)
 
 
 def test_a_cohort_makes_as_many_queries_at_10_70_and_200_learners():
@@ -155,4 +156,4 @@ def test_a_cohort_makes_as_many_queries_at_10_70_and_200_learners():
         client = logged_in(teacher)
         counts.append([_count(client, url, **headers) for url, headers in urls(group)])
     assert counts[0] == counts[1] == counts[2], counts
-    assert max(counts[0]) <= 14, counts[0]
+    assert max(counts[0]) <= 15, counts[0]  # 14 before the reach-out list
