@@ -3,6 +3,7 @@ unless the weights add up to 100."""
 
 from django import forms
 from django.contrib import admin
+from django.forms.fields import InvalidJSONInput
 from django.utils.translation import gettext_lazy as _
 
 from lessons.exams.tasks.checker import rule_problem
@@ -58,7 +59,29 @@ class ExamAdmin(BoundedPrefillAdminMixin, admin.ModelAdmin):
     ]
 
 
+class RulesField(forms.JSONField):
+    """JSON that Python cannot read as numbers (a 5,000-digit integer passes the JSON
+    grammar but not int()) is invalid input, not a server error."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValueError as error:
+            if isinstance(error, forms.ValidationError):
+                raise
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
+
+    def bound_data(self, data, initial):
+        # Shown again as typed when the form comes back with its errors.
+        try:
+            return super().bound_data(data, initial)
+        except ValueError:
+            return InvalidJSONInput(data)
+
+
 class TaskForm(forms.ModelForm):
+    rules = RulesField()
+
     class Meta:
         model = Task
         fields = [
@@ -80,7 +103,7 @@ class TaskForm(forms.ModelForm):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(BoundedPrefillAdminMixin, admin.ModelAdmin):
     """Hands-on tasks, each under its lesson; the rules are the README's format as JSON."""
 
     form = TaskForm

@@ -42,7 +42,7 @@ def titles(client, q: str, **headers) -> list[str]:
         ("런타임", "Docker & containerD"),
         ("etcd", "Kubernetes Architecture"),
         ("containerd", "Docker & containerD"),
-        ("CoreDNS", "쿠버네티스 네트워크"),
+        ("ClusterIP", "쿠버네티스 네트워크"),
         ("NetworkPolicy", "쿠버네티스 네트워크"),
         ("RBAC", "쿠버네티스 보안"),
         ("Prometheus", "쿠버네티스 모니터링"),
