@@ -191,3 +191,19 @@ def test_a_solved_task_counts_in_its_domains_readiness(alice, alice_client, seed
     trouble = "cka-troubleshooting"
     assert after[trouble].questions == before[trouble].questions
     assert (after[trouble].answered, after[trouble].right) == (1, 1)
+
+
+def test_the_lesson_page_lists_a_task_at_once_and_reads_the_list_once(
+    alice_client, basic, django_assert_max_num_queries
+):
+    lesson = make_lesson(basic, "Kept tasks", 1)
+    url = lesson.get_absolute_url()
+    assert "PVC 만들기" not in alice_client.get(url).content.decode()
+    Task.objects.create(lesson=lesson, position=1, title="PVC 만들기",
+                        kind="PersistentVolumeClaim", prompt="p", rules=PVC_RULES)  # fmt: skip
+    assert "PVC 만들기" in alice_client.get(url).content.decode()
+    with django_assert_max_num_queries(20) as seen:
+        alice_client.get(url)
+    assert not [q for q in seen.captured_queries if "lessons_task" in q["sql"]]
+    Task.objects.filter(lesson=lesson).delete()
+    assert "PVC 만들기" not in alice_client.get(url).content.decode()
