@@ -80,10 +80,9 @@ class RulesField(forms.JSONField):
 
 
 class TaskForm(forms.ModelForm):
-    rules = RulesField()
-
     class Meta:
         model = Task
+        field_classes = {"rules": RulesField}
         fields = [
             "lesson", "position", "title", "domain", "section", "kind", "prompt", "starting",
             "rules",

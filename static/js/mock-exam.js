@@ -156,7 +156,9 @@
     const deadline = Date.parse(clock.dataset.deadline);
     const label = document.documentElement.lang === "ko" ? "남은 시간" : "Time left";
     function tick() {
-      const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+      // Rounded up: the page locks at the deadline, never before it (the server then
+      // records the finish as a time-up).
+      const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
       const minutes = Math.floor(left / 60);
       const seconds = String(left % 60).padStart(2, "0");
       timer.textContent = `(${label} ${minutes}:${seconds})`;
