@@ -91,6 +91,20 @@
     form.addEventListener("change", () => {
       lastGo = "";
     });
+    // An answer typed or chosen but not yet saved: time-up sends it before finishing.
+    let unsaved = false;
+    form.addEventListener("input", () => {
+      unsaved = true;
+    });
+    form.addEventListener("change", () => {
+      unsaved = true;
+    });
+    form.addEventListener("htmx:beforeRequest", (event) => {
+      // Once locked the fields are disabled, so a late autosave would post an empty
+      // answer and clear the one saved; the lock sends what is unsaved itself.
+      if (timeUp) event.preventDefault();
+      else unsaved = false;
+    });
     form.addEventListener("htmx:sendError", () => {
       keep();
       if (lastGo && lastGo !== "save") {
@@ -146,6 +160,7 @@
       timeUp = true;
       dialog?.close();
       form.inert = true;
+      if (unsaved) keep();
       for (const field of form.elements) field.disabled = true;
       say("timeUp");
       if (Object.keys(readQueue()).length) flush();

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from lessons.exams import mock as mock_exams
-from lessons.models import Category, MockSitting
+from lessons.models import Category, MockSitting, Question, SittingQuestion
 from portal.models import User
 from tests.browser.conftest import sign_in
 from tests.lessons.exams.exam_fixtures import make_exam, question_url, tag_questions
@@ -83,7 +83,7 @@ def test_finish_asks_first_in_a_dialog(new_page, live_server, sitting):
 
 def test_at_time_up_the_page_locks_says_so_and_finishes(new_page, live_server, sitting):
     MockSitting.objects.filter(pk=sitting.pk).update(
-        deadline=timezone.now() + timedelta(seconds=15)
+        deadline=timezone.now() + timedelta(seconds=20)
     )
     page = open_question(new_page, live_server, sitting)
     held = []
@@ -91,7 +91,7 @@ def test_at_time_up_the_page_locks_says_so_and_finishes(new_page, live_server, s
     page.route("**/finish/", lambda route: held.append(route))
     answer(page)
     page.wait_for_selector(".exam-nav a.answered")
-    page.wait_for_function("() => document.getElementById('exam-form').inert", timeout=25_000)
+    page.wait_for_function("() => document.getElementById('exam-form').inert", timeout=40_000)
     assert page.locator("#exam-notice").is_visible()
     assert page.locator(".exam-question input").first.is_disabled()
     assert held
@@ -100,3 +100,30 @@ def test_at_time_up_the_page_locks_says_so_and_finishes(new_page, live_server, s
     sitting.refresh_from_db()
     assert sitting.is_finished and sitting.timed_out
     assert sitting.questions.get(position=1).is_correct is not None
+
+
+def test_an_answer_typed_just_before_time_up_is_sent_not_cleared(new_page, live_server, sitting):
+    # The browser's clock runs ahead of the server's: the page locks at its deadline while
+    # the server still takes answers, so what the lock sends is what gets stored.
+    item = sitting.questions.get(position=1)
+    short = Question.objects.filter(kind=Question.Kind.SHORT).exclude(sitting_questions__sitting=sitting).first()
+    SittingQuestion.objects.filter(pk=item.pk).update(question=short)
+    deadline = timezone.now() + timedelta(seconds=60)
+    MockSitting.objects.filter(pk=sitting.pk).update(deadline=deadline)
+    page = new_page()
+    sign_in(page.context, live_server.url, sitting.user)
+    page.clock.install()
+    page.goto(live_server.url + question_url(sitting, item.position))
+    field = page.locator(".exam-question input[type=text]")
+    field.fill("kubelet")
+    field.dispatch_event("change")
+    page.wait_for_selector(".exam-nav a.answered")
+    # Typed 0.3 s before the deadline: the autosave waits 0.8 s, the lock comes first.
+    left_ms = int((deadline - timezone.now()).total_seconds() * 1000)
+    page.clock.fast_forward(left_ms - 300)
+    field.fill("kube-proxy")
+    page.clock.fast_forward(2_000)
+    page.wait_for_function("() => document.getElementById('exam-form').inert")
+    page.wait_for_url(f"**/mock/{sitting.pk}/")
+    item.refresh_from_db()
+    assert item.text == "kube-proxy"
