@@ -92,13 +92,13 @@
       lastGo = "";
     });
     // An answer typed or chosen but not yet saved: time-up sends it before finishing.
+    // Captured, so it is marked before htmx's own listener starts the save.
     let unsaved = false;
-    form.addEventListener("input", () => {
+    const markUnsaved = () => {
       unsaved = true;
-    });
-    form.addEventListener("change", () => {
-      unsaved = true;
-    });
+    };
+    form.addEventListener("input", markUnsaved, { capture: true });
+    form.addEventListener("change", markUnsaved, { capture: true });
     form.addEventListener("htmx:beforeRequest", (event) => {
       // Once locked the fields are disabled, so a late autosave would post an empty
       // answer and clear the one saved; the lock sends what is unsaved itself.

@@ -106,7 +106,11 @@ def test_an_answer_typed_just_before_time_up_is_sent_not_cleared(new_page, live_
     # The browser's clock runs ahead of the server's: the page locks at its deadline while
     # the server still takes answers, so what the lock sends is what gets stored.
     item = sitting.questions.get(position=1)
-    short = Question.objects.filter(kind=Question.Kind.SHORT).exclude(sitting_questions__sitting=sitting).first()
+    short = (
+        Question.objects.filter(kind=Question.Kind.SHORT)
+        .exclude(sitting_questions__sitting=sitting)
+        .first()
+    )
     SittingQuestion.objects.filter(pk=item.pk).update(question=short)
     deadline = timezone.now() + timedelta(seconds=60)
     MockSitting.objects.filter(pk=sitting.pk).update(deadline=deadline)
