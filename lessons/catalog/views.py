@@ -16,6 +16,7 @@ from lessons.exams import readiness
 from lessons.exams import views as views_exam
 from lessons.kernel import charts, web
 from lessons.kernel.panels import panels_for
+from lessons.kernel.particles import resolve_particles
 from lessons.kernel.web import HtmxHttpRequest, login_then_back_to
 from lessons.models import Category
 from lessons.progress import tracking as progress
@@ -90,7 +91,7 @@ def completion(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         return HttpResponseBadRequest("done must be 1 or 0")
     if done == "1":
         progress.record_completion(request.user, lesson)
-        said = _("Marked “%(title)s” done.") % {"title": lesson.title}
+        said = resolve_particles(_("Marked “%(title)s” done.") % {"title": lesson.title})
     else:
         progress.undo_completion(request.user, lesson)
         said = _("“%(title)s” is no longer marked done.") % {"title": lesson.title}
