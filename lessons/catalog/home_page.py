@@ -26,6 +26,7 @@ class HomePage:
     overall: Bar
     next_step: NextStep | None
     review_due: int
+    review_waiting: int  # questions in the review queue, due or not: "review ahead"
 
 
 def home_page(user, per_category: int) -> HomePage:
@@ -45,4 +46,4 @@ def home_page(user, per_category: int) -> HomePage:
             category.visible_lessons = [lesson for _place, lesson in sorted(lessons, key=first)]
             category.bar = by_category[category.id]
             shown.append(category)
-    return HomePage(shown, overall, next_step, found.review_due)
+    return HomePage(shown, overall, next_step, found.review_due, found.review_waiting)

@@ -37,6 +37,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
             "overall": page.overall,
             "next_step": page.next_step,
             "review_due": page.review_due,
+            "review_waiting": page.review_waiting,
             "panels": panels_for("home", request),
             "lead_panels": panels_for("next_step", request, next_step=page.next_step)[:1],
         },

@@ -12,6 +12,10 @@ The rules:
   place, since only the review's schedule spaces the repetitions.
 - Questions of lessons that are not published never appear and are never counted; they
   come back, in the box they were in, if the lesson is published again.
+- Reviewing ahead (nothing due, the learner wants more): the questions not due yet, the
+  soonest first, each once a day. A right answer there leaves the question's box and due
+  day as they were (the spacing is what makes it stick); a wrong one is a miss like any
+  other and sends it back to box 1.
 """
 
 from dataclasses import dataclass
@@ -39,6 +43,7 @@ class Today:
     due: int  # items due now
     done: int  # items answered in the review since the start of today
     next_due_at: datetime | None  # when the next item that is not due yet becomes due
+    ahead: int = 0  # items not due that may be reviewed ahead (not answered today)
 
     @property
     def total(self) -> int:
@@ -78,15 +83,33 @@ def due_count(user) -> int:
     return due_items(user, timezone.now()).count()
 
 
+def waiting_count(user) -> int:
+    """How many questions are in the learner's review queue, due or not."""
+    return queue(user).filter(retired_at__isnull=True).count()
+
+
 def today(user, now: datetime) -> Today:
-    """Due now, done today and the next due time, in one query."""
+    """Due now, done today, the next due time and how many may be reviewed ahead, in one
+    query."""
     active = Q(retired_at__isnull=True)
+    answered_today = Q(last_reviewed_at__gte=start_of_day(now))
     totals = queue(user).aggregate(
         due=Count("id", filter=active & Q(due_at__lte=now)),
-        done=Count("id", filter=Q(last_reviewed_at__gte=start_of_day(now))),
+        done=Count("id", filter=answered_today),
         next_due_at=Min("due_at", filter=active & Q(due_at__gt=now)),
+        ahead=Count("id", filter=active & Q(due_at__gt=now) & ~answered_today),
     )
     return Today(**totals)
+
+
+def ahead_items(user, now: datetime) -> QuerySet[ReviewItem]:
+    """Items not due yet and not answered today, the soonest due first."""
+    return (
+        queue(user)
+        .filter(retired_at__isnull=True, due_at__gt=now)
+        .exclude(last_reviewed_at__gte=start_of_day(now))
+        .order_by("due_at", "id")
+    )
 
 
 def is_due(item: ReviewItem, now: datetime) -> bool:
@@ -118,6 +141,11 @@ def next_item(user, now: datetime) -> ReviewItem | None:
     return with_question(due_items(user, now)).first()
 
 
+def next_ahead_item(user, now: datetime) -> ReviewItem | None:
+    """The item to review ahead: the one due soonest, with its question."""
+    return with_question(ahead_items(user, now)).first()
+
+
 def record_misses(user, results, now: datetime | None = None) -> None:
     """Put the missed questions of `results` ((question id, correct) pairs) in box 1,
     due tomorrow, whatever their place before: two queries however many there are."""
@@ -141,10 +169,13 @@ def record_misses(user, results, now: datetime | None = None) -> None:
 
 
 def answer(user, item: ReviewItem, correct: bool, now: datetime) -> ReviewItem:
-    """Move `user`'s due item after their review answer (see the rules above); return it
-    as it is now. Raises StaleAnswer, moving nothing, when the item is no longer as it was
-    loaded: the same answer posted twice moves it once."""
-    if correct and item.box == TOP_BOX:
+    """Move `user`'s item after their review answer (see the rules above; an item not due
+    is being reviewed ahead); return it as it is now. Raises StaleAnswer, moving nothing,
+    when the item is no longer as it was loaded: the same answer posted twice moves it
+    once."""
+    if correct and not is_due(item, now):
+        changes = {}  # reviewed ahead: the spacing stays
+    elif correct and item.box == TOP_BOX:
         changes = {"retired_at": now, "due_at": now}
     else:
         box = min(item.box + 1, TOP_BOX) if correct else 1
@@ -152,7 +183,11 @@ def answer(user, item: ReviewItem, correct: bool, now: datetime) -> ReviewItem:
     changes |= {"last_reviewed_at": now, "last_review_correct": correct}
     with transaction.atomic(savepoint=False):
         moved = ReviewItem.objects.filter(
-            pk=item.pk, box=item.box, due_at=item.due_at, retired_at__isnull=True
+            pk=item.pk,
+            box=item.box,
+            due_at=item.due_at,
+            last_reviewed_at=item.last_reviewed_at,
+            retired_at__isnull=True,
         ).update(times_reviewed=F("times_reviewed") + 1, **changes)
         if moved:
             questions_answered.send(

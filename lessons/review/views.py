@@ -28,15 +28,28 @@ ID = re.compile(r"[0-9]{1,18}")
 @require_http_methods(["GET", "POST"])
 @login_required
 def review_today(request: HtmxHttpRequest) -> HttpResponse:
-    """GET: the next due question (or, after `?answered=<item>`, how that answer went).
-    POST: answer the question on the card; htmx swaps the card, a plain form is
-    redirected to the answer's result (post/redirect/get)."""
+    """GET: the next due question (or, after `?answered=<item>`, how that answer went;
+    with `?ahead=1` and nothing due, the next question to review ahead). POST: answer the
+    question on the card; htmx swaps the card, a plain form is redirected to the answer's
+    result (post/redirect/get)."""
     now = timezone.now()
     if request.method == "POST":
         return _answer(request, now)
     answered = _answered_item(request, now)
-    context = _card_context(request, now, result=answered, swapped=web.is_partial(request))
+    context = _card_context(
+        request, now, result=answered, swapped=web.is_partial(request), ahead=_ahead(request)
+    )
     return web.render_page(request, TEMPLATE, FRAGMENT, context)
+
+
+def _ahead(request) -> bool:
+    return (request.POST if request.method == "POST" else request.GET).get("ahead") == "1"
+
+
+def _may_review_ahead(item: ReviewItem, now: datetime) -> bool:
+    """Not due, and not answered yet today: reviewed ahead once a day at most."""
+    answered = item.last_reviewed_at
+    return item.retired_at is None and (answered is None or answered < review.start_of_day(now))
 
 
 def _learners_item(request, raw: str | None) -> ReviewItem:
@@ -62,7 +75,8 @@ def _answer(request, now: datetime) -> HttpResponse:
     item = _learners_item(request, raw)
     if request.POST.get("stamp") != item.stamp:
         return _stale(request, now)
-    if not review.is_due(item, now):
+    ahead = _ahead(request)
+    if not review.is_due(item, now) and not (ahead and _may_review_ahead(item, now)):
         return HttpResponseBadRequest(_("This question is not due for review."))
     question = item.question
     try:
@@ -72,7 +86,7 @@ def _answer(request, now: datetime) -> HttpResponse:
             raise scoring.InvalidSubmission([error])
     except scoring.InvalidSubmission as invalid:
         context = _card_context(
-            request, now, current=item, errors=invalid.errors, posted=_posted(request)
+            request, now, current=item, errors=invalid.errors, posted=_posted(request), ahead=ahead
         )
         return web.invalid_form(request, TEMPLATE, FRAGMENT, context, "#review-card")
     correct = scoring.grade(answers) == 1
@@ -81,9 +95,11 @@ def _answer(request, now: datetime) -> HttpResponse:
     except review.StaleAnswer:
         return _stale(request, now)
     result_url = f"{reverse('lessons:review_today')}?answered={item.pk}"
+    if ahead:
+        result_url += "&ahead=1"
     if not web.is_partial(request):
         return redirect(result_url)
-    context = _card_context(request, now, result=item, swapped=True)
+    context = _card_context(request, now, result=item, swapped=True, ahead=ahead)
     response = push_url(render(request, f"{TEMPLATE}#{FRAGMENT}", context), result_url)
     said = _("Right.") if correct else _("Not quite.")
     return trigger_client_event(response, "portal:announce", {"message": said})
@@ -121,14 +137,21 @@ def _card_context(
     posted: dict | None = None,
     notice: str = "",
     swapped: bool = False,
+    ahead: bool = False,
 ) -> dict:
     """The card: the answer just given (`result`), else the question to answer (`current`,
-    or the next one due), else the empty state; and where today's review stands."""
+    or the next one due, or when `ahead` and none is due the next to review ahead), else
+    the empty state; and where today's review stands."""
     state = review.today(request.user, now)
     if result is None and current is None:
         current = review.next_item(request.user, now)
+        if current is None and ahead and state.ahead:
+            current = review.next_ahead_item(request.user, now)
+    shown = result or current
     context = {
         "today": state,
+        # Reviewing ahead: asked for, and the question on the card (if any) is not due.
+        "ahead": ahead and (current is None or not review.is_due(current, now)),
         "result": result,
         "current": current,
         "errors": errors,
@@ -136,7 +159,6 @@ def _card_context(
         "swapped": swapped,
         "position": state.done if result else state.done + 1,
     }
-    shown = result or current
     if shown is not None:
         context["section"] = review.section_of(shown.question)
     if current is not None:

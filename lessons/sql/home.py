@@ -1,10 +1,11 @@
 """The home page's one statement: the categories, the first lessons of each as cards with
 the learner's marks, the progress bars, the next step and how many review questions are
-due; and one reader per kind of row.
+due (and waiting); and one reader per kind of row.
 
 The rules stay the models': VISIBLE (staff see drafts among the cards, never in the
-bars), `Lesson.objects.in_learning_order`, the next step's (below), `review.due_count`
-and the cards' marks. tests/lessons/catalog/test_home_page_state.py compares each with the ORM's.
+bars), `Lesson.objects.in_learning_order`, the next step's (below), `review.due_count`,
+`review.waiting_count` and the cards' marks. tests/lessons/catalog/test_home_page_state.py
+compares each with the ORM's.
 """
 
 import functools
@@ -75,15 +76,16 @@ WHERE l.id = COALESCE(
    ORDER BY k.position, k.name, l.position, l.id LIMIT 1)
 )"""  # noqa: S608 (fixed rules; values are parameters)
 
-# review.due_count's rule: items not retired, due by now, of a lesson the learner may see.
-# Rows: 'due', how many.
+# review.due_count's and review.waiting_count's rules: items not retired, of a lesson the
+# learner may see; due by now, and all of them. Rows: 'due', how many due, how many in all.
 REVIEW_DUE = f"""
-SELECT 'due', NULL, COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+SELECT 'due', NULL, COALESCE(SUM(CASE WHEN r.due_at <= %(now)s THEN 1 ELSE 0 END), 0),
+  COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM lessons_reviewitem r
   JOIN lessons_question qn ON qn.id = r.question_id
   JOIN lessons_quiz z ON z.id = qn.quiz_id
   JOIN lessons_lesson l ON l.id = z.lesson_id
-WHERE r.user_id = %(user_id)s AND r.retired_at IS NULL AND r.due_at <= %(now)s
+WHERE r.user_id = %(user_id)s AND r.retired_at IS NULL
   AND {rules.VISIBLE}"""  # noqa: S608 (a fixed rule; values are parameters)
 
 
@@ -106,6 +108,7 @@ class Found:
     next_lesson: Lesson | None = None
     next_section: int | None = None  # the section read in the next lesson; None: not read
     review_due: int = 0
+    review_waiting: int = 0  # in the queue, due or not
 
 
 def _category(row, found: Found) -> None:
@@ -129,7 +132,7 @@ def _next(row, found: Found) -> None:
 
 
 def _due(row, found: Found) -> None:
-    found.review_due = row[2]
+    found.review_due, found.review_waiting = row[2], row[3]
 
 
 READERS = {"category": _category, "lesson": _lesson, "bar": _bar, "next": _next, "due": _due}

@@ -75,6 +75,7 @@ def expected(user) -> tuple:
         overall,
         orm_next_step(user) if user.is_authenticated else None,
         review.due_count(user),
+        review.waiting_count(user) if user.is_authenticated else 0,
         fields,
     )
 
@@ -92,6 +93,7 @@ def actual(user) -> tuple:
         page.overall,
         (step.lesson.slug, step.section) if step else None,
         page.review_due,
+        page.review_waiting,
         [card for category in page.categories for card in shown(category.visible_lessons)],
     )
 
@@ -103,7 +105,7 @@ def test_it_agrees_with_the_models(catalog, who, alice, editor):
 
 
 def test_what_it_shows_alice(catalog, alice):
-    cards, _bars, overall, step, due, _fields = actual(alice)
+    cards, _bars, overall, step, due, _waiting, _fields = actual(alice)
     assert cards[0] == ("basic", [("pods", True, pytest.approx(200 / 3)), ("tied-a", False, 0.0)])
     assert [slug for slug, _marks in cards] == ["basic", "aardvark", "cka"]  # Empty has none
     assert overall.done == 1  # "later" is not published yet

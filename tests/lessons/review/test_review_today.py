@@ -337,10 +337,109 @@ def test_it_tells_the_home_page_how_many_are_due(learner, alice, quiz):
     assert callout.find("a", href=URL)
 
 
-def test_it_says_nothing_on_the_home_page_when_nothing_is_due(alice_client, alice, quiz):
+def test_it_offers_to_review_ahead_on_the_home_page_when_nothing_is_due(alice_client, alice, quiz):
     queue_misses(alice, quiz.questions.values(), due_ago=-timedelta(days=1))
+    home = parse(in_english(alice_client).get(reverse("lessons:home")).content)
+
+    [card] = home.find_all(class_="review-due")
+    assert "Nothing due today" in card.text
+    assert "4 questions wait for their day" in card.text
+    assert card.find("a", href=f"{URL}?ahead=1").text == "Review ahead"
+
+
+def test_it_says_nothing_on_the_home_page_when_no_question_waits(alice_client, alice, quiz):
+    queue_misses(alice, quiz.questions.values())
+    ReviewItem.objects.update(retired_at=timezone.now())
     home = parse(alice_client.get(reverse("lessons:home")).content)
     assert not home.find_all(class_="review-due")
+
+
+def test_it_shows_one_review_entry_on_home_after_the_last_lesson(learner, alice, lessons):
+    from lessons.models import Completion
+
+    for lesson in Lesson.objects.published():
+        Completion.objects.create(user=alice, lesson=lesson)
+    html = learner.get(reverse("lessons:home")).content.decode()
+    home = parse(html)
+
+    assert "You have finished every lesson." in home.text
+    assert len(home.find_all("a", href=URL)) == 2  # the header's link and the one card
+    assert len(home.find_all(class_="review-due")) == 1
+    assert f'href="{reverse("lessons:review")}"' not in html
+
+
+def not_due(alice, quiz) -> list[ReviewItem]:
+    """alice's items, none due: due in 1, 2, 3 and 4 days, in box 2."""
+    queue_misses(alice, quiz.questions.values())
+    for days, question in enumerate(quiz.questions.values(), start=1):
+        ReviewItem.objects.filter(user=alice, question=question).update(
+            box=2, due_at=timezone.now() + timedelta(days=days)
+        )
+    return list(ReviewItem.objects.filter(user=alice).order_by("due_at"))
+
+
+def test_it_offers_to_review_ahead_when_nothing_is_due(alice_client, alice, quiz):
+    not_due(alice, quiz)
+    client = in_english(alice_client)
+
+    card = parse(client.get(URL).content).find("section", id="review-card")
+    assert "All done for now" in card.text
+    assert card.find("a", href=f"{URL}?ahead=1").text == "Review ahead"
+    assert not card.find_all("form")
+
+
+def test_it_reviews_ahead_soonest_first_and_a_right_answer_keeps_the_day(
+    alice_client, alice, quiz, django_assert_max_num_queries
+):
+    first, second, *_ = not_due(alice, quiz)
+    client = in_english(alice_client)
+    with django_assert_max_num_queries(REVIEW_PAGE_QUERIES + 1):  # + the item ahead
+        html = client.get(f"{URL}?ahead=1").content
+    shown = card_form(html)
+    assert shown["item"] == str(first.pk) and shown["ahead"] == "1"
+    assert "Review ahead" in parse(html).find("section", id="review-card").text
+
+    fields = answer_fields_for(client, right=True, html=html, ahead="1")
+    with django_assert_max_num_queries(REVIEW_POST_QUERIES):
+        response = client.post(URL, fields, **HTMX)
+    card = parse(response.content).find("section", id="review-card")
+    assert "Reviewed ahead: it still comes back on" in card.text
+    moved = ReviewItem.objects.get(pk=first.pk)
+    assert (moved.box, moved.due_at) == (first.box, first.due_at)
+    assert moved.times_reviewed == 1 and moved.last_review_correct is True
+    # Answered today: the next one ahead comes up, not the same again.
+    assert card_form(client.get(f"{URL}?ahead=1").content)["item"] == str(second.pk)
+
+
+def test_a_wrong_answer_ahead_is_a_miss_and_comes_back_tomorrow(alice_client, alice, quiz):
+    first, *_ = not_due(alice, quiz)
+    client = in_english(alice_client)
+    html = client.get(f"{URL}?ahead=1").content
+
+    response = client.post(URL, answer_fields_for(client, right=False, html=html, ahead="1"))
+
+    assert response.status_code == 302
+    assert response.url == f"{URL}?answered={first.pk}&ahead=1"
+    moved = ReviewItem.objects.get(pk=first.pk)
+    assert moved.box == 1 and moved.due_at < first.due_at
+    assert "Back to box 1" in parse(client.get(response.url).content).text
+
+
+def test_it_counts_an_answer_ahead_once_and_refuses_it_again_the_same_day(
+    alice_client, alice, quiz
+):
+    first, *_ = not_due(alice, quiz)
+    client = in_english(alice_client)
+    html = client.get(f"{URL}?ahead=1").content
+    fields = answer_fields_for(client, right=True, html=html, ahead="1")
+
+    client.post(URL, fields)
+    again = client.post(URL, fields | {"form_token": fields["form_token"] + "x"})
+
+    assert again.status_code in (302, 400)
+    assert ReviewItem.objects.get(pk=first.pk).times_reviewed == 1
+    without_ahead = {k: v for k, v in fields.items() if k != "ahead"}
+    assert client.post(URL, without_ahead).status_code == 400
 
 
 def test_it_leaves_drafts_out_of_the_home_count(learner, alice, basic):
