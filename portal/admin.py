@@ -1,5 +1,6 @@
 """Accounts and study groups in the admin."""
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
@@ -97,3 +98,32 @@ admin.site.unregister(Group)
 @admin.register(Group)
 class PortalGroupAdmin(BoundedPrefillAdminMixin, GroupAdmin):
     pass
+
+
+class SuperuserOnlyAdmin:
+    """Sign-in records (names, addresses, times) are for whoever runs the site, not for
+    the editors who write lessons: hidden from the sidebar and refused to other staff."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+
+def _superusers_only(*models) -> None:
+    for model in models:
+        if admin.site.is_registered(model):
+            registered = type(admin.site.get_model_admin(model))
+            admin.site.unregister(model)
+            name = f"SuperuserOnly{registered.__name__}"
+            admin.site.register(model, type(name, (SuperuserOnlyAdmin, registered), {}))
+
+
+_superusers_only(AccessAttempt, AccessFailureLog, AccessLog)

@@ -4,7 +4,7 @@
 import reversion
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -59,10 +59,20 @@ class RevisionAdminMixin:
             *super().get_urls(),
         ]
 
-    def history_view(self, request: HttpRequest, object_id: str, extra_context=None):
-        obj = self.get_object(request, object_id)
-        if obj is None or not self.has_view_or_change_permission(request, obj):
+    def _object_or_404(self, request: HttpRequest, object_id: str, may) -> object:
+        """The object, after the model-wide permission `may`: a mistyped address is a
+        404 for those who may see such objects, and says nothing to anyone else."""
+        if not may(request):
             raise PermissionDenied
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404("No such object.")
+        if not may(request, obj):
+            raise PermissionDenied
+        return obj
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context=None):
+        obj = self._object_or_404(request, object_id, self.has_view_or_change_permission)
         info = self.opts.app_label, self.opts.model_name
         context = {
             **self.admin_site.each_context(request),
@@ -78,9 +88,7 @@ class RevisionAdminMixin:
         return TemplateResponse(request, "admin/lessons/revision_history.html", context)
 
     def restore_view(self, request: HttpRequest, object_id: str, revision_id: int):
-        obj = self.get_object(request, object_id)
-        if obj is None or not self.has_change_permission(request, obj):
-            raise PermissionDenied
+        obj = self._object_or_404(request, object_id, self.has_change_permission)
         in_history = Version.objects.get_for_object(obj).filter(revision_id=revision_id)
         revision = get_object_or_404(Revision, pk=revision_id, id__in=in_history.values("revision"))
         message = self.restore_revision(obj, revision, request.user)
