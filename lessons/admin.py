@@ -1,5 +1,6 @@
 """Editors' admin: categories and lessons with a live preview, quizzes with validation."""
 
+import re
 from functools import partial
 
 from django import forms
@@ -43,6 +44,10 @@ class LessonForm(forms.ModelForm):
         widgets = {"body": MarkdownEditor()}
 
 
+# A Markdown image with nothing (or only spaces) for its alt text.
+UNDESCRIBED_IMAGE = re.compile(r"!\[\s*\]\(")
+
+
 @admin.register(Lesson)
 class LessonAdmin(BoundedPrefillAdminMixin, LessonRevisionAdmin, admin.ModelAdmin):
     form = LessonForm
@@ -67,6 +72,23 @@ class LessonAdmin(BoundedPrefillAdminMixin, LessonRevisionAdmin, admin.ModelAdmi
             *LessonImport(self).urls(),
             *super().get_urls(),
         ]
+
+    def save_model(self, request: HttpRequest, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        undescribed = len(UNDESCRIBED_IMAGE.findall(obj.body))
+        if undescribed:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d image in the body has no description (alt text): write one "
+                    "between ![ and ] so that screen readers can say what it shows.",
+                    "%(count)d images in the body have no description (alt text): write one "
+                    "between ![ and ] so that screen readers can say what they show.",
+                    undescribed,
+                )
+                % {"count": undescribed},
+                messages.WARNING,
+            )
 
     def preview(self, request: HttpRequest) -> HttpResponse:
         """The body as the lesson page will show it: the same renderer and sanitizer."""

@@ -6,7 +6,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 
-from lessons.content.images import CONTENT_TYPES, STORED_NAME, ImageRefused, alt_text, store_image
+from lessons.content.images import CONTENT_TYPES, STORED_NAME, ImageRefused, store_image
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 
@@ -24,8 +24,8 @@ def upload_image(model_admin, request: HttpRequest) -> JsonResponse:
         stored = store_image(upload.read())
     except ImageRefused as refusal:
         return JsonResponse({"error": str(refusal)}, status=400)
-    alt = alt_text(upload.name) or _("image")
-    return JsonResponse({"url": stored.url, "markdown": f"![{alt}]({stored.url})"})
+    # No alt text from the file's name ("IMG_0412"): the editor is asked to describe it.
+    return JsonResponse({"url": stored.url, "markdown": f"![]({stored.url})"})
 
 
 def serve_image(request: HttpRequest, name: str) -> FileResponse:

@@ -141,10 +141,3 @@ def store_image(data: bytes) -> StoredImage:
         if saved != name:  # the same bytes written at the same moment by another request
             default_storage.delete(saved)
     return StoredImage(name=name, url=default_storage.url(name))
-
-
-def alt_text(filename: str) -> str:
-    """A starting alt text from the file's name, safe inside Markdown's brackets."""
-    stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    stem = re.sub(r"[\[\]()<>\\!`*_\r\n\t]+", " ", stem)
-    return " ".join(stem.split())[:100]

@@ -162,10 +162,12 @@
         say(answer.error || editor.dataset.uploadFailed, true);
         return;
       }
+      // The alt text says what the picture shows; a file name ("IMG_0412") never does.
+      const described = (window.prompt(editor.dataset.describe, "") || "").replace(/[[\]\r\n]+/g, " ").trim();
       const before = source.value.slice(0, source.selectionStart);
       const gap = before === "" || before.endsWith("\n\n") ? "" : before.endsWith("\n") ? "\n" : "\n\n";
-      insert(`${gap}${answer.markdown}\n`);
-      say(editor.dataset.uploaded, false);
+      insert(`${gap}![${described}](${answer.url})\n`);
+      say(described ? editor.dataset.uploaded : editor.dataset.undescribed, !described);
     }
 
     const imageFiles = (transfer) => [...(transfer?.files || [])].filter((file) => file.type.startsWith("image/") || file.type === "");

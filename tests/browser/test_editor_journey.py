@@ -83,13 +83,22 @@ def test_an_editor_writes_beside_the_preview_and_drops_in_an_image(new_page, liv
     assert "**끝**." in source.input_value()
     preview.locator("strong", has_text="끝").wait_for()
 
-    # An image dropped onto the source is uploaded and its Markdown written at the caret.
+    # An image dropped onto the source is uploaded, the editor asked to describe it (not
+    # its file name), and its Markdown written at the caret.
+    asked = []
+
+    def describe(dialog):
+        asked.append((dialog.type, dialog.default_value))
+        dialog.accept("노드 구조")
+
+    page.once("dialog", describe)
     source.evaluate("s => s.setSelectionRange(s.value.length, s.value.length)")
     page.evaluate(DROP, [source.element_handle(), png_base64()])
     page.wait_for_function(
         "() => document.querySelector('textarea[name=body]').value.includes('lesson-images/')"
     )
     assert "![노드 구조](/media/lesson-images/" in source.input_value()
+    assert asked == [("prompt", "")]
     image = preview.locator("img[alt='노드 구조']")
     image.wait_for()
     page.wait_for_function(
@@ -132,3 +141,37 @@ def test_on_a_phone_the_preview_sits_below_and_a_refused_image_says_why(new_page
     alert.wait_for()
     assert alert.inner_text() == "이 파일은 PNG, JPEG, GIF, WebP 이미지가 아닙니다."
     assert page.locator("textarea[name=body]").input_value() == "본문.\n"
+
+
+def test_an_image_left_undescribed_is_flagged_when_it_is_added_and_when_saved(
+    new_page, live_server
+):
+    editor = User.objects.create_superuser("editor", "editor@example.com", "x-password-123")
+    category = Category.objects.create(name="클러스터", slug="cluster")
+    lesson = Lesson.objects.create(category=category, title="노드", slug="nodes", body="본문.\n")
+    page = new_page(viewport={"width": 1280, "height": 900})
+    sign_in(page.context, live_server.url, editor)
+    page.goto(f"{live_server.url}/admin/lessons/lesson/{lesson.pk}/change/")
+    page.frame_locator(FRAME).locator(".lesson-body p").wait_for()
+
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.locator("[data-image-input]").set_input_files(
+        files=[
+            {
+                "name": "IMG_0412.png",
+                "mimeType": "image/png",
+                "buffer": base64.b64decode(png_base64()),
+            }
+        ]
+    )
+    page.wait_for_function(
+        "() => document.querySelector('textarea[name=body]').value.includes('lesson-images/')"
+    )
+    assert "![](/media/lesson-images/" in page.locator("textarea[name=body]").input_value()
+    assert "IMG_0412" not in page.locator("textarea[name=body]").input_value()
+    status = page.locator(".markdown-editor-status [role=alert]")
+    assert "설명 없이" in status.inner_text()
+
+    page.click("input[name=_continue]")
+    warning = page.locator(".messagelist .warning")
+    assert "이미지 1개에 설명(대체 텍스트)이 없습니다" in warning.inner_text()
