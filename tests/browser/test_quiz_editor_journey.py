@@ -99,3 +99,19 @@ def test_it_restores_an_earlier_revision_of_a_lesson(page, live_server, seeded):
     assert "잘못 덮어쓴 절" not in article
     first_heading = lesson.toc[0]["name"]
     assert page.inner_text(f"article h2#{lesson.toc[0]['id']}").strip() == first_heading
+
+
+def test_the_lesson_and_quiz_editors_have_no_axe_violations(page, live_server, seeded):
+    signed_in_editor(page, live_server)
+    lesson = Lesson.objects.get(slug=LESSON)
+    page.set_default_timeout(30_000)  # the quiz editor is a long page
+    found = []
+    for path in (
+        f"/admin/lessons/lesson/{lesson.pk}/change/",
+        f"/admin/lessons/quiz/{lesson.quiz.pk}/change/",
+    ):
+        for width in (390, 1280):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"{live_server.url}{path}")
+            found += [f"{path} at {width}px: {v}" for v in axe_violations(page)]
+    assert not found, "\n".join(found)
