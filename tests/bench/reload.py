@@ -73,7 +73,8 @@ def under_load(change) -> tuple[int, dict[int, int], float, float]:
 
 
 def main() -> int:
-    database = Path("/tmp/portal-reload.sqlite3")
+    # One database per port: runs beside each other (BENCH_PORT) do not share one.
+    database = Path(f"/tmp/portal-reload-{bench.PORT}.sqlite3")
     database.unlink(missing_ok=True)
     bench.ENV["DATABASE_URL"] = f"sqlite:///{database}"
     bench.manage("migrate", "--noinput")
