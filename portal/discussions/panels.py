@@ -29,9 +29,16 @@ def lesson_questions_panel(request, lesson: Lesson, **page) -> Panel | None:
         "lesson": lesson,
         "found": found,
         "key": key,
+        # The panel is shared by the groups' members, except by the author of a hidden
+        # question listed in it: they alone see its title and why it was hidden.
+        "reader": f"author-{request.user.pk}" if _hidden_of(found, request.user) else "",
         "action": reverse("groups:ask", args=[lesson.slug]),
     }
     return Panel("discussions/_lesson_panel.html", context)
+
+
+def _hidden_of(found: reading.LessonQuestions, user) -> bool:
+    return any(q.hidden_at and q.author_id == user.pk for q in found.questions)
 
 
 def quiz_answer_actions(request, lesson: Lesson, question_ids: list[int], **page):

@@ -18,7 +18,7 @@ SEARCH_LIMIT = 10
 LIST_FIELDS = (
     "id", "group_id", "group__name", "lesson_id", "lesson__title", "lesson__slug", "section",
     "title", "author__username", "author__display_name", "created_at", "deleted_at",
-    "hidden_at", "accepted_answer_id", "answer_count", "author_id",
+    "hidden_at", "hidden_reason", "accepted_answer_id", "answer_count", "author_id",
 )  # fmt: skip
 
 
