@@ -80,6 +80,17 @@ def lesson_questions(lesson: Lesson, groups: list[StudyGroup]) -> LessonQuestion
     )
 
 
+def section_questions(
+    lesson: Lesson, groups: list[StudyGroup], section: str
+) -> list[GroupQuestion]:
+    """The questions the groups asked on one section of `lesson`, unanswered first (the
+    first LESSON_PAGE_QUESTIONS). One query."""
+    asked = GroupQuestion.objects.filter(
+        group__in=groups, lesson=lesson, section=section, deleted_at=None
+    )
+    return list(_listed(unanswered_first(asked))[:LESSON_PAGE_QUESTIONS])
+
+
 def group_questions(
     group: StudyGroup, lesson_id: int | None, unanswered_only: bool
 ) -> QuerySet[GroupQuestion]:
