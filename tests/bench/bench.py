@@ -248,12 +248,13 @@ print(f"/groups/{group.pk}/questions/{questions[0].pk}/answers/")
 """
 
 
-def question_endpoints(env: dict | None = None) -> list[tuple]:
+def question_endpoints(env: dict | None = None, base: str = BASE) -> list[tuple]:
     """The lesson page of a member of a group that asked 200 questions on it, and an htmx
-    answer posted to one of them (the rate limit lifted for the run, see ENV)."""
+    answer posted to one of them (the rate limit lifted for the run, see ENV), on the
+    server at `base`."""
     script = QUESTIONS_SCRIPT % (LESSON, ASKING_LEARNER)
     path = manage("shell", "--no-imports", "-c", script, env=env).split()[-1]
-    asker = Session(ASKING_LEARNER, "bench-password-1")
+    asker = Session(ASKING_LEARNER, "bench-password-1", base)
     return [
         ("lesson page, 200 group questions", f"/lessons/{LESSON}/", asker, "GET", ""),
         (
@@ -518,7 +519,7 @@ def rows_of(
         ("home (visitor)", "/", None, "GET", ""),
         ("home (learner)", "/", mid_course, "GET", ""),
         ("category page (signed in)", "/categories/bench/", learner, "GET", ""),
-        *question_endpoints(env),
+        *question_endpoints(env, learner.base),
     ]
 
 
