@@ -47,3 +47,13 @@ def test_its_author_reading_first_does_not_show_it_to_the_others(room):
     assert all("클러스터 비밀 제목" in page for page in lists(room, room.alice))
     for page in lists(room, room.bob):
         assert "강사가 숨긴 글" in page and "클러스터 비밀 제목" not in page
+
+
+def test_its_own_page_names_it_only_to_its_author_and_the_instructors(room):
+    question = ask(room, room.alice, title="클러스터 비밀 제목")
+    hide(room, question, "수업과 무관한 글")
+    page = client_for(room.bob).get(question.get_absolute_url()).content.decode()
+    assert "강사가 숨긴 글" in page and "클러스터 비밀 제목" not in page
+    for user in (room.alice, room.teacher):
+        page = client_for(user).get(question.get_absolute_url()).content.decode()
+        assert "<title>클러스터 비밀 제목" in page and "수업과 무관한 글" in page
