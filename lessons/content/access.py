@@ -9,7 +9,12 @@ def get_visible_lesson(user, slug: str, *, with_learner_state: bool = False) -> 
     """The lesson at `slug` with its category and quiz, or 404 when it does not exist
     or is a draft and the user is not staff. `with_learner_state` also loads whether
     the user has done it and how far they have read, in the same query."""
-    lessons = Lesson.objects.visible_to(user).select_related("category", "quiz")
+    # Without the texts: the pages that ask for a lesson here show its title and links.
+    lessons = (
+        Lesson.objects.visible_to(user)
+        .select_related("category", "quiz")
+        .defer("body", "body_html", "search_document")
+    )
     if with_learner_state:
         lessons = lessons.with_learner_state(user)
     return get_object_or_404(lessons, slug=slug)
