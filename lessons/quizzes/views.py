@@ -3,6 +3,7 @@
 import random
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import push_url
 
+from lessons.content import kept
 from lessons.content.access import get_visible_lesson
 from lessons.kernel import web
 from lessons.kernel.panels import actions_for
@@ -19,14 +21,26 @@ from lessons.models.exams import held_questions
 from lessons.quizzes import scoring
 
 
-def _get_quiz_for_user(request, slug: str) -> tuple[Quiz, list[Question]]:
-    """The quiz of a lesson the user may read, with its questions and choices."""
-    lesson = get_visible_lesson(request.user, slug)  # loads its quiz in the same query
+def _get_quiz_for_user(request, slug: str) -> tuple[Quiz, list[Question], bool]:
+    """The quiz of a lesson the user may read, with its questions and choices, and
+    whether the learner's open mock exam holds one of them."""
+    # The lesson with its quiz and whether a mock exam holds it, in one query.
+    lesson = get_visible_lesson(request.user, slug, with_held=True)
     try:
         quiz = lesson.quiz
     except Quiz.DoesNotExist:
         raise Http404("This lesson has no quiz.") from None
-    return quiz, list(quiz.questions.prefetch_related("choices"))
+    return quiz, quiz_questions(quiz), getattr(lesson, "held", False)
+
+
+def quiz_questions(quiz: Quiz) -> list[Question]:
+    """The quiz's questions with their choices: the same for everyone, kept until the
+    catalog changes (lessons.content.kept)."""
+
+    def read() -> tuple[list[Question], None]:
+        return list(quiz.questions.prefetch_related("choices")), None
+
+    return kept.kept("quiz-questions", read, quiz.pk)
 
 
 def choice_order(seed: str, question_id: int) -> bytes:
@@ -95,14 +109,16 @@ def _attempt_history(request, quiz: Quiz) -> dict:
     return {"attempts": attempts, "best": best}
 
 
-def _holding_sitting(request, quiz: Quiz) -> MockSitting | None:
-    """The learner's open mock exam that holds one of this quiz's questions: until it
-    ends, the quiz takes no answer and no attempt shows its key. One query."""
-    if not request.user.is_authenticated:
+def _holding_sitting(request, is_held: bool) -> MockSitting | None:
+    """The learner's open mock exam when it holds one of this quiz's questions: until it
+    ends, the quiz takes no answer and no attempt shows its key. Whether it does was
+    asked with the page's own query (`is_held`), so only a held quiz costs one more."""
+    if not is_held or not request.user.is_authenticated:
         return None
-    held = held_questions(request.user).filter(question__quiz=quiz)
     return (
-        MockSitting.objects.filter(questions__in=held.values("id")).select_related("exam").first()
+        MockSitting.objects.filter(user=request.user, finished_at__isnull=True)
+        .select_related("exam")
+        .first()
     )
 
 
@@ -113,8 +129,8 @@ def _held(request, quiz: Quiz, sitting: MockSitting, status: int) -> HttpRespons
 
 @require_http_methods(["GET", "POST"])
 def take_quiz(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    quiz, questions = _get_quiz_for_user(request, slug)
-    holding = _holding_sitting(request, quiz)
+    quiz, questions, is_held = _get_quiz_for_user(request, slug)
+    holding = _holding_sitting(request, is_held)
     if holding is not None:
         return _held(request, quiz, holding, 409 if request.method == "POST" else 200)
     if request.method == "POST":
@@ -150,13 +166,19 @@ def _posted(request) -> dict:
 
 
 def _result_context(request: HtmxHttpRequest, attempt: QuizAttempt) -> dict:
+    quiz = attempt.quiz
     answers = list(
         AttemptAnswer.objects.filter(attempt=attempt)
-        .select_related("question")
-        .prefetch_related("choices", "question__choices")
+        .prefetch_related("choices")
         .order_by("question__position", "question__id")
     )
-    quiz = attempt.quiz
+    # The questions as kept for the quiz; read with the answers when one is not there.
+    questions = {question.id: question for question in quiz_questions(quiz)}
+    if all(answer.question_id in questions for answer in answers):
+        for answer in answers:
+            answer.question = questions[answer.question_id]
+    else:
+        prefetch_related_objects(answers, "question__choices")
     wrong = [answer.question_id for answer in answers if not answer.is_correct]
     actions = actions_for("quiz_answer", request, lesson=quiz.lesson, question_ids=wrong)
     for answer in answers:
@@ -169,13 +191,14 @@ def _result_context(request: HtmxHttpRequest, attempt: QuizAttempt) -> dict:
 def quiz_attempt(request: HtmxHttpRequest, slug: str, attempt_id: int) -> HttpResponse:
     """One of the learner's own attempts, scored and explained."""
     lesson = get_visible_lesson(request.user, slug)
+    held = held_questions(request.user).filter(question__quiz=OuterRef("quiz_id"))
     attempt = get_object_or_404(
-        QuizAttempt.objects.select_related("quiz__lesson__category"),
+        QuizAttempt.objects.select_related("quiz__lesson__category").annotate(held=Exists(held)),
         id=attempt_id,
         user=request.user,
         quiz__lesson=lesson,
     )
-    holding = _holding_sitting(request, attempt.quiz)
+    holding = _holding_sitting(request, attempt.held)
     if holding is not None:
         return _held(request, attempt.quiz, holding, 200)
     context = _result_context(request, attempt) | _attempt_history(request, attempt.quiz)
