@@ -31,7 +31,7 @@ def test_it_keeps_sign_in_records_from_editors(full_editor, admin_client):
     assert "/admin/axes/" in admin_client.get(reverse("admin:index")).content.decode()
 
 
-@pytest.mark.parametrize("object_id", ["999999", "abc", "1%20"])
+@pytest.mark.parametrize("object_id", ["999999", "abc", "0"])
 def test_a_mistyped_history_address_is_not_found(admin_client, full_editor, basic, object_id):
     make_lesson(basic, "Pods", 1)
     url = f"/admin/lessons/lesson/{object_id}/history/"
