@@ -10,6 +10,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from portal.scaling.storage_url import storage_from_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -208,17 +210,22 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.getenv("STATIC_ROOT", BASE_DIR / "staticfiles"))
-# Uploaded files (images in lessons, lessons/content/images.py): on the local disk under MEDIA_ROOT
-# by default; point STORAGES["default"] at a django-storages backend (e.g. S3) in
-# production. MEDIA_ROOT needs backing up like the database.
+# Uploaded files (images in lessons, lessons/content/images.py): on the local disk under
+# MEDIA_ROOT by default (back it up like the database); in a bucket of any S3-compatible
+# server when MEDIA_STORAGE_URL is set (s3://BUCKET?endpoint=...&region=...; credentials
+# from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), which every web node shares
+# (portal/scaling/media.py).
 MEDIA_URL = os.getenv("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
 LESSON_IMAGE_MAX_BYTES = envint("LESSON_IMAGE_MAX_BYTES", str(5 * 1024 * 1024))
 # Pixels of all frames together, and frames of an animation.
 LESSON_IMAGE_MAX_PIXELS = envint("LESSON_IMAGE_MAX_PIXELS", "40000000")
 LESSON_IMAGE_MAX_FRAMES = envint("LESSON_IMAGE_MAX_FRAMES", "200")
+MEDIA_STORAGE_URL = os.getenv("MEDIA_STORAGE_URL", "")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage_from_url(MEDIA_STORAGE_URL)
+    if MEDIA_STORAGE_URL
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "portal.static_storage.StaticStorage"
         if not DEBUG
