@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "portal.middleware.RejectNulBytesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "portal.scaling.replica.PinAfterWriteMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -107,32 +108,42 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.getenv("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=envint("DB_CONN_MAX_AGE", "0"),
-        conn_health_checks=True,
+
+def database(url: str) -> dict:
+    settings = dj_database_url.parse(
+        url, conn_max_age=envint("DB_CONN_MAX_AGE", "0"), conn_health_checks=True
     )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Concurrent writers (two tabs, a double click) wait for each other instead of
-    # failing with "database is locked".
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-    }
-else:
+    if settings["ENGINE"] == "django.db.backends.sqlite3":
+        # Concurrent writers (two tabs, a double click) wait for each other instead of
+        # failing with "database is locked".
+        settings["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+        return settings
     # A request fails fast instead of hanging while the database is unreachable.
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = envint(
-        "DB_CONNECT_TIMEOUT", "3"
-    )
+    settings.setdefault("OPTIONS", {})["connect_timeout"] = envint("DB_CONNECT_TIMEOUT", "3")
     # psycopg may prepare statements (Django turns that off for connection poolers): only
-    # the written-out statements ask for it (lessons/kernel/statements.py); the ORM's queries,
-    # bound on the client, are never prepared. Behind a pooler in transaction mode that
-    # does not keep prepared statements, set DB_PREPARED_STATEMENTS=False.
+    # the written-out statements ask for it (lessons/kernel/statements.py); the ORM's
+    # queries, bound on the client, are never prepared. Behind a pooler in transaction mode
+    # (PgBouncer 1.18 keeps no prepared statements there) set DB_PREPARED_STATEMENTS=False:
+    # server-side cursors, which live across transactions, are then not used either.
     if envbool("DB_PREPARED_STATEMENTS", "True"):
-        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
+        settings["OPTIONS"]["prepare_threshold"] = 5
+    else:
+        settings["DISABLE_SERVER_SIDE_CURSORS"] = True
+    return settings
+
+
+DATABASES = {"default": database(os.getenv("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))}
+# A streaming replica of the same database, for the instructors' reports; a person's reads
+# stay on the primary for REPLICA_PIN_SECONDS after they write (portal/scaling/replica.py).
+if os.getenv("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = database(os.environ["DATABASE_REPLICA_URL"])
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["portal.scaling.replica.ReplicaRouter"]
+REPLICA_PIN_SECONDS = envint("REPLICA_PIN_SECONDS", "10")
 
 # Rendered page fragments that are the same for everyone who sees them (the site header
 # and footer per language, a lesson's heading and contents, lists of lesson cards). Each
