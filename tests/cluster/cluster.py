@@ -38,6 +38,7 @@ class Cluster:
         pgbouncer: bool = True,
         balancer: bool = True,
         extra_env: dict | None = None,
+        mail_delay: float = 0.0,
     ) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="portal-cluster-"))
         chown_postgres(self.folder)  # PgBouncer runs as postgres and keeps its files here
@@ -52,11 +53,12 @@ class Cluster:
         self.pgbouncer: PgBouncer | None = None
         self.redis = Redis()
         self.s3 = S3Server()
-        self.mail = MailSink()
+        self.mail = MailSink(mail_delay)
         self.nodes: list[WebNode] = []
         self.workers: list[Worker] = []
         self.balancer: Balancer | None = None
         self.group_ids: list[int] = []
+        self.question_ids: list[int] = []
 
     @property
     def url(self) -> str:
@@ -111,7 +113,7 @@ class Cluster:
             env=direct,
             check=True,
         )
-        self.group_ids = seed(direct, self.groups, self.learners_per_group)
+        self.group_ids, self.question_ids = seed(direct, self.groups, self.learners_per_group)
         if self.use_pgbouncer:
             self.pgbouncer = PgBouncer(self.postgres.primary.port, self.folder).start()
             env = self.env(self.pgbouncer.url(DATABASE))
@@ -119,7 +121,10 @@ class Cluster:
             env = direct
         self.web_env = env
         self.postgres.wait_for_replica(DATABASE)
-        self.nodes = [WebNode(f"web{n + 1}", env) for n in range(self.web_node_count)]
+        self.nodes = [
+            WebNode(f"web{n + 1}", env, self.folder / f"web{n + 1}.log")
+            for n in range(self.web_node_count)
+        ]
         for node in self.nodes:
             node.start()
         if self.use_balancer:

@@ -1,16 +1,19 @@
 """The cluster's data: the lessons in fixtures/lessons, study groups with a weekly pace
 and their learners (`make_reminder_groups`, password bench-password-1), an instructor
-per group (teacher{n}) and an editor who may upload images (editor)."""
+per group (teacher{n}) with a question asked in it, and an editor who may upload
+images (editor)."""
 
 import subprocess
 
 from tests.cluster.processes import BIN, ROOT
 
 PASSWORD = "bench-password-1"
+LESSON = "kubernetes-orchestration-lab"  # where each group's question is asked
 
 STAFF = """
 from django.contrib.auth.hashers import make_password
-from portal.models import Membership, StudyGroup, User
+from lessons.models import Lesson
+from portal.models import GroupQuestion, Membership, StudyGroup, User
 password = make_password({password!r})
 groups = list(StudyGroup.objects.order_by("pk"))
 teachers = User.objects.bulk_create(
@@ -22,6 +25,14 @@ Membership.objects.bulk_create(
     for group, teacher in zip(groups, teachers)
 )
 User.objects.create_superuser("editor", "editor@example.com", {password!r})
+lesson = Lesson.objects.get(slug={lesson!r})
+questions = [
+    GroupQuestion.objects.create(
+        group=group, lesson=lesson, author=teacher, title="파드가 Pending이에요", body="왜일까요?"
+    )
+    for group, teacher in zip(groups, teachers)
+]
+print(",".join(str(question.pk) for question in questions))
 print(",".join(str(group.pk) for group in groups))
 """
 
@@ -37,8 +48,9 @@ def manage(env: dict, *args: str) -> str:
     ).stdout
 
 
-def seed(env: dict, groups: int, learners_per_group: int) -> list[int]:
-    """The ids of the groups made; learner n is remind{n}, in group n // learners_per_group."""
+def seed(env: dict, groups: int, learners_per_group: int) -> tuple[list[int], list[int]]:
+    """The ids of the groups made and of their questions; learner n is remind{n}, in group
+    n // learners_per_group, and teacher{g} teaches group g."""
     manage(env, "import_lessons", "fixtures/lessons")
     manage(
         env,
@@ -48,5 +60,6 @@ def seed(env: dict, groups: int, learners_per_group: int) -> list[int]:
         "--learners-per-group",
         str(learners_per_group),
     )
-    out = manage(env, "shell", "--no-imports", "-c", STAFF.format(password=PASSWORD))
-    return [int(pk) for pk in out.strip().splitlines()[-1].split(",")]
+    script = STAFF.format(password=PASSWORD, lesson=LESSON)
+    *_, questions, groups_made = manage(env, "shell", "--no-imports", "-c", script).split()
+    return [int(pk) for pk in groups_made.split(",")], [int(pk) for pk in questions.split(",")]

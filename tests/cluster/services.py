@@ -1,6 +1,7 @@
 """The cluster's servers other than PostgreSQL and S3, each a child process on a spare port:
 PgBouncer, Redis, HAProxy, the web nodes (gunicorn) and the task workers (db_worker)."""
 
+import asyncio
 import shutil
 import subprocess
 import threading
@@ -61,7 +62,9 @@ backend web
     balance roundrobin
     option httpchk
     http-check send meth GET uri /healthz ver HTTP/1.1 hdr Host 127.0.0.1
-    default-server inter 500ms fall 2 rise 2
+    # A node stopped is out within about two seconds; a busy one is not taken for dead.
+    timeout check 5s
+    default-server inter 1s fall 2 rise 2
 {servers}
 """
 
@@ -123,8 +126,9 @@ class Redis:
 class WebNode:
     """One machine's gunicorn: a few processes of a few threads each."""
 
-    def __init__(self, name: str, env: dict, workers: int = 2, threads: int = 4) -> None:
+    def __init__(self, name: str, env: dict, log: Path, workers: int = 2, threads: int = 4) -> None:
         self.name = name
+        self.log = log
         self.env = env
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -140,7 +144,7 @@ class WebNode:
             cwd=ROOT,
             env=self.env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=self.log.open("a"),
         )  # fmt: skip
         wait_for_port(self.port, timeout=60, process=self.process)
         wait_for_answer(f"{self.url}/healthz", process=self.process)
@@ -226,13 +230,22 @@ class Worker:
 
 
 class MailSink:
-    """An SMTP server that keeps every mail's recipient and subject (aiosmtpd)."""
+    """An SMTP server that keeps every mail's recipient and subject (aiosmtpd). Each
+    recipient takes `delay` seconds to be accepted, as a busy relay does, so that a task of
+    a hundred mails runs for a few seconds (long enough to kill its worker midway)."""
 
-    def __init__(self) -> None:
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay = delay
         self.port = free_port()
         self.received: list[tuple[str, str]] = []
         self.lock = threading.Lock()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         import email
