@@ -27,7 +27,6 @@ def test_a_short_soak_loses_no_acknowledged_write_and_sends_no_mail_twice(django
     writes = report["writes"]
     for fault in ("worker killed mid-task", "web node stopped", "replica paused"):
         assert report[fault]["happened"], fault
-    assert report["whole run"]["requests"] > 100
     assert writes["completions acknowledged"] > 0 and writes["answers acknowledged"] > 0
     assert writes["completions lost"] == 0
     assert writes["answers lost"] == 0
