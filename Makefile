@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PG_URL := postgres://postgres@127.0.0.1:5432/portal
 
-.PHONY: run test test-postgres test-sqlite lint format messages install postgres bench bench-compare faults reload screenshots cluster cluster-stop soak cluster-packages
+.PHONY: run test test-postgres test-sqlite lint format messages install postgres bench bench-compare faults reload screenshots cluster cluster-stop soak cluster-packages cluster-capacity
 
 install: $(VENV)/.installed
 
@@ -110,6 +110,11 @@ cluster-stop:
 # write must be there at the end and no reminder sent twice. SOAK_SECONDS (default 240).
 soak: install cluster-packages
 	$(BIN)/python -m tests.cluster.soak
+
+# What one web node of the cluster serves, and two behind HAProxy (wrk).
+cluster-capacity: install cluster-packages
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python -m tests.cluster.capacity
 
 # README screenshots, desktop and phone, from the demo data on a throw-away SQLite database.
 screenshots: install

@@ -66,6 +66,7 @@ class Load:
     completions: set[tuple[str, str]] = field(default_factory=set)
     answers: set[str] = field(default_factory=set)
     uploads: set[str] = field(default_factory=set)
+    failures: Counter = field(default_factory=Counter)  # what each 5xx said, to tell whose
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def note(self, kind: str, status: int) -> None:
@@ -79,6 +80,9 @@ def call(load: Load, kind: str, request, *args, **kwargs) -> tuple[int, str]:
     except OSError:
         status, body = 0, ""  # no answer at all: refused, reset or timed out
     load.note(kind, status)
+    if status >= 500:
+        with load.lock:
+            load.failures[f"{status} {' '.join(body.split())[:120]}"] += 1
     return status, body
 
 
@@ -255,6 +259,7 @@ def summarize(load: Load, faults: list[Fault]) -> dict:
             "lasted s": round(fault.end - fault.start, 1),
         }
     per_kind = Counter((kind, status) for _, kind, status in load.requests)
+    report["5xx said"] = dict(load.failures.most_common(5))
     report["by kind"] = {f"{kind} {status}": n for (kind, status), n in sorted(per_kind.items())}
     return report
 
