@@ -15,7 +15,9 @@ from lessons.content.access import get_visible_lesson
 from lessons.exams import readiness
 from lessons.exams import views as views_exam
 from lessons.kernel import charts, web
-from lessons.kernel.panels import panels_for
+from lessons.kernel.headings import beside_headings
+from lessons.kernel.panels import actions_for, panels_for
+from lessons.kernel.particles import resolve_particles
 from lessons.kernel.web import HtmxHttpRequest, login_then_back_to
 from lessons.models import Category
 from lessons.progress import tracking as progress
@@ -76,6 +78,9 @@ def lesson_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "overall": page.overall,
         "panels": panels_for("lesson", request, lesson=lesson, is_done=page.is_done),
         "panels_end": panels_for("lesson_end", request, lesson=lesson),
+        "body": beside_headings(
+            lesson.body_html, lesson.toc, actions_for("lesson_section", request, lesson=lesson)
+        ),
     }
     return render(request, "lessons/lesson_detail.html", context)
 
@@ -91,7 +96,7 @@ def completion(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         return HttpResponseBadRequest("done must be 1 or 0")
     if done == "1":
         progress.record_completion(request.user, lesson)
-        said = _("Marked “%(title)s” done.") % {"title": lesson.title}
+        said = resolve_particles(_("Marked “%(title)s” done.") % {"title": lesson.title})
     else:
         progress.undo_completion(request.user, lesson)
         said = _("“%(title)s” is no longer marked done.") % {"title": lesson.title}
