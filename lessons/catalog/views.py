@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from lessons.catalog.category_page import category_page
-from lessons.catalog.home_page import home_page
+from lessons.catalog.home_page import NextStep, home_page
 from lessons.catalog.lesson_page import lesson_page, visible_lesson
 from lessons.content.access import get_visible_lesson
 from lessons.exams import readiness
@@ -21,6 +21,7 @@ from lessons.kernel.particles import resolve_particles
 from lessons.kernel.web import HtmxHttpRequest, login_then_back_to
 from lessons.models import Category
 from lessons.progress import tracking as progress
+from lessons.progress.next_lesson import next_lesson
 
 # The home page lists the first lessons of each category; the category page has them all.
 HOME_LESSONS_PER_CATEGORY = 10
@@ -109,6 +110,13 @@ def completion(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "overall": overall,
             "swapped": True,
         }
+        if done == "1":
+            # A next step: the group's lesson due soonest when a group plans one, else the
+            # next lesson not done yet.
+            following = next_lesson(request.user, lesson)
+            step = NextStep(following, None) if following else None
+            context |= {"next_lesson": following, "next": None}
+            context["next_panels"] = panels_for("next_step", request, next_step=step)[:1]
         response = render(request, "lessons/_completion_response.html", context)
         return trigger_client_event(response, "portal:announce", {"message": said})
     messages.success(request, said, extra_tags="completion")
