@@ -422,7 +422,7 @@ def test_a_wrong_answer_ahead_is_a_miss_and_comes_back_tomorrow(alice_client, al
     response = client.post(URL, answer_fields_for(client, right=False, html=html, ahead="1"))
 
     assert response.status_code == 302
-    assert response.url == f"{URL}?answered={first.pk}&ahead=1"
+    assert response.url.startswith(f"{URL}?answered={first.pk}&ahead=1&")
     moved = ReviewItem.objects.get(pk=first.pk)
     assert moved.box == 1 and moved.due_at < first.due_at
     assert "Back to box 1" in parse(client.get(response.url).content).text
