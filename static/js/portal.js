@@ -9,8 +9,6 @@ function setUpMenu() {
   const toggle = document.querySelector(".menu-toggle");
   const menu = document.getElementById("site-menu");
   if (!header || !toggle || !menu) return;
-  header.classList.add("has-menu-toggle");
-  toggle.hidden = false;
   const setOpen = (open) => {
     toggle.setAttribute("aria-expanded", String(open));
     menu.classList.toggle("is-open", open);

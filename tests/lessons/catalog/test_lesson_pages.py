@@ -116,3 +116,25 @@ def test_it_puts_the_folded_table_of_contents_after_the_title(client, basic):
     assert html.index('id="lesson-title"') < html.index('<details class="toc-details">')
     assert '<details class="toc-details" open' not in html
     assert html.count('<a href="#첫-절">첫 절</a>') == 2  # folded on phones, sidebar on laptops
+
+
+def meta_description(response) -> str:
+    import re
+
+    found = re.findall(r'<meta name="description" content="([^"]*)">', response.content.decode())
+    assert len(found) == 1
+    return found[0]
+
+
+def test_a_lesson_and_a_category_describe_themselves_to_search_engines(client, basic, cka):
+    lesson = make_lesson(basic, "Pods", summary="파드는 컨테이너를 함께 묶는 가장 작은 단위입니다.")
+    cka.description = "CKA 시험을 준비하는 레슨"
+    cka.save()
+    home = meta_description(client.get(reverse("lessons:home")))
+    assert home  # the portal's own description
+    assert meta_description(client.get(lesson.get_absolute_url())) == lesson.summary
+    assert meta_description(client.get(reverse("lessons:category", args=["cka"]))) == (
+        "CKA 시험을 준비하는 레슨"
+    )
+    # Without a summary of its own, a page falls back to the portal's description.
+    assert meta_description(client.get(reverse("lessons:category", args=["basic"]))) == home
