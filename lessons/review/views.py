@@ -2,6 +2,7 @@
 
 import re
 from datetime import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -36,8 +37,14 @@ def review_today(request: HtmxHttpRequest) -> HttpResponse:
         return _answer(request, now)
     standing = review.standing(request.user, now)
     answered = _answered_item(request, now, standing)
+    given = _given_from(request, answered) if answered else None
     context = _card_context(
-        request, now, result=answered, swapped=web.is_partial(request), standing=standing
+        request,
+        now,
+        result=answered,
+        given=given,
+        swapped=web.is_partial(request),
+        standing=standing,
     )
     return web.render_page(request, TEMPLATE, FRAGMENT, context)
 
@@ -93,14 +100,36 @@ def _answer(request, now: datetime) -> HttpResponse:
         review.answer(request.user, item, correct, now)
     except review.StaleAnswer:
         return _stale(request, now)
+    given = answers[0]
     result_url = f"{reverse('lessons:review_today')}?answered={item.pk}"
     if not web.is_partial(request):
-        return redirect(result_url)
+        # The answer rides along in the address, so the result can show what was chosen.
+        chosen = {"chose": given.choice_ids} if given.choice_ids else {"said": given.text}
+        return redirect(f"{result_url}&{urlencode(chosen, doseq=True)}")
+    shown = _given_labels(question, given.choice_ids, given.text)
     # Where the review stands now: as read before the answer, with the item moved.
-    context = _card_context(request, now, result=item, swapped=True, standing=standing.after(item))
+    context = _card_context(
+        request, now, result=item, given=shown, swapped=True, standing=standing.after(item)
+    )
     response = push_url(render(request, f"{TEMPLATE}#{FRAGMENT}", context), result_url)
     said = _("Right.") if correct else _("Not quite.")
     return trigger_client_event(response, "portal:announce", {"message": said})
+
+
+def _given_labels(question, choice_ids, text: str) -> list[str]:
+    """What the learner answered, as the card shows it: the chosen choices' texts (in the
+    question's order) or the typed text."""
+    if question.has_choices:
+        return [choice.text for choice in question.choices.all() if choice.id in choice_ids]
+    return [text] if text else []
+
+
+def _given_from(request, item: ReviewItem) -> list[str]:
+    """The answer named in the result's address (`chose` ids, or `said` text); ids that
+    are not this question's own are ignored."""
+    chose = {int(raw) for raw in request.GET.getlist("chose") if ID.fullmatch(raw)}
+    said = request.GET.get("said", "")[: scoring.SHORT_ANSWER_MAX_CHARS]
+    return _given_labels(item.question, chose, said)
 
 
 def _stale(request, now: datetime) -> HttpResponse:
@@ -130,6 +159,7 @@ def _card_context(
     now: datetime,
     *,
     result: ReviewItem | None = None,
+    given: list[str] | None = None,
     current: ReviewItem | None = None,
     errors: list | None = None,
     posted: dict | None = None,
@@ -147,6 +177,7 @@ def _card_context(
     context = {
         "today": state,
         "result": result,
+        "given": given,
         "current": current,
         "errors": errors,
         "notice": notice,
