@@ -21,6 +21,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from pooled import pooled_rows  # tests/bench/pooled.py, beside this file
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin"
 PORT = int(os.environ.get("BENCH_PORT", "8311"))
@@ -688,6 +690,13 @@ def main() -> int:
         evening = evening_ratios(results, rounds | {"home": rounds["home (learner)"]})
         print_evening(evening)
         results |= cohort_rows(setup["dashboard"], instructor)
+        # The same pages through PgBouncer in transaction mode (tests/bench/pooled.py).
+        results |= pooled_rows(
+            ENV, DATABASE, gunicorn(), PORT + 5,
+            [("lesson page (signed in)", lesson, learner, "GET", ""),
+             ("mark done", f"{lesson}done/", learner, "POST", "done=1")],
+            run_wrk, wait_until_ready,
+        )  # fmt: skip
     finally:
         server.terminate()
         server.wait(timeout=30)
