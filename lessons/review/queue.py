@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -30,6 +30,7 @@ from lessons.kernel.signals import questions_answered
 from lessons.models import Lesson, ReviewItem
 from lessons.models.exams import held_questions
 from lessons.models.review import BOX_INTERVAL_DAYS, TOP_BOX
+from lessons.sql import review as review_sql
 
 
 class StaleAnswer(Exception):
@@ -88,28 +89,62 @@ def waiting_count(user) -> int:
     return queue(user).filter(retired_at__isnull=True).count()
 
 
+@dataclass(frozen=True)
+class Standing:
+    """The learner's queue as one statement read it (lessons/sql/review.py)."""
+
+    rows: list[review_sql.QueueRow]
+
+    def today(self, now: datetime) -> Today:
+        start = start_of_day(now)
+        active = [row for row in self.rows if row.retired_at is None]
+        reviewed = [row.last_reviewed_at for row in self.rows if row.last_reviewed_at]
+        return Today(
+            due=sum(1 for row in active if row.due_at <= now),
+            done=sum(1 for moment in reviewed if moment >= start),
+            next_due_at=min((row.due_at for row in active if row.due_at > now), default=None),
+            ahead=len(self._ahead(now)),
+        )
+
+    def next_id(self, now: datetime) -> int | None:
+        """The due item that has waited longest."""
+        due = ((row.due_at, row.id) for row in self.rows if row.retired_at is None)
+        first = min((key for key in due if key[0] <= now), default=None)
+        return first[1] if first else None
+
+    def next_ahead_id(self, now: datetime) -> int | None:
+        """The item to review ahead: not due, not answered today, the soonest due."""
+        first = min(self._ahead(now), default=None)
+        return first[1] if first else None
+
+    def _ahead(self, now: datetime) -> list[tuple[datetime, int]]:
+        start = start_of_day(now)
+        return [
+            (row.due_at, row.id)
+            for row in self.rows
+            if row.retired_at is None
+            and row.due_at > now
+            and (row.last_reviewed_at is None or row.last_reviewed_at < start)
+        ]
+
+    def holds(self, item_id: int) -> bool:
+        return any(row.id == item_id for row in self.rows)
+
+    def after(self, item: ReviewItem) -> "Standing":
+        """The queue once `item` moved (as `answer` left it)."""
+        moved = review_sql.QueueRow(item.pk, item.due_at, item.retired_at, item.last_reviewed_at)
+        return Standing([moved if row.id == item.pk else row for row in self.rows])
+
+
+def standing(user, now: datetime) -> Standing:
+    """The learner's queue now: one statement, whatever its size."""
+    return Standing(review_sql.queue_rows(user, now))
+
+
 def today(user, now: datetime) -> Today:
     """Due now, done today, the next due time and how many may be reviewed ahead, in one
     query."""
-    active = Q(retired_at__isnull=True)
-    answered_today = Q(last_reviewed_at__gte=start_of_day(now))
-    totals = queue(user).aggregate(
-        due=Count("id", filter=active & Q(due_at__lte=now)),
-        done=Count("id", filter=answered_today),
-        next_due_at=Min("due_at", filter=active & Q(due_at__gt=now)),
-        ahead=Count("id", filter=active & Q(due_at__gt=now) & ~answered_today),
-    )
-    return Today(**totals)
-
-
-def ahead_items(user, now: datetime) -> QuerySet[ReviewItem]:
-    """Items not due yet and not answered today, the soonest due first."""
-    return (
-        queue(user)
-        .filter(retired_at__isnull=True, due_at__gt=now)
-        .exclude(last_reviewed_at__gte=start_of_day(now))
-        .order_by("due_at", "id")
-    )
+    return standing(user, now).today(now)
 
 
 def is_due(item: ReviewItem, now: datetime) -> bool:
@@ -138,12 +173,14 @@ def with_question(items: QuerySet[ReviewItem]) -> QuerySet[ReviewItem]:
 
 def next_item(user, now: datetime) -> ReviewItem | None:
     """The due item that has waited longest, with its question."""
-    return with_question(due_items(user, now)).first()
+    return item_with_question(user, standing(user, now).next_id(now))
 
 
-def next_ahead_item(user, now: datetime) -> ReviewItem | None:
-    """The item to review ahead: the one due soonest, with its question."""
-    return with_question(ahead_items(user, now)).first()
+def item_with_question(user, item_id: int | None) -> ReviewItem | None:
+    """The learner's item `item_id` (one their `standing` holds) with its question."""
+    if item_id is None:
+        return None
+    return with_question(ReviewItem.objects.filter(user=user, pk=item_id)).first()
 
 
 def record_misses(user, results, now: datetime | None = None) -> None:

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,14 +29,14 @@ ID = re.compile(r"[0-9]{1,18}")
 @require_http_methods(["GET", "POST"])
 @login_required
 def review_today(request: HtmxHttpRequest) -> HttpResponse:
-    """GET: the next due question (or, after `?answered=<item>`, how that answer went;
-    with `?ahead=1` and nothing due, the next question to review ahead). POST: answer the
-    question on the card; htmx swaps the card, a plain form is redirected to the answer's
-    result (post/redirect/get)."""
+    """GET: the next due question (or, after `?answered=<item>`, how that answer went).
+    POST: answer the question on the card; htmx swaps the card, a plain form is
+    redirected to the answer's result (post/redirect/get)."""
     now = timezone.now()
     if request.method == "POST":
         return _answer(request, now)
-    answered = _answered_item(request, now)
+    standing = review.standing(request.user, now)
+    answered = _answered_item(request, now, standing)
     given = _given_from(request, answered) if answered else None
     context = _card_context(
         request,
@@ -44,6 +44,7 @@ def review_today(request: HtmxHttpRequest) -> HttpResponse:
         result=answered,
         given=given,
         swapped=web.is_partial(request),
+        standing=standing,
         ahead=_ahead(request),
     )
     return web.render_page(request, TEMPLATE, FRAGMENT, context)
@@ -59,17 +60,21 @@ def _may_review_ahead(item: ReviewItem, now: datetime) -> bool:
     return item.retired_at is None and (answered is None or answered < review.start_of_day(now))
 
 
-def _learners_item(request, raw: str | None) -> ReviewItem:
-    """One of the learner's own items of a published lesson, or 404."""
-    if raw is None or not ID.fullmatch(raw):
+def _learners_item(request, raw: str | None, standing: review.Standing) -> ReviewItem:
+    """One of the learner's own items in their queue (of a published lesson, not held by
+    an open mock exam), or 404."""
+    if raw is None or not ID.fullmatch(raw) or not standing.holds(int(raw)):
         raise Http404("No such review item.")
-    return get_object_or_404(review.with_question(review.queue(request.user)), pk=int(raw))
+    item = review.item_with_question(request.user, int(raw))
+    if item is None:
+        raise Http404("No such review item.")
+    return item
 
 
-def _answered_item(request, now: datetime) -> ReviewItem | None:
+def _answered_item(request, now: datetime, standing: review.Standing) -> ReviewItem | None:
     if "answered" not in request.GET:
         return None
-    item = _learners_item(request, request.GET["answered"])
+    item = _learners_item(request, request.GET["answered"], standing)
     if item.last_reviewed_at is None or review.is_due(item, now):
         return None  # due (again): the question, not an old answer to it
     return item
@@ -79,7 +84,8 @@ def _answer(request, now: datetime) -> HttpResponse:
     raw = request.POST.get("item", "")
     if not ID.fullmatch(raw):
         return HttpResponseBadRequest(_("The form is incomplete. Reload the page and try again."))
-    item = _learners_item(request, raw)
+    standing = review.standing(request.user, now)
+    item = _learners_item(request, raw, standing)
     if request.POST.get("stamp") != item.stamp:
         return _stale(request, now)
     ahead = _ahead(request)
@@ -93,7 +99,13 @@ def _answer(request, now: datetime) -> HttpResponse:
             raise scoring.InvalidSubmission([error])
     except scoring.InvalidSubmission as invalid:
         context = _card_context(
-            request, now, current=item, errors=invalid.errors, posted=_posted(request), ahead=ahead
+            request,
+            now,
+            current=item,
+            errors=invalid.errors,
+            posted=_posted(request),
+            standing=standing,
+            ahead=ahead,
         )
         return web.invalid_form(request, TEMPLATE, FRAGMENT, context, "#review-card")
     correct = scoring.grade(answers) == 1
@@ -110,7 +122,16 @@ def _answer(request, now: datetime) -> HttpResponse:
         chosen = {"chose": given.choice_ids} if given.choice_ids else {"said": given.text}
         return redirect(f"{result_url}&{urlencode(chosen, doseq=True)}")
     shown = _given_labels(question, given.choice_ids, given.text)
-    context = _card_context(request, now, result=item, given=shown, swapped=True, ahead=ahead)
+    # Where the review stands now: as read before the answer, with the item moved.
+    context = _card_context(
+        request,
+        now,
+        result=item,
+        given=shown,
+        swapped=True,
+        standing=standing.after(item),
+        ahead=ahead,
+    )
     response = push_url(render(request, f"{TEMPLATE}#{FRAGMENT}", context), result_url)
     said = _("Right.") if correct else _("Not quite.")
     return trigger_client_event(response, "portal:announce", {"message": said})
@@ -165,17 +186,19 @@ def _card_context(
     posted: dict | None = None,
     notice: str = "",
     swapped: bool = False,
+    standing: review.Standing | None = None,
     ahead: bool = False,
 ) -> dict:
     """The card: the answer just given (`result`), else the question to answer (`current`,
-    or the next one due, or when `ahead` and none is due the next to review ahead), else
-    the empty state; and where today's review stands."""
-    state = review.today(request.user, now)
+    or the next one due), else the empty state; and where today's review stands
+    (`standing`, read here when not given)."""
+    standing = standing or review.standing(request.user, now)
+    state = standing.today(now)
     if result is None and current is None:
-        current = review.next_item(request.user, now)
-        if current is None and ahead and state.ahead:
-            current = review.next_ahead_item(request.user, now)
-    shown = result or current
+        next_id = standing.next_id(now)
+        if next_id is None and ahead:
+            next_id = standing.next_ahead_id(now)
+        current = review.item_with_question(request.user, next_id)
     context = {
         "today": state,
         # Reviewing ahead: asked for, and the question on the card (if any) is not due.
@@ -188,6 +211,7 @@ def _card_context(
         "swapped": swapped,
         "position": state.done if result else state.done + 1,
     }
+    shown = result or current
     if shown is not None:
         context["section"] = review.section_of(shown.question)
     if current is not None:

@@ -227,6 +227,33 @@ def exam_endpoints(learner: "Session", env: dict | None = None) -> list[tuple]:
     ]
 
 
+# A hands-on task checked on its page (issue 26): a whole manifest parsed, validated
+# against the exam's Kubernetes schema and held to the task's rules, the attempt stored.
+TASK_SCRIPT = """
+from lessons.models import Task
+task = Task.objects.select_related("lesson").get(title="1Gi 볼륨 요청 만들기")
+print(task.get_absolute_url())
+"""
+TASK_MANIFEST = """apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: data
+spec:
+  accessModes: [ReadWriteOnce]
+  storageClassName: local-path
+  resources:
+    requests:
+      storage: 1Gi
+"""
+
+
+def task_endpoints(learner: "Session", env: dict | None = None) -> list[tuple]:
+    """bench1 posts a manifest to the storage lesson's PVC task (htmx, as the page does)."""
+    path = manage("shell", "--no-imports", "-c", TASK_SCRIPT, env=env).split()[-1]
+    body = urllib.parse.urlencode({"manifest": TASK_MANIFEST})
+    return [("check a task", path, learner, "POST", body)]
+
+
 # ---- end of the exam rows -------------------------------------------------------------------
 
 
@@ -619,6 +646,7 @@ def rows_of(
         # An instructor's dashboard is opened by one person at a time, not four.
         ("dashboard, one instructor", setup["dashboard"], instructor, "GET", "", 1),
         *exam_endpoints(learner, env),
+        *task_endpoints(learner, env),
         # Spaced review (lessons/review/queue.py): bench1's queue comes from make_bench_data.
         ("today's review (signed in)", "/review/today/", learner, "GET", ""),
         # The home page for a visitor and for a learner mid-course (issue 16).
@@ -712,6 +740,7 @@ def main() -> int:
         "dashboard_one_instructor_p95_ms": results["dashboard, one instructor"]["p95_ms"],
         "exam_readiness_p95_ms": results["exam readiness"]["p95_ms"],
         "mock_exam_answer_p95_ms": results["mock exam answer"]["p95_ms"],
+        "task_check_p95_ms": results["check a task"]["p95_ms"],
         "send_reminders_10000_seconds": reminders["send_reminders 10,000 learners"]["seconds"],
         "send_reminders_10000_queries": reminders["send_reminders 10,000 learners"]["queries"],
         "worker_mails_per_second": reminders["worker mails per second"]["per_second"],
