@@ -202,7 +202,57 @@ function setUpReadingProgress() {
   });
 }
 
+// ---- What scrolls sideways says so: a shadow at the edge with more to see (portal.css,
+// .scroll-cue), and a code block that scrolls can be scrolled from the keyboard. Each
+// lesson code block also gets a copy button (static/js/copy.js copies).
+const SCROLLERS = ".lesson-body pre, .lesson-body table, .table-scroll";
+
+function updateScrollCue(scroller) {
+  const cue = scroller.parentElement;
+  const more = scroller.scrollWidth - scroller.clientWidth;
+  cue.toggleAttribute("data-more-start", scroller.scrollLeft > 1);
+  cue.toggleAttribute("data-more-end", more - scroller.scrollLeft > 1);
+  if (scroller.matches(".lesson-body pre")) {
+    // A tab stop only where there is something to scroll to.
+    if (more > 1) scroller.tabIndex = 0;
+    else scroller.removeAttribute("tabindex");
+  }
+}
+
+function setUpScrollers(root) {
+  const body = document.querySelector(".lesson-body");
+  root.querySelectorAll(SCROLLERS).forEach((scroller, index) => {
+    if (scroller.parentElement.classList.contains("scroll-cue")) return;
+    const cue = document.createElement("div");
+    cue.className = "scroll-cue";
+    scroller.replaceWith(cue);
+    cue.append(scroller);
+    scroller.addEventListener("scroll", () => updateScrollCue(scroller), { passive: true });
+    if (scroller.matches(".lesson-body pre") && body) {
+      scroller.id ||= `code-${index + 1}`;
+      scroller.setAttribute("role", "group");
+      scroller.setAttribute("aria-label", body.dataset.codeLabel);
+      const copy = document.createElement("button");
+      copy.type = "button";
+      copy.className = "secondary small copy-code";
+      copy.textContent = body.dataset.copyLabel;
+      copy.dataset.copyTarget = scroller.id;
+      copy.dataset.copyStatus = "announcer";
+      copy.dataset.copied = body.dataset.copied;
+      copy.dataset.copyFailed = body.dataset.copyFailed;
+      cue.classList.add("code-block");
+      cue.append(copy);
+    }
+    updateScrollCue(scroller);
+  });
+}
+window.addEventListener("resize", () => {
+  document.querySelectorAll(".scroll-cue > :first-child").forEach(updateScrollCue);
+});
+document.addEventListener("htmx:load", (event) => setUpScrollers(event.detail.elt));
+
 document.addEventListener("DOMContentLoaded", () => {
+  setUpScrollers(document);
   setUpMenu();
   setUpSearch();
   setUpReadingProgress();
