@@ -251,8 +251,58 @@ window.addEventListener("resize", () => {
 });
 document.addEventListener("htmx:load", (event) => setUpScrollers(event.detail.elt));
 
+// ---- Finding one's way in a long lesson: the section being read is marked in the table of
+// contents, a thin bar shows how far the reader is, and "back to top" floats in once the
+// first screen is passed.
+function setUpLessonNavigation() {
+  const body = document.querySelector(".lesson-body");
+  if (!body) return;
+  const headings = Array.from(body.querySelectorAll("h2[id], h3[id]"));
+  const links = new Map();
+  document.querySelectorAll(".toc a[href^='#']").forEach((link) => {
+    const id = decodeURIComponent(link.hash.slice(1));
+    links.set(id, [...(links.get(id) || []), link]);
+  });
+  const bar = document.createElement("div");
+  bar.className = "reading-progress";
+  bar.setAttribute("aria-hidden", "true");
+  document.body.append(bar);
+  const back = document.querySelector(".back-to-top");
+  let current = null;
+  let queued = false;
+
+  const update = () => {
+    queued = false;
+    const line = window.innerHeight * 0.25;
+    let reading = null;
+    for (const heading of headings) {
+      if (heading.getBoundingClientRect().top > line) break;
+      reading = heading.id;
+    }
+    if (reading !== current) {
+      (links.get(current) || []).forEach((link) => link.removeAttribute("aria-current"));
+      (links.get(reading) || []).forEach((link) => link.setAttribute("aria-current", "location"));
+      current = reading;
+    }
+    const box = body.getBoundingClientRect();
+    const span = box.height - window.innerHeight;
+    const done = span > 0 ? Math.min(1, Math.max(0, -box.top / span)) : 1;
+    bar.style.transform = `scaleX(${done})`;
+    if (back) back.classList.toggle("is-shown", window.scrollY > window.innerHeight);
+  };
+  const queue = () => {
+    if (queued) return;
+    queued = true;
+    window.requestAnimationFrame(update);
+  };
+  window.addEventListener("scroll", queue, { passive: true });
+  window.addEventListener("resize", queue);
+  update();
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   setUpScrollers(document);
+  setUpLessonNavigation();
   setUpMenu();
   setUpSearch();
   setUpReadingProgress();

@@ -256,3 +256,70 @@ def test_a_long_user_name_does_not_break_the_header(new_page, live_server, seede
     page.goto(f"{live_server.url}/")
     page.click(".menu-toggle")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+# ---- Finding one's way on a phone ------------------------------------------------------
+
+
+def test_a_bottom_bar_holds_the_main_pages_on_a_phone(new_page, live_server, seeded):
+    learner = make_user("reader")
+    page = new_page(viewport=PHONE)
+    sign_in(page.context, live_server.url, learner)
+    page.goto(f"{live_server.url}/progress/")
+    bar = page.get_by_role("navigation", name="주요 페이지")
+    expect(bar).to_be_visible()
+    assert bar.get_by_role("link").all_inner_texts() == ["홈", "복습", "진도", "그룹"]
+    expect(bar.get_by_role("link", name="진도")).to_have_attribute("aria-current", "page")
+    assert bar.locator("[aria-current]").count() == 1
+    box = bar.bounding_box()
+    assert box["y"] + box["height"] == PHONE["height"], "fixed to the bottom of the screen"
+    # Nothing of the page stays hidden behind it.
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    footer = page.locator(".site-footer p").bounding_box()
+    assert footer["y"] + footer["height"] <= bar.bounding_box()["y"]
+    bar.get_by_role("link", name="복습").click()
+    expect(page).to_have_url(f"{live_server.url}/review/today/")
+
+    page = new_page(viewport=LAPTOP)
+    sign_in(page.context, live_server.url, learner)
+    page.goto(f"{live_server.url}/")
+    expect(page.get_by_role("navigation", name="주요 페이지")).to_be_hidden()
+    visitor = new_page(viewport=PHONE)
+    visitor.goto(f"{live_server.url}/")
+    assert visitor.locator(".bottom-bar").count() == 0
+
+
+def test_a_long_lesson_marks_the_section_being_read_on_a_laptop(new_page, live_server, seeded):
+    page = new_page(viewport=LAPTOP)
+    page.goto(f"{live_server.url}/lessons/kubernetes-architecture/")
+    heading = page.locator(".lesson-body h2[id]").nth(2)
+    # Just above the reading line (a quarter down the screen), below the heading before it.
+    heading.evaluate(
+        "el => window.scrollTo(0, el.getBoundingClientRect().top + scrollY - innerHeight / 4 + 5)"
+    )
+    link = page.locator(f".lesson-aside .toc a[href='#{heading.get_attribute('id')}']")
+    expect(link).to_have_attribute("aria-current", "location")
+    assert page.locator(".lesson-aside .toc a[aria-current]").count() == 1
+
+
+def test_a_long_lesson_shows_progress_and_a_way_back_up_on_a_phone(new_page, live_server, seeded):
+    page = new_page(viewport=PHONE)
+    page.goto(f"{live_server.url}/lessons/kubernetes-architecture/")
+    back = page.get_by_role("link", name="↑ 맨 위로")
+    expect(back).to_be_hidden()
+    scale = (
+        "() => new DOMMatrix("
+        "getComputedStyle(document.querySelector('.reading-progress')).transform).a"
+    )
+    assert page.evaluate(scale) == 0
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight / 2)")
+    expect(back).to_be_visible()
+    assert 0.2 < page.evaluate(scale) < 0.8
+    back.click()
+    main_top = "document.getElementById('main').getBoundingClientRect().top"
+    for _ in range(20):  # the page's CSP rules out wait_for_function's evaluated string
+        if page.evaluate(main_top) >= 0:
+            break
+        page.wait_for_timeout(100)
+    assert 0 <= page.evaluate(main_top) <= 20, "back at the start of the page's content"
+    assert page.evaluate("document.activeElement.id") == "main"
