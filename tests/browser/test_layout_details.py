@@ -191,6 +191,11 @@ def test_page_header_buttons_sit_together_at_the_end_of_the_title(
     assert buttons
     last = buttons[-1]
     assert abs(last["x"] + last["width"] - (header["x"] + header["width"])) <= 1
+    # Centred on the title's line, not hung from its baseline.
+    title = page.locator("main .page-header h1").bounding_box()
+    middle = title["y"] + title["height"] / 2
+    for button in buttons:
+        assert abs(button["y"] + button["height"] / 2 - middle) <= 4
     for left, right in itertools.pairwise(buttons):
         assert right["x"] - (left["x"] + left["width"]) <= 16, "buttons side by side"
         assert abs(left["y"] - right["y"]) <= 1
