@@ -36,6 +36,21 @@ class Problems:
         self.items.append(f"{where}: {message}")
 
 
+def unknown_keys(data: dict, allowed: set[str]) -> list[str]:
+    return sorted(str(key) for key in data if key not in allowed)
+
+
+def is_mapping(raw, where: str, keys: set[str], problems: Problems) -> bool:
+    """Whether an entry of a file is a mapping; each key beyond `keys` is a problem too
+    (a misspelt key would otherwise be dropped without a word)."""
+    if not isinstance(raw, dict):
+        problems.add(where, "must be a mapping")
+        return False
+    for key in unknown_keys(raw, keys):
+        problems.add(where, f"unknown key '{key}'")
+    return True
+
+
 def model_problems(instance, where: str, problems: Problems, exclude: set[str]) -> bool:
     """Check `instance` with its model's own validators; True when it passes. Uniqueness
     is the import's own business (it matches existing rows by slug); `exclude` names the

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.utils import translation
 
-from lessons.authoring.content_files import Problems, model_problems, read_yaml_list
+from lessons.authoring.content_files import Problems, is_mapping, model_problems, read_yaml_list
 from lessons.models import Domain, Exam
 from lessons.models.exams import weight_problem
 
@@ -40,11 +40,8 @@ def read_exams(folder: Path, problems: Problems) -> list[dict]:
     exams, domain_slugs = [], set()
     for number, entry in enumerate(entries, start=1):
         where = f"{path.name}, exam {number}"
-        if not isinstance(entry, dict):
-            problems.add(where, "must be a mapping")
+        if not is_mapping(entry, where, EXAM_KEYS, problems):
             continue
-        for key in sorted(str(k) for k in entry if k not in EXAM_KEYS):
-            problems.add(where, f"unknown key '{key}'")
         numbers = {
             key: entry.get(key, default)
             for key, default in (
@@ -73,11 +70,8 @@ def read_exams(folder: Path, problems: Problems) -> list[dict]:
         domains = []
         for index, raw in enumerate(raw_domains, start=1):
             dwhere = f"{where}, domain {index}"
-            if not isinstance(raw, dict):
-                problems.add(dwhere, "must be a mapping")
+            if not is_mapping(raw, dwhere, DOMAIN_KEYS, problems):
                 continue
-            for key in sorted(str(k) for k in raw if k not in DOMAIN_KEYS):
-                problems.add(dwhere, f"unknown key '{key}'")
             slug, name, weight = raw.get("slug"), raw.get("name"), raw.get("weight")
             if not isinstance(slug, str) or not isinstance(name, str) or not _whole(weight):
                 problems.add(dwhere, "'slug', 'name' (text) and 'weight' (a number) are required")

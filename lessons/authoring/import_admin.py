@@ -2,8 +2,12 @@
 give a feed's address), read what a dry run would do, then confirm. Also the admin of the
 feed sources that `sync_feeds` keeps in step.
 
-Between the two steps the upload waits, compressed, in the editor's session: sessions
-live in the database, so the confirming request may reach any app process or machine.
+A feed's address is fetched by the task worker, never inside a request: the form answers
+at once with a page that waits for the fetch (htmx asks every second; without scripts the
+page refreshes itself) and then shows the dry run. Between the dry run and the
+confirmation the upload, or the fetched feed, waits compressed in the editor's session:
+sessions live in the database, so the confirming request may reach any app process or
+machine, and confirming imports what was previewed without fetching again.
 """
 
 import base64
@@ -20,20 +24,23 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.tasks import TaskResultStatus
+from django.tasks.exceptions import TaskException
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from lessons.authoring.feeds import FeedError, FeedImportResult, import_feed
-from lessons.authoring.feeds.fetching import FetchError, fetch_feed
-from lessons.authoring.feeds.tasks import sync_feed_sources
+from lessons.authoring.feeds.tasks import fetch_feed_for_import, sync_feed_sources
 from lessons.authoring.importing import ImportFailed, ImportResult, import_folder
 from lessons.kernel.web import BoundedPrefillAdminMixin
 from lessons.models import Category, FeedSource
 
 SESSION_KEY = "lessons_pending_import"
+FETCH_KEY = "lessons_import_fetch"  # the feed fetch the editor's import waits for
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ZIP_FILES = 2000
 MAX_ZIP_FILE_BYTES = 1024 * 1024
@@ -195,26 +202,37 @@ def _looks_like_zip(name: str, data: bytes) -> bool:
 
 
 def _pending_upload(form: ImportUploadForm) -> dict:
-    """The upload, or the feed fetched from the address given, as it waits in the session."""
-    upload, url = form.cleaned_data["upload"], form.cleaned_data["url"]
-    fetched = None
-    if url:
-        try:
-            fetched = fetch_feed(url, max_bytes=MAX_UPLOAD_BYTES)
-        except FetchError as error:
-            raise ImportFailed([f"{url}: {error}"]) from error
-    name = url or upload.name
-    data = fetched.content if fetched else b"".join(upload.chunks())
+    """The uploaded file as it waits in the session."""
+    upload = form.cleaned_data["upload"]
+    data = b"".join(upload.chunks())
     category = form.cleaned_data["category"]
     return {
-        "name": name,
-        "kind": "feed" if fetched else "zip" if _looks_like_zip(name, data) else "feed",
-        "content_type": fetched.content_type if fetched else "",
-        "base_url": fetched.url if fetched else "",
+        "name": upload.name,
+        "kind": "zip" if _looks_like_zip(upload.name, data) else "feed",
+        "content_type": "",
+        "base_url": "",
         "data": base64.b64encode(zlib.compress(data)).decode(),
         "digest": hashlib.sha256(data).hexdigest(),
         "category": category.name if category else "",
         "publish": form.cleaned_data["publish"],
+    }
+
+
+def _pending_fetch(fetch: dict, fetched: dict) -> dict:
+    """The feed the worker fetched (`fetch_feed_for_import`'s result) as it waits in the
+    session."""
+    if "problem" in fetched:
+        raise ImportFailed([fetched["problem"]])
+    data = zlib.decompress(base64.b64decode(fetched["data"]))
+    return {
+        "name": fetch["url"],
+        "kind": "feed",
+        "content_type": fetched["content_type"],
+        "base_url": fetched["url"],
+        "data": fetched["data"],
+        "digest": hashlib.sha256(data).hexdigest(),
+        "category": fetch["category"],
+        "publish": fetch["publish"],
     }
 
 
@@ -228,6 +246,11 @@ class LessonImport:
         site = self.model_admin.admin_site
         return [
             path("import/", site.admin_view(self.upload), name="lessons_lesson_import"),
+            path(
+                "import/fetch/<str:task_id>/",
+                site.admin_view(require_GET(self.fetching)),
+                name="lessons_lesson_import_fetch",
+            ),
             path(
                 "import/confirm/",
                 site.admin_view(require_POST(self.confirm)),
@@ -265,21 +288,114 @@ class LessonImport:
         form = ImportUploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return self._render(request, "admin/lessons/import_upload.html", {"form": form})
+        if form.cleaned_data["url"]:
+            return self._fetch(request, form)
+        return self._preview(request, form, _pending_upload(form))
+
+    def _preview(self, request: HttpRequest, form: ImportUploadForm, pending: dict):
+        """The dry run of `pending`, which then waits in the session for confirmation."""
         try:
-            pending = _pending_upload(form)
             summary = run_import(pending, dry_run=True)
         except ImportFailed as failure:
-            return self._render(
-                request,
-                "admin/lessons/import_upload.html",
-                {"form": form, "problems": failure.problems},
-            )
+            return self._problems(request, form, failure)
         request.session[SESSION_KEY] = pending
         return self._render(
             request,
             "admin/lessons/import_preview.html",
             {"summary": summary, "pending": pending},
         )
+
+    def _problems(self, request: HttpRequest, form: ImportUploadForm, failure: ImportFailed):
+        return self._render(
+            request,
+            "admin/lessons/import_upload.html",
+            {"form": form, "problems": failure.problems},
+        )
+
+    def _fetch(self, request: HttpRequest, form: ImportUploadForm) -> HttpResponse:
+        """Enqueue the fetch of the feed's address for the worker and answer at once with
+        the page that waits for it. The same address sent again (a double click, a
+        resubmitted form) while its fetch is under way waits for that fetch."""
+        category = form.cleaned_data["category"]
+        fetch = {
+            "url": form.cleaned_data["url"],
+            "category": category.name if category else "",
+            "publish": form.cleaned_data["publish"],
+        }
+        waiting = request.session.get(FETCH_KEY)
+        if waiting and {k: waiting[k] for k in fetch} == fetch:
+            try:
+                if not fetch_feed_for_import.get_result(waiting["task"]).is_finished:
+                    return self._redirect_to_fetch(waiting["task"])
+            except (TaskException, NotImplementedError):
+                pass  # gone, or a backend that keeps no results: fetch again
+        result = fetch_feed_for_import.enqueue(fetch["url"], MAX_UPLOAD_BYTES, get_language())
+        if result.is_finished:  # a backend that runs tasks at once (no worker)
+            return self._fetched(request, fetch, result)
+        request.session[FETCH_KEY] = {**fetch, "task": result.id}
+        return self._redirect_to_fetch(result.id)
+
+    def _redirect_to_fetch(self, task_id: str) -> HttpResponse:
+        site = self.model_admin.admin_site.name
+        return HttpResponseRedirect(
+            reverse(f"{site}:lessons_lesson_import_fetch", args=[task_id]), status=303
+        )
+
+    def fetching(self, request: HttpRequest, task_id: str) -> HttpResponse:
+        """The page that waits for the fetch of a feed's address: while the worker has it,
+        how far it is (htmx asks again every second); then the dry run of what it fetched,
+        or why nothing could be fetched."""
+        self._check(request)
+        fetch = request.session.get(FETCH_KEY)
+        result = None
+        if fetch and fetch["task"] == task_id:
+            try:
+                result = fetch_feed_for_import.get_result(task_id)
+            except (TaskException, NotImplementedError):
+                request.session.pop(FETCH_KEY, None)
+        if result is None:
+            messages.warning(
+                request,
+                _(
+                    "That fetch is not waiting for you (it was replaced by another, has "
+                    "expired, or was never yours); give the feed's address again."
+                ),
+            )
+            site = self.model_admin.admin_site.name
+            return HttpResponseRedirect(reverse(f"{site}:lessons_lesson_import"))
+        if result.is_finished and request.htmx:
+            return HttpResponseClientRefresh()  # the whole page: the dry run or the problem
+        if not result.is_finished:
+            template = (
+                "admin/lessons/_import_fetching.html"
+                if request.htmx
+                else ("admin/lessons/import_fetching.html")
+            )
+            return self._render(
+                request,
+                template,
+                {"fetch": fetch, "running": result.status == TaskResultStatus.RUNNING},
+            )
+        return self._fetched(request, fetch, result)
+
+    def _fetched(self, request: HttpRequest, fetch: dict, result) -> HttpResponse:
+        category = Category.objects.filter(name=fetch["category"]).first()
+        form = ImportUploadForm(
+            initial={"url": fetch["url"], "category": category, "publish": fetch["publish"]}
+        )
+        if result.status != TaskResultStatus.SUCCESSFUL:
+            failure = ImportFailed(
+                [
+                    _("%(url)s: the fetch stopped before it ended; try again.")
+                    % {"url": fetch["url"]}
+                ]
+            )
+            return self._problems(request, form, failure)
+        try:
+            pending = _pending_fetch(fetch, result.return_value)
+        except ImportFailed as failure:
+            return self._problems(request, form, failure)
+        return self._preview(request, form, pending)
 
     def confirm(self, request: HttpRequest) -> HttpResponse:
         """Import the upload previewed with this digest; or cancel it."""
@@ -288,6 +404,7 @@ class LessonImport:
         upload_url = reverse(f"{self.model_admin.admin_site.name}:lessons_lesson_import")
         if "cancel" in request.POST or not pending:
             request.session.pop(SESSION_KEY, None)
+            request.session.pop(FETCH_KEY, None)
             if not pending:
                 messages.warning(request, _("There is no upload waiting; upload the file again."))
             return HttpResponseRedirect(upload_url)
@@ -305,6 +422,7 @@ class LessonImport:
                 messages.error(request, problem)
             return HttpResponseRedirect(upload_url)
         request.session.pop(SESSION_KEY, None)
+        request.session.pop(FETCH_KEY, None)
         messages.success(
             request,
             _("Imported %(name)s: %(created)d created, %(updated)d updated, %(skipped)d skipped.")

@@ -20,9 +20,11 @@ from django.utils.text import slugify
 from lessons.authoring import exam_files, task_files
 from lessons.authoring.content_files import (
     Problems,
+    is_mapping,
     load_plain_yaml,
     model_problems,
     read_yaml_list,
+    unknown_keys,
 )
 from lessons.kernel.rendering import render_markdown
 from lessons.models import Category, Choice, Domain, Lesson, Question, Quiz
@@ -71,10 +73,6 @@ def split_front_matter(text: str) -> tuple[str, str] | None:
     return None
 
 
-def _unknown_keys(data: dict, allowed: set[str]) -> list[str]:
-    return sorted(str(key) for key in data if key not in allowed)
-
-
 def _is_scalar(value) -> bool:
     return not isinstance(value, dict | list)
 
@@ -85,11 +83,8 @@ def _read_categories(folder: Path, problems: Problems) -> list[dict]:
     categories = []
     for number, entry in enumerate(entries, start=1):
         where = f"{path.name}, category {number}"
-        if not isinstance(entry, dict):
-            problems.add(where, "must be a mapping")
+        if not is_mapping(entry, where, CATEGORY_KEYS, problems):
             continue
-        for key in _unknown_keys(entry, CATEGORY_KEYS):
-            problems.add(where, f"unknown key '{key}'")
         if not entry.get("slug") or not entry.get("name"):
             problems.add(where, "'slug' and 'name' are required")
             continue
@@ -119,11 +114,8 @@ def _read_categories(folder: Path, problems: Problems) -> list[dict]:
 
 
 def _read_quiz(where: str, data, toc: list[dict], problems: Problems) -> dict | None:
-    if not isinstance(data, dict):
-        problems.add(f"{where}, field 'quiz'", "must be a mapping")
+    if not is_mapping(data, f"{where}, field 'quiz'", QUIZ_KEYS, problems):
         return None
-    for key in _unknown_keys(data, QUIZ_KEYS):
-        problems.add(f"{where}, field 'quiz'", f"unknown key '{key}'")
     pass_mark = data.get("pass_mark", 70)
     if not isinstance(pass_mark, int) or not 0 <= pass_mark <= 100:
         problems.add(f"{where}, field 'quiz.pass_mark'", "must be a whole number from 0 to 100")
@@ -135,11 +127,8 @@ def _read_quiz(where: str, data, toc: list[dict], problems: Problems) -> dict | 
     parsed = []
     for number, question in enumerate(questions, start=1):
         qwhere = f"{where}, question {number}"
-        if not isinstance(question, dict):
-            problems.add(qwhere, "must be a mapping")
+        if not is_mapping(question, qwhere, QUESTION_KEYS, problems):
             continue
-        for key in _unknown_keys(question, QUESTION_KEYS):
-            problems.add(qwhere, f"unknown key '{key}'")
         kind = question.get("kind")
         if kind not in Question.Kind.values:
             problems.add(qwhere, f"'kind' must be one of {', '.join(Question.Kind.values)}")
@@ -175,7 +164,7 @@ def _read_quiz(where: str, data, toc: list[dict], problems: Problems) -> dict | 
                         qwhere, f"choice {choice['text']!r} must be text (put it in quotes)"
                     )
                     continue
-                for key in _unknown_keys(choice, CHOICE_KEYS):
+                for key in unknown_keys(choice, CHOICE_KEYS):
                     problems.add(qwhere, f"unknown choice key '{key}'")
                 if len(str(choice["text"])) > 500:
                     problems.add(qwhere, "a choice is longer than 500 characters")
@@ -258,7 +247,7 @@ def _read_lesson(path: Path, problems: Problems) -> dict | None:
         return None
     body = parts[1].strip() + "\n"
     before = len(problems.items)
-    for key in _unknown_keys(meta, LESSON_KEYS):
+    for key in unknown_keys(meta, LESSON_KEYS):
         problems.add(f"{where}, field '{key}'", "unknown front-matter key")
     title = str(meta.get("title") or "").strip()
     if not title:

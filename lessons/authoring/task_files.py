@@ -1,7 +1,7 @@
 """Hands-on tasks in a lesson's front matter (`tasks:`, see the README): read and
 validated for the importer, saved by position, and written back by the exporter."""
 
-from lessons.authoring.content_files import Problems, model_problems
+from lessons.authoring.content_files import Problems, is_mapping, model_problems
 from lessons.exams.tasks.checker import rule_problem
 from lessons.models import Lesson, Task
 
@@ -16,11 +16,8 @@ def read_tasks(where: str, data, problems: Problems) -> list[dict] | None:
     tasks = []
     for number, raw in enumerate(data, start=1):
         twhere = f"{where}, task {number}"
-        if not isinstance(raw, dict):
-            problems.add(twhere, "must be a mapping")
+        if not is_mapping(raw, twhere, TASK_KEYS, problems):
             continue
-        for key in sorted(str(k) for k in raw if k not in TASK_KEYS):
-            problems.add(twhere, f"unknown key '{key}'")
         if any(not isinstance(raw.get(key), str) or not raw[key].strip() for key in TEXT_KEYS):
             problems.add(twhere, "'title', 'kind' and 'prompt' are required text")
             continue

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Case, F, Max, QuerySet, When, Window
+from django.db.models import BooleanField, Case, F, Max, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 
 from lessons.kernel import numbers
@@ -192,12 +192,8 @@ def for_learner(user, exams: list[Exam] | None = None) -> list[Readiness]:
     by_domain = {d.id: DomainReadiness(d) for d in domains}
     to_train: dict[int, dict[str, tuple[int, TrainingLesson, set]]] = {}
     for question_id, domain_id, section, title, slug, toc in rows:
-        entry = by_domain[domain_id]
-        entry.questions += 1
         correct = answers.get((user.pk, question_id))
-        if correct is not None:
-            entry.answered += 1
-            entry.right += correct
+        record(by_domain[domain_id], correct)
         lessons = to_train.setdefault(domain_id, {})
         url = Lesson(slug=slug).get_absolute_url()
         if slug not in lessons:
@@ -221,27 +217,46 @@ def for_learner(user, exams: list[Exam] | None = None) -> list[Readiness]:
     ]
 
 
-def _count_tasks(user, exams, by_domain: dict, to_train: dict) -> None:
-    """Hands-on tasks count in their domain like questions: attempted is answered, and
-    right once an attempt passed every rule. Two queries."""
-    tasks = Task.objects.filter(visible_now("lesson__"), domain__exam__in=exams)
-    solved = dict(
-        TaskAttempt.objects.filter(user=user, task__in=tasks.values("id"))
-        .values("task_id")
+def exam_tasks(exams: Iterable[Exam]) -> QuerySet[Task]:
+    """Hands-on tasks tagged with a domain of `exams`, of lessons learners may read now."""
+    return Task.objects.filter(visible_now("lesson__"), domain__exam__in=list(exams))
+
+
+def task_outcomes(users: QuerySet | list[int], tasks: QuerySet) -> dict[tuple[int, int], bool]:
+    """{(user id, task id): solved} for each task a learner attempted (on its page or in
+    a finished mock exam): solved once an attempt passed every rule. One query."""
+    rows = (
+        TaskAttempt.objects.filter(user_id__in=users, task__in=tasks.values("id"))
+        .values("user_id", "task_id")
         .annotate(solved=Max(Case(When(score=F("max_score"), max_score__gt=0, then=1), default=0)))
-        .values_list("task_id", "solved")
+        .values_list("user_id", "task_id", "solved")
     )
+    return {(user_id, task_id): bool(solved) for user_id, task_id, solved in rows}
+
+
+def record(entry: DomainReadiness, outcome: bool | None) -> None:
+    """The one rule for what an item (a question or a hands-on task) adds to its domain:
+    it is there to measure; answered (attempted) when it has an outcome; right when that
+    outcome is. A learner's readiness and a group's both count through here."""
+    entry.questions += 1
+    if outcome is not None:
+        entry.answered += 1
+        entry.right += outcome
+
+
+def _count_tasks(user, exams, by_domain: dict, to_train: dict) -> None:
+    """Hands-on tasks count in their domain like questions (see `record`); an unsolved
+    one puts its lesson among what trains the domain. Two queries."""
+    tasks = exam_tasks(exams)
+    outcomes = task_outcomes([user.pk], tasks)
     rows = tasks.values_list("id", "domain_id", "lesson__title", "lesson__slug")
     for task_id, domain_id, title, slug in rows:
-        entry = by_domain[domain_id]
-        entry.questions += 1
-        if task_id in solved:
-            entry.answered += 1
-            entry.right += solved[task_id]
+        solved = outcomes.get((user.pk, task_id))
+        record(by_domain[domain_id], solved)
         lessons = to_train.setdefault(domain_id, {})
         if slug not in lessons:
             lessons[slug] = (0, TrainingLesson(title, Lesson(slug=slug).get_absolute_url()), set())
-        if not solved.get(task_id):
+        if not solved:
             missed, lesson, anchors = lessons[slug]
             lessons[slug] = (missed + 1, lesson, anchors)
 
@@ -265,24 +280,29 @@ class GroupDomain:
 
 def for_group(exam: Exam, memberships: QuerySet) -> tuple[list[GroupDomain], list[LearnerRow]]:
     """The group's readiness per domain (the mean over learners with enough answers in
-    it) and each learner's, for a learner × domain table. Four queries."""
+    it) and each learner's, for a learner × domain table: questions and hands-on tasks
+    counted as in a learner's own readiness (`record`). Six queries."""
     people = [m.user for m in memberships.select_related("user").order_by("user__username")]
     domains = list(exam.domains.all())
+    learners = memberships.values("user_id")
     questions = exam_questions([exam])
-    answers = latest_answers(memberships.values("user_id"), questions)
-    domain_of = dict(questions.values_list("id", "domain_id"))
-    counts = {d.id: 0 for d in domains}
-    for domain_id in domain_of.values():
-        counts[domain_id] += 1
+    answers = latest_answers(learners, questions)
+    tasks = exam_tasks([exam])
+    outcomes = task_outcomes(learners, tasks)
+    is_task = Value(True, output_field=BooleanField())
+    listed = (
+        questions.order_by()
+        .values_list("id", "domain_id", Value(False, output_field=BooleanField()))
+        .union(tasks.order_by().values_list("id", "domain_id", is_task), all=True)
+        .order_by()
+    )
+    items = [(outcomes if task else answers, key, domain) for key, domain, task in listed]
     rows = []
     for person in people:
-        entries = {d.id: DomainReadiness(d, questions=counts[d.id]) for d in domains}
+        entries = {d.id: DomainReadiness(d) for d in domains}
+        for found, key, domain_id in items:
+            record(entries[domain_id], found.get((person.pk, key)))
         rows.append(LearnerRow(person, Readiness(exam, list(entries.values()))))
-        for question_id, domain_id in domain_of.items():
-            correct = answers.get((person.pk, question_id))
-            if correct is not None:
-                entries[domain_id].answered += 1
-                entries[domain_id].right += correct
     summary = []
     for index, domain in enumerate(domains):
         cells = [row.readiness.domains[index] for row in rows]

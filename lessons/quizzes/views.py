@@ -3,6 +3,7 @@
 import random
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,7 +27,12 @@ def _get_quiz_for_user(request, slug: str) -> tuple[Quiz, list[Question]]:
         quiz = lesson.quiz
     except Quiz.DoesNotExist:
         raise Http404("This lesson has no quiz.") from None
-    return quiz, list(quiz.questions.prefetch_related("choices"))
+    questions = quiz.questions.prefetch_related("choices")
+    if request.user.is_authenticated:
+        # Whether an open mock exam holds the question, asked in the same query.
+        held = held_questions(request.user).filter(question_id=OuterRef("pk"))
+        questions = questions.annotate(held=Exists(held))
+    return quiz, list(questions)
 
 
 def choice_order(seed: str, question_id: int) -> bytes:
@@ -95,14 +101,16 @@ def _attempt_history(request, quiz: Quiz) -> dict:
     return {"attempts": attempts, "best": best}
 
 
-def _holding_sitting(request, quiz: Quiz) -> MockSitting | None:
-    """The learner's open mock exam that holds one of this quiz's questions: until it
-    ends, the quiz takes no answer and no attempt shows its key. One query."""
-    if not request.user.is_authenticated:
+def _holding_sitting(request, is_held: bool) -> MockSitting | None:
+    """The learner's open mock exam when it holds one of this quiz's questions: until it
+    ends, the quiz takes no answer and no attempt shows its key. Whether it does was
+    asked with the page's own query (`is_held`), so only a held quiz costs one more."""
+    if not is_held or not request.user.is_authenticated:
         return None
-    held = held_questions(request.user).filter(question__quiz=quiz)
     return (
-        MockSitting.objects.filter(questions__in=held.values("id")).select_related("exam").first()
+        MockSitting.objects.filter(user=request.user, finished_at__isnull=True)
+        .select_related("exam")
+        .first()
     )
 
 
@@ -114,7 +122,7 @@ def _held(request, quiz: Quiz, sitting: MockSitting, status: int) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def take_quiz(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     quiz, questions = _get_quiz_for_user(request, slug)
-    holding = _holding_sitting(request, quiz)
+    holding = _holding_sitting(request, any(getattr(q, "held", False) for q in questions))
     if holding is not None:
         return _held(request, quiz, holding, 409 if request.method == "POST" else 200)
     if request.method == "POST":
@@ -169,13 +177,14 @@ def _result_context(request: HtmxHttpRequest, attempt: QuizAttempt) -> dict:
 def quiz_attempt(request: HtmxHttpRequest, slug: str, attempt_id: int) -> HttpResponse:
     """One of the learner's own attempts, scored and explained."""
     lesson = get_visible_lesson(request.user, slug)
+    held = held_questions(request.user).filter(question__quiz=OuterRef("quiz_id"))
     attempt = get_object_or_404(
-        QuizAttempt.objects.select_related("quiz__lesson__category"),
+        QuizAttempt.objects.select_related("quiz__lesson__category").annotate(held=Exists(held)),
         id=attempt_id,
         user=request.user,
         quiz__lesson=lesson,
     )
-    holding = _holding_sitting(request, attempt.quiz)
+    holding = _holding_sitting(request, attempt.held)
     if holding is not None:
         return _held(request, attempt.quiz, holding, 200)
     context = _result_context(request, attempt) | _attempt_history(request, attempt.quiz)

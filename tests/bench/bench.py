@@ -366,13 +366,21 @@ def cohort_rows(dashboard_200: str, instructor_200: Session) -> dict:
 WORKER_OPTIONS = (
     ["--worker-class", "gthread", "--threads", THREADS] if WORKER_CLASS == "gthread" else []
 )
+# The README's configuration: threaded workers that hand over to their replacements on a
+# reload (portal/serving.py; the same requests a second as plain gthread workers, which
+# `make bench-compare` serves both commits with, an older one having no such file).
+SERVING = (
+    ["--config", "python:portal.serving", "--threads", THREADS]
+    if WORKER_CLASS == "gthread"
+    else WORKER_OPTIONS
+)
 
 
 def gunicorn(*extra: str) -> list:
     """The README's production command, on this machine's port."""
     return [
         BIN / "gunicorn", "portal.wsgi", "--workers", WORKERS, "--bind", f"127.0.0.1:{PORT}",
-        *WORKER_OPTIONS, *extra,
+        *SERVING, *extra,
     ]  # fmt: skip
 
 

@@ -4,8 +4,9 @@ Serves the portal with gunicorn as the README does, has 8 clients request /healt
 lesson without pause, and in the middle either sends HUP (gunicorn starts new workers
 with the new code and lets the old ones finish; the listening socket stays open) or
 restarts it (TERM, then a new server, as `systemctl restart` does). Prints, for each, the
-requests that failed (refused, cut or 5xx) and for how long. Exits non-zero if HUP lost
-any.
+requests that failed (0: refused or cut; -1: no answer within the clients' 10 s; or a 5xx),
+for how long, and the longest a request that was answered waited. Exits non-zero if HUP
+lost any.
 """
 
 import subprocess
@@ -22,31 +23,38 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench  # the README's gunicorn command and the server's settings
 
 CLIENTS = 8
+TIMEOUT = 10
 SECONDS_BEFORE, SECONDS_AFTER = 3, 6
 PATHS = ["/healthz", "/"]
 
 
 def one(path: str) -> int:
     try:
-        with urllib.request.urlopen(f"{bench.BASE}{path}", timeout=10) as response:
+        with urllib.request.urlopen(f"{bench.BASE}{path}", timeout=TIMEOUT) as response:
             response.read()
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
+    except TimeoutError:
+        return -1  # accepted, or queued, but not answered in time
+    except urllib.error.URLError as error:
+        return -1 if isinstance(error.reason, TimeoutError) else 0
     except OSError:
         return 0
 
 
-def under_load(change) -> tuple[int, dict[int, int], float]:
-    """(requests, failed ones by status (0: refused or cut), seconds from the first
-    failure to the last)"""
-    outcomes: list[tuple[float, int]] = []
+def under_load(change) -> tuple[int, dict[int, int], float, float]:
+    """(requests, failed ones by status, seconds from the first failure to the last, the
+    longest an answered request took)"""
+    outcomes: list[tuple[float, int, float]] = []
     stop = threading.Event()
 
     def client(number: int) -> None:
         turn = number
         while not stop.is_set():
-            outcomes.append((time.monotonic(), one(PATHS[turn % len(PATHS)])))
+            began = time.monotonic()
+            status = one(PATHS[turn % len(PATHS)])
+            outcomes.append((began, status, time.monotonic() - began))
             turn += 1
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
@@ -58,9 +66,10 @@ def under_load(change) -> tuple[int, dict[int, int], float]:
     stop.set()
     for thread in threads:
         thread.join()
-    failed = [(t, status) for t, status in outcomes if status == 0 or status >= 500]
+    failed = [(t, status) for t, status, _ in outcomes if status <= 0 or status >= 500]
     span = (max(failed)[0] - min(failed)[0]) if failed else 0.0
-    return len(outcomes), dict(Counter(status for _, status in failed)), span
+    slowest = max((took for _, status, took in outcomes if 0 < status < 500), default=0.0)
+    return len(outcomes), dict(Counter(status for _, status in failed)), span, slowest
 
 
 def main() -> int:
@@ -85,10 +94,10 @@ def main() -> int:
         for server in servers:
             server.terminate()
             server.wait(timeout=30)
-    for name, (total, failed, span) in (("kill -HUP", hup), ("restart (TERM)", term)):
+    for name, (total, failed, span, slowest) in (("kill -HUP", hup), ("restart (TERM)", term)):
         print(
             f"{name:15} {total:6} requests, {sum(failed.values()):6} failed {failed}, "
-            f"over {span:.1f}s"
+            f"over {span:.1f}s; slowest answer {slowest:.2f}s"
         )
     return 1 if hup[1] else 0
 

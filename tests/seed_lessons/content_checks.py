@@ -680,3 +680,33 @@ def pool_problems(exams: list[dict], lessons: list[Lesson]) -> list[str]:
                     f" in a sitting; at least {need} are needed"
                 )
     return problems
+
+
+STORAGE_CLASS_PATH = re.compile(r"(^|\.)storageClassName$")
+
+
+def _required_value(rule: dict) -> str | None:
+    """The one value a rule asks for: its `equals`, or a `matches` that is a plain
+    anchored literal (^local-path$)."""
+    if "equals" in rule:
+        return str(rule["equals"])
+    literal = re.fullmatch(r"\^((?:[\w.-]|\\\.)+)\$", str(rule.get("matches", "")))
+    return literal[1].replace("\\.", ".") if literal else None
+
+
+def task_problems(lesson: Lesson) -> list[str]:
+    """A task must ask for what its lesson's lab has: every storage class a task's rule
+    requires is named in the lesson's text (a PVC asking for a class the lab cluster
+    does not have stays Pending)."""
+    problems = []
+    for number, task in enumerate(lesson.meta.get("tasks") or [], start=1):
+        for rule in task.get("rules") or []:
+            if not STORAGE_CLASS_PATH.search(str(rule.get("path", ""))):
+                continue
+            wanted = _required_value(rule)
+            if wanted and not re.search(rf"(?<![\w-]){re.escape(wanted)}(?![\w-])", lesson.body):
+                problems.append(
+                    f"{lesson.name}, task {number}: storage class '{wanted}' "
+                    "is not in the lesson's text"
+                )
+    return problems

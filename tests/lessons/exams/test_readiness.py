@@ -217,3 +217,69 @@ def test_the_learner_drill_down_lists_mock_exams(alice, charlie, group, exam):
     url = reverse("groups:dashboard_learner", args=[group.pk, alice.pk])
     page = client.get(url).content.decode()
     assert "Mock exams" in page and f"0 / {sitting.max_score} (0%)" in page
+
+
+def make_tasks(exam, slug: str, count: int) -> list:
+    from lessons.models import Task
+
+    lesson = Lesson.objects.get(slug="exam-lesson")
+    domain = exam.domains.get(slug=slug)
+    start = Task.objects.filter(lesson=lesson).count()
+    return [
+        Task.objects.create(lesson=lesson, position=start + n, domain=domain, title=f"T{n}",
+                            kind="Pod", prompt="p", rules=[{"path": "kind", "exists": True}])
+        for n in range(1, count + 1)
+    ]  # fmt: skip
+
+
+def attempt_task(user, task, solved: bool):
+    from lessons.models import TaskAttempt
+
+    return TaskAttempt.objects.create(
+        user=user, task=task, manifest="kind: Pod", score=int(solved), max_score=1
+    )
+
+
+def test_learner_and_group_readiness_agree_on_questions_and_tasks(alice, bob, group, exam):
+    """The group's table counted questions only: a learner measured in Storage by two
+    tasks read as "not enough answers" to the instructor."""
+    store_tasks = make_tasks(exam, "store", 3)
+    trouble_tasks = make_tasks(exam, "trouble", 2)
+    answer_in_quiz(alice, domain_questions(exam, "store")[:3], correct=True)
+    attempt_task(alice, store_tasks[0], solved=False)
+    attempt_task(alice, store_tasks[0], solved=True)  # solved on a second try
+    attempt_task(alice, store_tasks[1], solved=False)
+    answer_in_quiz(bob, domain_questions(exam, "trouble")[:4], correct=False)
+    attempt_task(bob, trouble_tasks[1], solved=True)
+
+    summary, rows = readiness.for_group(
+        exam, Membership.objects.filter(group=group, role=Membership.Role.LEARNER)
+    )
+    for row in rows:
+        own = readiness.for_learner(row.user, [exam])[0]
+        seen = [(d.domain.slug, d.questions, d.answered, d.right, d.percent) for d in own.domains]
+        told = [(d.domain.slug, d.questions, d.answered, d.right, d.percent)
+                for d in row.readiness.domains]  # fmt: skip
+        assert told == seen
+        assert row.readiness.estimate == own.estimate
+    by_user = {row.user: {d.domain.slug: d for d in row.readiness.domains} for row in rows}
+    assert (by_user[alice]["store"].answered, by_user[alice]["store"].right) == (5, 4)
+    assert by_user[alice]["store"].percent == 80 and by_user[alice]["store"].questions == 9
+    assert by_user[bob]["trouble"].percent == 20
+    assert {d.domain.slug: d.average for d in summary}["store"] == 80
+
+
+def test_the_group_counts_only_tasks_of_lessons_visible_now(alice, group, exam, basic):
+    from lessons.models import Task
+    from tests.conftest import make_lesson
+
+    later = make_lesson(basic, "Later", 9, visible_from=timezone.now() + timedelta(days=2))
+
+    task = Task.objects.create(lesson=later, position=1, domain=exam.domains.get(slug="store"),
+                               title="Later", kind="Pod", prompt="p", rules=[])  # fmt: skip
+    attempt_task(alice, task, solved=False)
+    _, rows = readiness.for_group(
+        exam, Membership.objects.filter(group=group, role=Membership.Role.LEARNER)
+    )
+    store = {d.domain.slug: d for d in rows[0].readiness.domains}["store"]
+    assert (store.questions, store.answered) == (6, 0)
