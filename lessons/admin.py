@@ -17,6 +17,7 @@ from lessons.authoring import quiz_admin  # noqa: F401  (registers the quiz admi
 from lessons.authoring.editor import MarkdownEditor
 from lessons.authoring.import_admin import LessonImport
 from lessons.authoring.revision_admin import LessonRevisionAdmin
+from lessons.content import kept
 from lessons.content.image_views import upload_image
 from lessons.exams import admin as exam_admin  # noqa: F401  (registers the exam admins)
 from lessons.kernel.rendering import render_markdown
@@ -83,6 +84,7 @@ class LessonAdmin(BoundedPrefillAdminMixin, LessonRevisionAdmin, admin.ModelAdmi
     @admin.action(description=_("Publish selected lessons"))
     def publish(self, request: HttpRequest, queryset) -> None:
         count = queryset.update(status=Lesson.Status.PUBLISHED)
+        kept.catalog_changed()  # an update sends no save signal
         self.message_user(
             request, ngettext("%d lesson published.", "%d lessons published.", count) % count,
             messages.SUCCESS,
@@ -91,6 +93,7 @@ class LessonAdmin(BoundedPrefillAdminMixin, LessonRevisionAdmin, admin.ModelAdmi
     @admin.action(description=_("Unpublish selected lessons (back to draft)"))
     def unpublish(self, request: HttpRequest, queryset) -> None:
         count = queryset.update(status=Lesson.Status.DRAFT)
+        kept.catalog_changed()  # an update sends no save signal
         self.message_user(
             request, ngettext("%d lesson unpublished.", "%d lessons unpublished.", count) % count,
             messages.SUCCESS,

@@ -10,8 +10,9 @@ class LessonsConfig(AppConfig):
         from django.urls import register_converter
 
         # Imported for their side effects: the review queue listens to questions_answered;
-        # revisions registers the models whose saves are kept.
+        # revisions registers the models whose saves are kept; kept listens to catalog changes.
         from lessons.authoring import revisions  # noqa: F401
+        from lessons.content import kept  # noqa: F401 (starts a generation on catalog changes)
         from lessons.kernel.web import IdConverter
         from lessons.review import queue  # noqa: F401
 

@@ -17,5 +17,6 @@ class PortalConfig(AppConfig):
         register_panel("lesson_end", discussion_panels.lesson_questions_panel)
         register_panel("search", discussion_panels.search_panel)
         register_actions("quiz_answer", discussion_panels.quiz_answer_actions)
+        register_actions("lesson_section", discussion_panels.section_actions)
 
         from portal.notifications import signals  # noqa: F401  (connects the receivers)

@@ -29,8 +29,9 @@ threads = 8
 graceful_timeout = 30
 
 # Handover state (see on_starting): the reload generation, the workers a reload asked
-# for, how many of that generation have loaded the app, and whether one failed to boot.
-GENERATION, WANTED, READY, FAILED = range(4)
+# for, how many of that generation have loaded the app, and how many failed to boot or
+# were told to stop (the server is shutting down): then the old workers need not wait.
+GENERATION, WANTED, READY, STOPPED = range(4)
 
 
 def on_starting(server) -> None:
@@ -45,7 +46,7 @@ def on_reload(server) -> None:
     with state.get_lock():
         state[GENERATION] += 1
         state[WANTED] = server.cfg.workers
-        state[READY] = state[FAILED] = 0
+        state[READY] = state[STOPPED] = 0
 
 
 def post_fork(server, worker) -> None:
@@ -66,7 +67,7 @@ def post_worker_init(worker) -> None:
 
 def worker_exit(server, worker) -> None:
     if not worker.booted:  # the new code failed to load: the old workers need not wait
-        _report(worker, FAILED)
+        _report(worker, STOPPED)
 
 
 def _report(worker, slot: int) -> None:
@@ -88,6 +89,7 @@ class HandoverWorker(ThreadWorker):
         state = getattr(self, "handover", None)
         replaced = state is not None and state[GENERATION] > self.generation
         if not replaced:
+            _report(self, STOPPED)  # a shutdown: workers handing over to this one stop too
             super().handle_exit(sig, frame)
         elif not self.handing_over:  # the master repeats SIGTERM until the worker is gone
             self.handing_over = True
@@ -99,7 +101,7 @@ class HandoverWorker(ThreadWorker):
         state = self.handover
         give_up = time.monotonic() + self.cfg.graceful_timeout
         while time.monotonic() < give_up and self.alive:
-            if state[FAILED] or state[READY] >= state[WANTED]:
+            if state[STOPPED] or state[READY] >= state[WANTED]:
                 break
             time.sleep(0.05)
         super().handle_exit(sig, frame)

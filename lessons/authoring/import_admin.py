@@ -366,14 +366,10 @@ class LessonImport:
         if result.is_finished and request.htmx:
             return HttpResponseClientRefresh()  # the whole page: the dry run or the problem
         if not result.is_finished:
-            template = (
-                "admin/lessons/_import_fetching.html"
-                if request.htmx
-                else ("admin/lessons/import_fetching.html")
-            )
+            page = "_import_fetching.html" if request.htmx else "import_fetching.html"
             return self._render(
                 request,
-                template,
+                f"admin/lessons/{page}",
                 {"fetch": fetch, "running": result.status == TaskResultStatus.RUNNING},
             )
         return self._fetched(request, fetch, result)

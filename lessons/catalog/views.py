@@ -15,7 +15,8 @@ from lessons.content.access import get_visible_lesson
 from lessons.exams import readiness
 from lessons.exams import views as views_exam
 from lessons.kernel import charts, web
-from lessons.kernel.panels import panels_for
+from lessons.kernel.headings import beside_headings
+from lessons.kernel.panels import actions_for, panels_for
 from lessons.kernel.web import HtmxHttpRequest, login_then_back_to
 from lessons.models import Category
 from lessons.progress import tracking as progress
@@ -75,6 +76,9 @@ def lesson_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "overall": page.overall,
         "panels": panels_for("lesson", request, lesson=lesson, is_done=page.is_done),
         "panels_end": panels_for("lesson_end", request, lesson=lesson),
+        "body": beside_headings(
+            lesson.body_html, lesson.toc, actions_for("lesson_section", request, lesson=lesson)
+        ),
     }
     return render(request, "lessons/lesson_detail.html", context)
 

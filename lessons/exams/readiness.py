@@ -12,7 +12,9 @@ from datetime import datetime
 
 from django.db.models import BooleanField, Case, F, Max, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 
+from lessons.content import kept
 from lessons.kernel import numbers
 from lessons.models import (
     AttemptAnswer,
@@ -42,10 +44,11 @@ def exam_questions(exams: Iterable[Exam] | None = None) -> QuerySet[Question]:
     return questions
 
 
-def latest_answers(users: QuerySet | list[int], questions: QuerySet) -> dict:
+def latest_answers(users: QuerySet | list[int], questions: QuerySet | list[int]) -> dict:
     """{(user id, question id): is_correct} for each learner's latest answer to each of
-    `questions`, from quiz attempts and finished mock exams: two queries."""
-    ids = questions.values("id")
+    `questions` (a query of them, or their ids), from quiz attempts and finished mock
+    exams: two queries."""
+    ids = questions.values("id") if isinstance(questions, QuerySet) else questions
     attempts = (
         AttemptAnswer.objects.filter(
             attempt__isnull=False, attempt__user_id__in=users, question_id__in=ids
@@ -170,42 +173,85 @@ def section_name(toc: list[dict], anchor: str) -> str | None:
     return next((entry["name"] for entry in toc if entry["id"] == anchor), None)
 
 
-def for_learner(user, exams: list[Exam] | None = None) -> list[Readiness]:
-    """Each exam's readiness for one learner, with the lessons and sections that train
-        each domain (sections of questions not yet answered right first), hands-on tasks
-    counted like questions. Six queries."""
+@dataclass(frozen=True)
+class Layout:
+    """What readiness shows that is the same for every learner: the exams' domains, and
+    the questions and hands-on tasks that measure them with the lesson (and section)
+    that trains each, in learning order."""
+
+    exams: list[Exam]
+    domains: list[Domain]
+    # (question id, domain id, section anchor, lesson title, lesson URL, section name)
+    questions: list[tuple[int, int, str, str, str, str | None]]
+    # (task id, domain id, lesson title, lesson URL)
+    tasks: list[tuple[int, int, str, str]]
+
+
+def _layout(exams: list[Exam] | None) -> tuple[Layout, datetime | None]:
+    """The layout, and until when it holds (the next scheduled lesson's time). Four
+    queries."""
     if exams is None:
         domains = list(Domain.objects.select_related("exam"))
         exams = list({d.exam_id: d.exam for d in domains}.values())
     else:
         domains = list(Domain.objects.filter(exam__in=exams))
     if not domains:
-        return [Readiness(exam, []) for exam in exams]
-    questions = exam_questions(exams)
-    answers = latest_answers([user.pk], questions)
-    rows = questions.order_by(
-        "quiz__lesson__category__position", "quiz__lesson__position", "position"
-    ).values_list(
-        "id", "domain_id", "section", "quiz__lesson__title", "quiz__lesson__slug",
-        "quiz__lesson__toc",
+        return Layout(exams, [], [], []), None
+    rows = (
+        exam_questions(exams)
+        .order_by("quiz__lesson__category__position", "quiz__lesson__position", "position")
+        .annotate(next_at=kept.next_scheduled())
+        .values_list(
+            "id", "domain_id", "section", "quiz__lesson__title", "quiz__lesson__slug",
+            "quiz__lesson__toc", "next_at",
+        )
     )  # fmt: skip
+    questions, until = [], None
+    for question_id, domain_id, section, title, slug, toc, next_at in rows:
+        url = Lesson(slug=slug).get_absolute_url()
+        name = section_name(toc, section) if section else None
+        questions.append((question_id, domain_id, section, title, url, name))
+        until = next_at
+    task_rows = (
+        exam_tasks(exams)
+        .annotate(next_at=kept.next_scheduled())
+        .values_list("id", "domain_id", "lesson__title", "lesson__slug", "next_at")
+    )
+    task_list = []
+    for task_id, domain_id, title, slug, next_at in task_rows:
+        task_list.append((task_id, domain_id, title, Lesson(slug=slug).get_absolute_url()))
+        until = next_at
+    if not questions and not task_list:
+        until = timezone.now()  # nothing read the schedule: read again next time
+    return Layout(exams, domains, questions, task_list), until
+
+
+def for_learner(user, exams: list[Exam] | None = None) -> list[Readiness]:
+    """Each exam's readiness for one learner, with the lessons and sections that train
+    each domain (sections of questions not yet answered right first), hands-on tasks
+    counted like questions. Three queries once the exams' layout is kept (four more
+    before)."""
+    parts = "all" if exams is None else ",".join(str(exam.pk) for exam in exams)
+    layout = kept.kept("exam-layout", lambda: _layout(exams), parts)
+    exams, domains = exams or layout.exams, layout.domains
+    if not domains:
+        return [Readiness(exam, []) for exam in exams]
+    answers = latest_answers([user.pk], [row[0] for row in layout.questions])
     by_domain = {d.id: DomainReadiness(d) for d in domains}
     to_train: dict[int, dict[str, tuple[int, TrainingLesson, set]]] = {}
-    for question_id, domain_id, section, title, slug, toc in rows:
+    for question_id, domain_id, section, title, url, name in layout.questions:
         correct = answers.get((user.pk, question_id))
         record(by_domain[domain_id], correct)
         lessons = to_train.setdefault(domain_id, {})
-        url = Lesson(slug=slug).get_absolute_url()
-        if slug not in lessons:
-            lessons[slug] = (0, TrainingLesson(title, url), set())
-        missed, lesson, anchors = lessons[slug]
+        if url not in lessons:
+            lessons[url] = (0, TrainingLesson(title, url), set())
+        missed, lesson, anchors = lessons[url]
         if not correct:
-            lessons[slug] = (missed + 1, lesson, anchors)
-            name = section_name(toc, section) if section else None
+            lessons[url] = (missed + 1, lesson, anchors)
             if name and section not in anchors:
                 anchors.add(section)
                 lesson.sections.append(Section(name, f"{url}#{section}"))
-    _count_tasks(user, exams, by_domain, to_train)
+    _count_tasks(user, layout.tasks, by_domain, to_train)
     for domain_id, lessons in to_train.items():
         ranked = sorted(lessons.values(), key=lambda item: -item[0])
         by_domain[domain_id].lessons = [lesson for _, lesson, _ in ranked[:LESSONS_PER_DOMAIN]]
@@ -222,11 +268,15 @@ def exam_tasks(exams: Iterable[Exam]) -> QuerySet[Task]:
     return Task.objects.filter(visible_now("lesson__"), domain__exam__in=list(exams))
 
 
-def task_outcomes(users: QuerySet | list[int], tasks: QuerySet) -> dict[tuple[int, int], bool]:
-    """{(user id, task id): solved} for each task a learner attempted (on its page or in
-    a finished mock exam): solved once an attempt passed every rule. One query."""
+def task_outcomes(
+    users: QuerySet | list[int], tasks: QuerySet | list[int]
+) -> dict[tuple[int, int], bool]:
+    """{(user id, task id): solved} for each task (a query of them, or their ids) a
+    learner attempted (on its page or in a finished mock exam): solved once an attempt
+    passed every rule. One query."""
+    ids = tasks.values("id") if isinstance(tasks, QuerySet) else tasks
     rows = (
-        TaskAttempt.objects.filter(user_id__in=users, task__in=tasks.values("id"))
+        TaskAttempt.objects.filter(user_id__in=users, task_id__in=ids)
         .values("user_id", "task_id")
         .annotate(solved=Max(Case(When(score=F("max_score"), max_score__gt=0, then=1), default=0)))
         .values_list("user_id", "task_id", "solved")
@@ -244,21 +294,19 @@ def record(entry: DomainReadiness, outcome: bool | None) -> None:
         entry.right += outcome
 
 
-def _count_tasks(user, exams, by_domain: dict, to_train: dict) -> None:
+def _count_tasks(user, tasks: list[tuple], by_domain: dict, to_train: dict) -> None:
     """Hands-on tasks count in their domain like questions (see `record`); an unsolved
-    one puts its lesson among what trains the domain. Two queries."""
-    tasks = exam_tasks(exams)
-    outcomes = task_outcomes([user.pk], tasks)
-    rows = tasks.values_list("id", "domain_id", "lesson__title", "lesson__slug")
-    for task_id, domain_id, title, slug in rows:
+    one puts its lesson among what trains the domain. One query."""
+    outcomes = task_outcomes([user.pk], [row[0] for row in tasks])
+    for task_id, domain_id, title, url in tasks:
         solved = outcomes.get((user.pk, task_id))
         record(by_domain[domain_id], solved)
         lessons = to_train.setdefault(domain_id, {})
-        if slug not in lessons:
-            lessons[slug] = (0, TrainingLesson(title, Lesson(slug=slug).get_absolute_url()), set())
+        if url not in lessons:
+            lessons[url] = (0, TrainingLesson(title, url), set())
         if not solved:
-            missed, lesson, anchors = lessons[slug]
-            lessons[slug] = (missed + 1, lesson, anchors)
+            missed, lesson, anchors = lessons[url]
+            lessons[url] = (missed + 1, lesson, anchors)
 
 
 @dataclass

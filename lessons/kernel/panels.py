@@ -48,18 +48,21 @@ def panels_for(slot: str, request: HttpRequest, **page: Any) -> list[Panel]:
 
 
 # Links beside each item of a list a lessons page shows: "quiz_answer" (each answer of a
-# quiz result that was wrong; the page passes `lesson` and `question_ids`). A provider
-# returns the links it adds, keyed by the item's id.
-ACTION_SLOTS = ("quiz_answer",)
+# quiz result that was wrong; the page passes `lesson` and `question_ids`; keyed by the
+# question's id), "lesson_section" (beside each h2/h3 section heading of a lesson's text;
+# the page passes `lesson`; keyed by the section's anchor). A provider returns the links
+# it adds, keyed by the item.
+ACTION_SLOTS = ("quiz_answer", "lesson_section")
 
 
 @dataclass(frozen=True)
 class Action:
     label: str
     url: str
+    note: str = ""  # shown with the label where the slot has room, e.g. a count
 
 
-ActionProvider = Callable[..., dict[int, list[Action]]]
+ActionProvider = Callable[..., dict[int | str, list[Action]]]
 
 _action_providers: dict[str, list[ActionProvider]] = {slot: [] for slot in ACTION_SLOTS}
 
@@ -72,9 +75,9 @@ def register_actions(slot: str, provider: ActionProvider) -> None:
         _action_providers[slot].append(provider)
 
 
-def actions_for(slot: str, request: HttpRequest, **page: Any) -> dict[int, list[Action]]:
-    """Every provider's links for the items of `slot`, keyed by item id."""
-    actions: dict[int, list[Action]] = {}
+def actions_for(slot: str, request: HttpRequest, **page: Any) -> dict[int | str, list[Action]]:
+    """Every provider's links for the items of `slot`, keyed by item."""
+    actions: dict[int | str, list[Action]] = {}
     for provider in _action_providers[slot]:
         for item_id, links in provider(request, **page).items():
             actions.setdefault(item_id, []).extend(links)

@@ -395,6 +395,9 @@ class Results:
     hits: list[Hit]
     total: int | None
     has_next: bool
+    # What `find_lessons` was asked to read beside the hits (`also`), from the first row;
+    # None when nothing was found.
+    also: object = None
 
 
 def find_lessons(
@@ -405,9 +408,10 @@ def find_lessons(
     limit: int,
     count: bool,
     excerpts: bool = True,
+    also: models.Expression | None = None,
 ) -> Results:
     """A page of lessons from `visible` that match, best first, highlighted; `count`
-    adds the number of all matches (one more query)."""
+    adds the number of all matches (one more query); `also` is read in the same query."""
     if not query:
         return Results(hits=[], total=0, has_next=False)
     matching, ranked = search(visible, query)
@@ -417,6 +421,8 @@ def find_lessons(
     if count:
         # Counted in the same pass as the ranking, not by a second scan of the matches.
         ranked = ranked.annotate(total=Window(Count("pk")))
+    if also is not None:
+        ranked = ranked.annotate(also=also)
     rows = list(ranked.select_related("category").only(*fields)[offset : offset + limit + 1])
     hits = [
         Hit(
@@ -429,4 +435,7 @@ def find_lessons(
     total = None
     if count:
         total = rows[0].total if rows else (matching.count() if offset else 0)
-    return Results(hits=hits, total=total, has_next=len(rows) > limit)
+    first = rows[0] if rows and also is not None else None
+    return Results(
+        hits=hits, total=total, has_next=len(rows) > limit, also=getattr(first, "also", None)
+    )

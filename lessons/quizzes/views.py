@@ -3,7 +3,7 @@
 import random
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,6 +11,7 @@ from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import push_url
 
+from lessons.content import kept
 from lessons.content.access import get_visible_lesson
 from lessons.kernel import web
 from lessons.kernel.panels import actions_for
@@ -20,19 +21,26 @@ from lessons.models.exams import held_questions
 from lessons.quizzes import scoring
 
 
-def _get_quiz_for_user(request, slug: str) -> tuple[Quiz, list[Question]]:
-    """The quiz of a lesson the user may read, with its questions and choices."""
-    lesson = get_visible_lesson(request.user, slug)  # loads its quiz in the same query
+def _get_quiz_for_user(request, slug: str) -> tuple[Quiz, list[Question], bool]:
+    """The quiz of a lesson the user may read, with its questions and choices, and
+    whether the learner's open mock exam holds one of them."""
+    # The lesson with its quiz and whether a mock exam holds it, in one query.
+    lesson = get_visible_lesson(request.user, slug, with_held=True)
     try:
         quiz = lesson.quiz
     except Quiz.DoesNotExist:
         raise Http404("This lesson has no quiz.") from None
-    questions = quiz.questions.prefetch_related("choices")
-    if request.user.is_authenticated:
-        # Whether an open mock exam holds the question, asked in the same query.
-        held = held_questions(request.user).filter(question_id=OuterRef("pk"))
-        questions = questions.annotate(held=Exists(held))
-    return quiz, list(questions)
+    return quiz, quiz_questions(quiz), getattr(lesson, "held", False)
+
+
+def quiz_questions(quiz: Quiz) -> list[Question]:
+    """The quiz's questions with their choices: the same for everyone, kept until the
+    catalog changes (lessons.content.kept)."""
+
+    def read() -> tuple[list[Question], None]:
+        return list(quiz.questions.prefetch_related("choices")), None
+
+    return kept.kept("quiz-questions", read, quiz.pk)
 
 
 def choice_order(seed: str, question_id: int) -> bytes:
@@ -121,8 +129,8 @@ def _held(request, quiz: Quiz, sitting: MockSitting, status: int) -> HttpRespons
 
 @require_http_methods(["GET", "POST"])
 def take_quiz(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    quiz, questions = _get_quiz_for_user(request, slug)
-    holding = _holding_sitting(request, any(getattr(q, "held", False) for q in questions))
+    quiz, questions, is_held = _get_quiz_for_user(request, slug)
+    holding = _holding_sitting(request, is_held)
     if holding is not None:
         return _held(request, quiz, holding, 409 if request.method == "POST" else 200)
     if request.method == "POST":
@@ -158,13 +166,19 @@ def _posted(request) -> dict:
 
 
 def _result_context(request: HtmxHttpRequest, attempt: QuizAttempt) -> dict:
+    quiz = attempt.quiz
     answers = list(
         AttemptAnswer.objects.filter(attempt=attempt)
-        .select_related("question")
-        .prefetch_related("choices", "question__choices")
+        .prefetch_related("choices")
         .order_by("question__position", "question__id")
     )
-    quiz = attempt.quiz
+    # The questions as kept for the quiz; read with the answers when one is not there.
+    questions = {question.id: question for question in quiz_questions(quiz)}
+    if all(answer.question_id in questions for answer in answers):
+        for answer in answers:
+            answer.question = questions[answer.question_id]
+    else:
+        prefetch_related_objects(answers, "question__choices")
     wrong = [answer.question_id for answer in answers if not answer.is_correct]
     actions = actions_for("quiz_answer", request, lesson=quiz.lesson, question_ids=wrong)
     for answer in answers:

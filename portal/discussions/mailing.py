@@ -11,6 +11,7 @@ one copy however often the task runs.
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -52,6 +53,9 @@ def notify(question_id: int, answer_id: int, event: str, actor_id: int) -> int:
         memberships__group=question.group,
         is_active=True,
     ).exclude(pk=actor_id)
+    if question.is_hidden:
+        # Only its author still sees what a hidden question is about.
+        followers = followers.filter(pk=question.author_id)
     queued = 0
     now = timezone.now()
     for follower in followers:
@@ -92,7 +96,8 @@ def _queue_evening(follower: User, chosen: preferences.Preferences, now: datetim
 
 def compose_evening(mail_ids: list[int]) -> None:
     """Write each evening mail: the answers and acceptances of the last day on the
-    questions its person follows, by others; nothing to say keeps it quiet."""
+    questions its person follows, by others (a hidden question's for its author only);
+    nothing to say keeps it quiet."""
     since = timezone.now() - timedelta(days=1)
     for row in SentMail.objects.filter(pk__in=mail_ids, status=SentMail.Status.QUEUED):
         user = row.user
@@ -107,6 +112,7 @@ def compose_evening(mail_ids: list[int]) -> None:
                 deleted_at=None,
             )
             .exclude(author=user)
+            .exclude(~Q(question__author=user), question__hidden_at__isnull=False)
             .select_related("question", "author")
             .order_by("question_id", "created_at")[:50]
         )

@@ -18,7 +18,7 @@ SEARCH_LIMIT = 10
 LIST_FIELDS = (
     "id", "group_id", "group__name", "lesson_id", "lesson__title", "lesson__slug", "section",
     "title", "author__username", "author__display_name", "created_at", "deleted_at",
-    "hidden_at", "accepted_answer_id", "answer_count", "author_id",
+    "hidden_at", "hidden_reason", "accepted_answer_id", "answer_count", "author_id",
 )  # fmt: skip
 
 
@@ -78,6 +78,17 @@ def lesson_questions(lesson: Lesson, groups: list[StudyGroup]) -> LessonQuestion
         sections=sections,
         on_lesson=counts.get("", (0, 0))[0],
     )
+
+
+def section_questions(
+    lesson: Lesson, groups: list[StudyGroup], section: str
+) -> list[GroupQuestion]:
+    """The questions the groups asked on one section of `lesson`, unanswered first (the
+    first LESSON_PAGE_QUESTIONS). One query."""
+    asked = GroupQuestion.objects.filter(
+        group__in=groups, lesson=lesson, section=section, deleted_at=None
+    )
+    return list(_listed(unanswered_first(asked))[:LESSON_PAGE_QUESTIONS])
 
 
 def group_questions(

@@ -85,6 +85,10 @@ def ask(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "quiz_question": quiz_question,
             "swapped": web.is_partial(request),
         }
+        if section and not web.is_partial(request):
+            # Asked from a section heading: what the groups already asked about it.
+            context["section"] = next(e for e in lesson.toc if e["id"] == section)
+            context["section_questions"] = reading.section_questions(lesson, groups, section)
         return web.render_page(request, "discussions/ask.html", "form", context)
     if data.get("group", "") not in {str(group.pk) for group in groups}:
         raise Http404("No such group")

@@ -248,12 +248,13 @@ print(f"/groups/{group.pk}/questions/{questions[0].pk}/answers/")
 """
 
 
-def question_endpoints(env: dict | None = None) -> list[tuple]:
+def question_endpoints(env: dict | None = None, base: str = BASE) -> list[tuple]:
     """The lesson page of a member of a group that asked 200 questions on it, and an htmx
-    answer posted to one of them (the rate limit lifted for the run, see ENV)."""
+    answer posted to one of them (the rate limit lifted for the run, see ENV), on the
+    server at `base`."""
     script = QUESTIONS_SCRIPT % (LESSON, ASKING_LEARNER)
     path = manage("shell", "--no-imports", "-c", script, env=env).split()[-1]
-    asker = Session(ASKING_LEARNER, "bench-password-1")
+    asker = Session(ASKING_LEARNER, "bench-password-1", base)
     return [
         ("lesson page, 200 group questions", f"/lessons/{LESSON}/", asker, "GET", ""),
         (
@@ -267,6 +268,93 @@ def question_endpoints(env: dict | None = None) -> list[tuple]:
 
 
 # ---- end of the questions rows ----------------------------------------------------------------
+
+
+# ---- A review answer (issue 29): a learner with every question of the catalog due ---------
+REVIEWER = "bench4"
+REVIEW_BODIES_SCRIPT = """
+import urllib.parse
+from datetime import timedelta
+from django.utils import timezone
+from lessons.models import Lesson, Question, ReviewItem
+from lessons.quizzes.scoring import choice_token, new_form_token
+from portal.models import User
+user = User.objects.get(username=%r)
+ReviewItem.objects.filter(user=user).delete()
+published = Lesson.objects.published().values("id")
+questions = Question.objects.filter(quiz__lesson__in=published).prefetch_related("choices")
+due_at = timezone.now() - timedelta(hours=2)
+items = ReviewItem.objects.bulk_create(
+    ReviewItem(user=user, question=q, box=1, due_at=due_at, times_missed=1) for q in questions
+)
+for item in items:
+    token = new_form_token()
+    choices = list(item.question.choices.all())
+    value = choice_token(token, choices[0].id) if choices else "answer"
+    print(urllib.parse.urlencode({"item": item.pk, "stamp": item.stamp, "form_token": token,
+                                  f"q{item.question_id}": value}))
+"""
+
+
+def review_endpoints(base: str, env: dict | None = None, out: Path | None = None) -> list[tuple]:
+    """An htmx answer on today's review card: each body answers another due item once (a
+    learner with every published question due), so each request moves an item."""
+    out = out or ROOT / "bench-results" / f"review-bodies-{PORT}.txt"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(manage("shell", "--no-imports", "-c", REVIEW_BODIES_SCRIPT % REVIEWER, env=env))
+    reviewer = Session(REVIEWER, "bench-password-1", base)
+    return [("review answer", "/review/today/", reviewer, "POST", "", CONNECTIONS, out)]
+
+
+# ---- end of the review answer row -----------------------------------------------------------
+
+
+# ---- The learner's evening (issue 29): each page's requests per second over the lean floor's
+# Pages a learner reads each evening and the goal for each: the bench row measuring it, and
+# whether it is read (measured again beside the floor in alternating rounds) or written.
+EVENING = {
+    "home": ("home (learner)", 0.4),
+    "lesson": ("lesson page (signed in)", 0.4),
+    "quiz page": ("quiz page (signed in)", 0.4),
+    "today's review": ("today's review (signed in)", 0.4),
+    "search": ("search", 0.4),
+    "readiness": ("exam readiness", 0.4),
+    "my progress": ("my progress (signed in)", 0.4),
+    "quiz submit": ("quiz submit", 0.3),
+    "review answer": ("review answer", 0.3),
+    "mark done": ("mark done", 0.3),
+}
+LEAN_FLOOR = "floor: lean lesson page"
+
+
+def evening_ratios(results: dict, rounds: dict, lean: str = "lean") -> dict:
+    """Each evening page's ratio to the lean floor: the median over the alternating rounds
+    for the pages read there, else its row's against the floor's row in the same run."""
+    ratios = {}
+    for page, (row, goal) in EVENING.items():
+        if page in rounds:
+            values = [round(p / f, 3) for p, f in zip(rounds[page], rounds[lean], strict=True)]
+            ratio, how = median(values), "alternating rounds"
+        else:
+            values = []
+            ratio, how = round(results[row]["rps"] / results[LEAN_FLOOR]["rps"], 3), "same run"
+        ratios[page] = {"ratio": ratio, "goal": goal, "rounds": values, "measured": how}
+    return ratios
+
+
+def print_evening(ratios: dict) -> None:
+    print("The learner's evening, each page over the lean floor:", flush=True)
+    for page, r in ratios.items():
+        mark = "ok" if r["ratio"] >= r["goal"] else "BELOW GOAL"
+        rounds = f"  rounds {r['rounds']}" if r["rounds"] else ""
+        print(
+            f"  {page:16} {r['ratio']:6.3f} x lean floor  (goal {r['goal']}, {r['measured']}) "
+            f"{mark}{rounds}",
+            flush=True,
+        )
+
+
+# ---- end of the evening rows ------------------------------------------------------------------
 
 
 def run_wrk(
@@ -437,6 +525,10 @@ print(json.dumps({
 }))
 """
 WORKER_TASKS = 10  # tasks of 100 mails one worker runs for the mails-a-second row
+DROP_ANSWER_TASKS = """
+from django_tasks_db.models import DBTaskResult
+DBTaskResult.objects.filter(task_path="portal.discussions.tasks.notify_followers").delete()
+"""
 
 
 class Inbox:
@@ -465,6 +557,9 @@ def reminder_rows() -> dict:
         f"peak {enqueue['peak_rss_mb']} MB",
         flush=True,
     )
+    # The "post an answer" row queued a task per answer (mail to the question's
+    # followers); the worker would take those first and stop before the reminders.
+    manage("shell", "--no-imports", "-c", DROP_ANSWER_TASKS)
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=int(PORT) + 7)
     controller.start()
@@ -514,6 +609,8 @@ def rows_of(
         ("lesson page (signed in)", lesson, learner, "GET", ""),
         ("catalog (home, signed in)", "/", learner, "GET", ""),
         ("search", "/search/?q=%EB%B0%B0%ED%8F%AC", learner, "GET", ""),
+        ("quiz page (signed in)", f"{lesson}quiz/", learner, "GET", ""),
+        ("my progress (signed in)", "/progress/", learner, "GET", ""),
         ("mark done", f"{lesson}done/", learner, "POST", "done=1"),
         ("quiz submit", f"{lesson}quiz/", learner, "POST", "", CONNECTIONS, bodies),
         ("dashboard 200 x 100", setup["dashboard"], instructor, "GET", ""),
@@ -526,7 +623,8 @@ def rows_of(
         ("home (visitor)", "/", None, "GET", ""),
         ("home (learner)", "/", mid_course, "GET", ""),
         ("category page (signed in)", "/categories/bench/", learner, "GET", ""),
-        *question_endpoints(env),
+        *question_endpoints(env, learner.base),
+        *review_endpoints(learner.base, env),
     ]
 
 
@@ -546,8 +644,11 @@ def main() -> int:
         for name, path, session, method, body, *connections in endpoints:
             results[name] = run_wrk(path, session, method, body, *connections) | {"path": path}
             r = results[name]
+            if LEAN_FLOOR in results:
+                r["vs_lean_floor"] = round(r["rps"] / results[LEAN_FLOOR]["rps"], 3)
+            lean = f"{r['vs_lean_floor']:5.2f} x lean" if "vs_lean_floor" in r else " " * 11
             print(
-                f"{name:30} {r['rps']:8.1f} req/s  p50 {r['p50_ms']:7.1f} ms  "
+                f"{name:30} {r['rps']:8.1f} req/s  {lean}  p50 {r['p50_ms']:7.1f} ms  "
                 f"p95 {r['p95_ms']:7.1f} ms  p99 {r['p99_ms']:7.1f} ms  "
                 f"errors {r['status_errors'] + r['socket_errors']}",
                 flush=True,
@@ -560,6 +661,12 @@ def main() -> int:
             "lean": (f"/bench/lean/{LESSON}/", learner),
             "lesson": (lesson, learner),
             "home (learner)": ("/", mid_course),
+            # The rest of the learner's evening (issue 29), read beside the same floor.
+            "quiz page": (f"{lesson}quiz/", learner),
+            "today's review": ("/review/today/", learner),
+            "search": ("/search/?q=%EB%B0%B0%ED%8F%AC", learner),
+            "readiness": (f"/exams/{EXAM}/", learner),
+            "my progress": ("/progress/", learner),
         }
         rounds = {name: [] for name in alternating}
         for _ in range(ROUNDS):
@@ -578,6 +685,8 @@ def main() -> int:
         }
         for name, values in ratios.items():
             print(f"{name}, alternating rounds: {values} median {median(values)}", flush=True)
+        evening = evening_ratios(results, rounds | {"home": rounds["home (learner)"]})
+        print_evening(evening)
         results |= cohort_rows(setup["dashboard"], instructor)
     finally:
         server.terminate()
@@ -589,6 +698,7 @@ def main() -> int:
         "lesson_page_vs_trivial_floor": median(ratios["lesson / trivial"]),
         "home_learner_vs_lesson_page": median(ratios["home (learner) / lesson"]),
         "alternating_rounds": ratios,
+        "evening_vs_lean_floor": {page: r["ratio"] for page, r in evening.items()},
         "dashboard_p95_ms": results["dashboard 200 x 100"]["p95_ms"],
         "dashboard_one_instructor_p95_ms": results["dashboard, one instructor"]["p95_ms"],
         "exam_readiness_p95_ms": results["exam readiness"]["p95_ms"],
@@ -604,7 +714,15 @@ def main() -> int:
     out = ROOT / "bench-results"
     out.mkdir(exist_ok=True)
     (out / "bench.json").write_text(
-        json.dumps({"endpoints": results, "reminders": reminders, "summary": summary}, indent=2)
+        json.dumps(
+            {
+                "endpoints": results,
+                "evening": evening,
+                "reminders": reminders,
+                "summary": summary,
+            },
+            indent=2,
+        )
     )
     print(f"Results written to {out / 'bench.json'}")
     return 0 if healthz_seconds < 1 else 1

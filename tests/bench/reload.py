@@ -57,13 +57,15 @@ def under_load(change) -> tuple[int, dict[int, int], float, float]:
             outcomes.append((began, status, time.monotonic() - began))
             turn += 1
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
+    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(CLIENTS)]
     for thread in threads:
         thread.start()
-    time.sleep(SECONDS_BEFORE)
-    change()
-    time.sleep(SECONDS_AFTER)
-    stop.set()
+    try:
+        time.sleep(SECONDS_BEFORE)
+        change()
+        time.sleep(SECONDS_AFTER)
+    finally:
+        stop.set()
     for thread in threads:
         thread.join()
     failed = [(t, status) for t, status, _ in outcomes if status <= 0 or status >= 500]
@@ -73,7 +75,8 @@ def under_load(change) -> tuple[int, dict[int, int], float, float]:
 
 
 def main() -> int:
-    database = Path("/tmp/portal-reload.sqlite3")
+    # One database per port: runs beside each other (BENCH_PORT) do not share one.
+    database = Path(f"/tmp/portal-reload-{bench.PORT}.sqlite3")
     database.unlink(missing_ok=True)
     bench.ENV["DATABASE_URL"] = f"sqlite:///{database}"
     bench.manage("migrate", "--noinput")
@@ -86,7 +89,7 @@ def main() -> int:
 
         def restart() -> None:
             servers[0].terminate()
-            servers[0].wait(timeout=30)
+            servers[0].wait(timeout=90)  # gunicorn waits up to its graceful timeout
             servers.append(subprocess.Popen(bench.gunicorn(), cwd=bench.ROOT, env=bench.ENV))
 
         term = under_load(restart)

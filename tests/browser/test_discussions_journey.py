@@ -55,8 +55,7 @@ def test_it_asks_answers_accepts_and_follows_with_the_keyboard(new_page, live_se
     alice.goto(f"{live_server.url}/lessons/pods/")
     keys = KeyboardUser(alice)
 
-    # The panel under the lesson: a count per section, and the form when asked for.
-    assert "섹션별 질문 수" in alice.inner_text("#group-questions")
+    # The panel under the lesson brings the form when asked for.
     keys.tab_to("#group-questions a.button[hx-get]")
     keys.press("Enter")
     alice.wait_for_selector("#ask-form")
@@ -112,10 +111,54 @@ def test_it_asks_answers_accepts_and_follows_with_the_keyboard(new_page, live_se
     check(alice, "question", size)
     keys.assert_focus_rings()
 
-    # Where it shows: the lesson's count per section and the group's list.
+    # Where it shows: the count beside the section's heading and the group's list.
     alice.goto(f"{live_server.url}/lessons/pods/")
-    assert "질문 1개" in alice.inner_text(".section-counts")
+    assert alice.inner_text(".section-heading:has(#매니페스트) .chip") == "질문 1"
     check(alice, "lesson", size)
     alice.goto(f"{live_server.url}/groups/{question.group_id}/questions/")
     assert "답변 완료" in alice.inner_text("#question-list")
     check(alice, "group", size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_it_asks_from_a_section_heading_with_the_keyboard(new_page, live_server, group, size):
+    lesson, people = group
+    asked = GroupQuestion.objects.create(
+        group=people["tara"].memberships.get().group,
+        lesson=lesson,
+        author=people["bob"],
+        section="매니페스트",
+        title="매니페스트의 apiVersion은 무엇인가요",
+        body="본문",
+    )
+    alice = new_page(viewport=SIZES[size])
+    sign_in(alice.context, live_server.url, people["alice"])
+    alice.goto(f"{live_server.url}/lessons/pods/")
+    link = ".section-heading:has(#매니페스트) .section-action"
+    assert alice.inner_text(link).startswith("질문하기")
+    assert alice.inner_text(f"{link} .chip") == "질문 1"
+    # Beside the heading when there is room, under it on a phone; never off the screen.
+    heading = alice.locator("#매니페스트").bounding_box()
+    beside = alice.locator(link).bounding_box()
+    if size == "desktop":
+        assert beside["y"] < heading["y"] + heading["height"] and beside["x"] > heading["x"]
+    assert beside["x"] + beside["width"] <= SIZES[size]["width"]
+    check(alice, "lesson-headings", size)
+    keys = KeyboardUser(alice)
+    keys.tab_to(link)
+    keys.press("Enter")
+    alice.wait_for_url("**/ask/pods/?section=*")
+    assert alice.input_value("#id_section") == "매니페스트"
+    assert asked.title in alice.inner_text(".section-questions")
+    check(alice, "ask-section", size)
+    keys.tab_to("#id_title")
+    keys.type("kind는 어디에 쓰나요")
+    keys.tab_to("#id_body")
+    keys.type("매니페스트의 `kind` 필드")
+    keys.tab_to("#ask-form button[type=submit]:not([name])")
+    keys.press("Enter")
+    alice.wait_for_url("**/questions/*/")
+    assert GroupQuestion.objects.filter(section="매니페스트").count() == 2
+    alice.goto(f"{live_server.url}/lessons/pods/")
+    assert alice.inner_text(f"{link} .chip") == "질문 2"
+    keys.assert_focus_rings()

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.discussions import mailing
 from portal.models import GroupQuestion, NotificationPreference, QuestionFollow, SentMail
@@ -77,6 +78,34 @@ def test_it_mails_nobody_who_turned_it_off_or_left_the_group(
     with django_capture_on_commit_callbacks(execute=True):
         post_answer(room, question, room.bob)
     assert smtp_mail.wait_for(1, timeout=1) == []
+
+
+def test_it_mails_about_a_hidden_question_to_its_author_only(
+    room, smtp_mail, base_url, django_capture_on_commit_callbacks
+):
+    question = ask(room, title="클러스터 비밀 제목")
+    for follower in (room.alice, room.bob):
+        QuestionFollow.objects.create(question=question, user=follower)
+    GroupQuestion.objects.filter(pk=question.pk).update(
+        hidden_at=timezone.now(), hidden_reason="무관"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        post_answer(room, question, room.teacher)
+    [message] = smtp_mail.wait_for(2, timeout=2)
+    assert message["To"] == "alice@example.com"
+
+
+def test_it_leaves_a_hidden_question_out_of_the_others_evening_mail(room, base_url):
+    question = ask(room, title="클러스터 비밀 제목")
+    shown = ask(room, title="보이는 질문")
+    for followed in (question, shown):
+        QuestionFollow.objects.create(question=followed, user=room.bob)
+        answer(followed, room.teacher)
+    GroupQuestion.objects.filter(pk=question.pk).update(hidden_at=timezone.now())
+    row = SentMail.objects.create(user=room.bob, kind="answers", key="evening:x", subject="")
+    mailing.compose_evening([row.pk])
+    row.refresh_from_db()
+    assert "보이는 질문" in row.text and "클러스터 비밀 제목" not in row.text
 
 
 def test_it_turns_the_mails_off_by_the_one_click_link(room, client):

@@ -94,3 +94,22 @@ def test_it_stops_showing_the_questions_once_a_member_leaves(room):
     assert "파드가 Pending이에요" in bob.get(room.lesson.get_absolute_url()).content.decode()
     Membership.objects.filter(user=room.bob).delete()
     assert "파드가 Pending이에요" not in bob.get(room.lesson.get_absolute_url()).content.decode()
+
+
+def test_it_answers_404_to_a_question_asked_through_another_groups_address(room):
+    # Charlie's own group id with a question of Alice's group: nothing of it, nothing done.
+    question = ask(room)
+    charlie = client_for(room.charlie)
+    own, pk = room.other.pk, question.pk
+    for url in (
+        reverse("groups:question", args=[own, pk]),
+        reverse("groups:edit_question", args=[own, pk]),
+        reverse("groups:hide_question", args=[own, pk]),
+    ):
+        response = charlie.get(url)
+        assert response.status_code == 404 and "Pending" not in response.content.decode()
+    assert charlie.post(reverse("groups:answer", args=[own, pk]), {"body": "x"}).status_code == 404
+    assert (
+        charlie.post(reverse("groups:follow", args=[own, pk]), {"follow": "1"}).status_code == 404
+    )
+    assert question.answers.count() == 0 and question.follows.count() == 0

@@ -211,3 +211,28 @@ def test_it_updates_the_questions_state_when_accepted_by_htmx(room):
     page = response.content.decode()
     assert '<span id="question-status" hx-swap-oob="true"><span class="chip ok">' in page
     assert "채택된 답변" in page and "이 답변을 채택했습니다" not in page
+
+
+def test_it_lets_nobody_edit_a_hidden_post_even_in_the_window(room):
+    question = ask(room)
+    reply = answer(question, room.bob)
+    teacher = client_for(room.teacher)
+    teacher.post(url("hide_question", question), {"reason": "주제와 무관"})
+    teacher.post(url("hide_answer", question, reply.pk), {"reason": "광고"})
+    assert client_for(room.alice).get(url("edit_question", question)).status_code == 403
+    response = client_for(room.bob).post(url("edit_answer", question, reply.pk), {"body": "고침"})
+    assert response.status_code == 403
+    reply.refresh_from_db()
+    assert reply.body == "노드 자원을 보세요."
+
+
+def test_it_lists_the_groups_questions_unanswered_first_in_english(room, english):
+    answered = ask(room, title="Answered one")
+    reply = answer(answered, room.bob)
+    GroupQuestion.objects.filter(pk=answered.pk).update(accepted_answer=reply)
+    ask(room, room.bob, title="Open one")
+    page = client_for(room.alice).get(reverse("groups:questions", args=[room.group.pk]))
+    text = page.content.decode()
+    assert "쿠버네티스 스터디: questions" in text and "Waiting for an answer" in text
+    assert "Answered</span>" in text
+    assert text.index("Open one") < text.index("Answered one")

@@ -59,8 +59,8 @@ def assert_no_hostile_markup(page: str) -> None:
 
 
 def test_it_keeps_every_field_safe(room, settings):
-    """Each hostile value as a title, a question, an answer, an edit and a hiding reason;
-    then every page that shows them."""
+    """Each hostile value as a title, a question, an answer, an edit and a hiding reason
+    (of an answer and of a question); then every page that shows them."""
     settings.DISCUSSION_POSTS_PER_WINDOW = 1000
     alice, bob, teacher = client_for(room.alice), client_for(room.bob), client_for(room.teacher)
     ask_url = reverse("groups:ask", args=[room.lesson.slug])
@@ -81,6 +81,12 @@ def test_it_keeps_every_field_safe(room, settings):
         )
         teacher.post(
             reverse("groups:hide_answer", args=[*args, reply.pk]), {"reason": hostile[:300]}
+        )
+    # Hidden questions: their author sees each reason in the lists too.
+    for question, reason in zip(GroupQuestion.objects.all(), HOSTILE, strict=False):
+        teacher.post(
+            reverse("groups:hide_question", args=[room.group.pk, question.pk]),
+            {"reason": reason[:300]},
         )
     for post in (*GroupQuestion.objects.all(), *GroupAnswer.objects.all()):
         assert_safe_post(post.body_html)
