@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PG_URL := postgres://postgres@127.0.0.1:5432/portal
 
-.PHONY: run test test-postgres test-sqlite lint format messages install postgres bench bench-compare faults reload screenshots
+.PHONY: run test test-postgres test-sqlite lint format messages install postgres bench bench-compare faults reload screenshots cluster cluster-stop soak cluster-packages cluster-capacity
 
 install: $(VENV)/.installed
 
@@ -52,7 +52,7 @@ PARALLEL := -n $(WORKERS) --dist worksteal
 POSTGRES_SUITE = DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(BIN)/pytest $(PARALLEL)
 SQLITE_SUITE = DATABASE_URL=sqlite:///$(CURDIR)/test-db.sqlite3 $(BIN)/pytest $(PARALLEL) -m "not browser"
 
-test: lint postgres
+test: lint postgres cluster-packages
 	@mkdir -p test-artifacts
 	@$(SQLITE_SUITE) > test-artifacts/sqlite.log 2>&1 & sqlite=$$!; \
 	$(POSTGRES_SUITE); postgres_status=$$?; \
@@ -89,6 +89,32 @@ faults: install
 # A deploy under load: gunicorn's graceful reload (HUP) against a restart (TERM).
 reload: install
 	$(BIN)/python tests/bench/reload.py
+
+# HAProxy and PgBouncer from Debian (the cluster's balancer and pooler), where missing.
+cluster-packages:
+	@command -v haproxy >/dev/null && command -v pgbouncer >/dev/null || \
+		(apt-get update -qq && apt-get install -y -qq haproxy pgbouncer)
+
+# The portal as several machines, on this one (README, "Deploying at scale"): two web
+# nodes behind HAProxy, two task workers, PostgreSQL primary and streaming replica,
+# PgBouncer, Redis, an S3 server and an SMTP sink, each on a spare port. Prints the
+# addresses; Ctrl+C or `make cluster-stop` stops everything.
+cluster: install cluster-packages
+	$(BIN)/python -m tests.cluster.cluster
+
+cluster-stop:
+	@test -f /tmp/portal-cluster.pid && kill -TERM $$(cat /tmp/portal-cluster.pid) || echo "No cluster is running"
+
+# Learners and instructors through the load balancer while a worker is killed mid-task, a
+# web node is stopped and restarted and the replica stops replaying; every acknowledged
+# write must be there at the end and no reminder sent twice. SOAK_SECONDS (default 240).
+soak: install cluster-packages
+	$(BIN)/python -m tests.cluster.soak
+
+# What one web node of the cluster serves, and two behind HAProxy (wrk).
+cluster-capacity: install cluster-packages
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python -m tests.cluster.capacity
 
 # README screenshots, desktop and phone, from the demo data on a throw-away SQLite database.
 screenshots: install

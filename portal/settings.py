@@ -10,6 +10,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from portal.scaling.storage_url import storage_from_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -74,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "portal.middleware.RejectNulBytesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "portal.scaling.replica.PinAfterWriteMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -105,32 +108,42 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.getenv("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=envint("DB_CONN_MAX_AGE", "0"),
-        conn_health_checks=True,
+
+def database(url: str) -> dict:
+    settings = dj_database_url.parse(
+        url, conn_max_age=envint("DB_CONN_MAX_AGE", "0"), conn_health_checks=True
     )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Concurrent writers (two tabs, a double click) wait for each other instead of
-    # failing with "database is locked".
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-    }
-else:
+    if settings["ENGINE"] == "django.db.backends.sqlite3":
+        # Concurrent writers (two tabs, a double click) wait for each other instead of
+        # failing with "database is locked".
+        settings["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+        return settings
     # A request fails fast instead of hanging while the database is unreachable.
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = envint(
-        "DB_CONNECT_TIMEOUT", "3"
-    )
+    settings.setdefault("OPTIONS", {})["connect_timeout"] = envint("DB_CONNECT_TIMEOUT", "3")
     # psycopg may prepare statements (Django turns that off for connection poolers): only
-    # the written-out statements ask for it (lessons/kernel/statements.py); the ORM's queries,
-    # bound on the client, are never prepared. Behind a pooler in transaction mode that
-    # does not keep prepared statements, set DB_PREPARED_STATEMENTS=False.
+    # the written-out statements ask for it (lessons/kernel/statements.py); the ORM's
+    # queries, bound on the client, are never prepared. Behind a pooler in transaction mode
+    # (PgBouncer 1.18 keeps no prepared statements there) set DB_PREPARED_STATEMENTS=False:
+    # server-side cursors, which live across transactions, are then not used either.
     if envbool("DB_PREPARED_STATEMENTS", "True"):
-        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
+        settings["OPTIONS"]["prepare_threshold"] = 5
+    else:
+        settings["DISABLE_SERVER_SIDE_CURSORS"] = True
+    return settings
+
+
+DATABASES = {"default": database(os.getenv("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))}
+# A streaming replica of the same database, for the instructors' reports; a person's reads
+# stay on the primary for REPLICA_PIN_SECONDS after they write (portal/scaling/replica.py).
+if os.getenv("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = database(os.environ["DATABASE_REPLICA_URL"])
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["portal.scaling.replica.ReplicaRouter"]
+REPLICA_PIN_SECONDS = envint("REPLICA_PIN_SECONDS", "10")
 
 # Rendered page fragments that are the same for everyone who sees them (the site header
 # and footer per language, a lesson's heading and contents, lists of lesson cards). Each
@@ -202,23 +215,30 @@ LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.getenv("TIME_ZONE", "Asia/Seoul")
+# One date and time format per purpose; Korean puts 오전/오후 before the time.
+FORMAT_MODULE_PATH = ["portal.formats"]
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.getenv("STATIC_ROOT", BASE_DIR / "staticfiles"))
-# Uploaded files (images in lessons, lessons/content/images.py): on the local disk under MEDIA_ROOT
-# by default; point STORAGES["default"] at a django-storages backend (e.g. S3) in
-# production. MEDIA_ROOT needs backing up like the database.
+# Uploaded files (images in lessons, lessons/content/images.py): on the local disk under
+# MEDIA_ROOT by default (back it up like the database); in a bucket of any S3-compatible
+# server when MEDIA_STORAGE_URL is set (s3://BUCKET?endpoint=...&region=...; credentials
+# from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), which every web node shares
+# (portal/scaling/media.py).
 MEDIA_URL = os.getenv("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
 LESSON_IMAGE_MAX_BYTES = envint("LESSON_IMAGE_MAX_BYTES", str(5 * 1024 * 1024))
 # Pixels of all frames together, and frames of an animation.
 LESSON_IMAGE_MAX_PIXELS = envint("LESSON_IMAGE_MAX_PIXELS", "40000000")
 LESSON_IMAGE_MAX_FRAMES = envint("LESSON_IMAGE_MAX_FRAMES", "200")
+MEDIA_STORAGE_URL = os.getenv("MEDIA_STORAGE_URL", "")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage_from_url(MEDIA_STORAGE_URL)
+    if MEDIA_STORAGE_URL
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "portal.static_storage.StaticStorage"
         if not DEBUG

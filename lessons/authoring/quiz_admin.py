@@ -20,6 +20,7 @@ from reversion.models import Revision
 
 from lessons.authoring import revisions
 from lessons.authoring.revision_admin import RevisionAdminMixin
+from lessons.kernel.particles import resolve_particles
 from lessons.kernel.web import BoundedPrefillAdminMixin, parse_id
 from lessons.models import AttemptAnswer, Choice, Lesson, Question, Quiz
 from lessons.quizzes.rules import question_problems
@@ -233,8 +234,10 @@ class QuestionAdmin(BoundedPrefillAdminMixin, nested_admin.NestedModelAdmin):
         super().save_related(request, form, formsets, change)
         if reversion.is_active():
             reversion.set_comment(
-                gettext("Question “%(question)s” saved on its own page.")
-                % {"question": form.instance}
+                resolve_particles(
+                    gettext("Question “%(question)s” saved on its own page.")
+                    % {"question": form.instance}
+                )
             )
             reversion.add_to_revision(form.instance.quiz)
 

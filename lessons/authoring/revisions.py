@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import reversion
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from reversion.models import Revision, Version
 
@@ -219,5 +219,5 @@ def _drop_unanswered(queryset, *, answered) -> int:
 
 def _restored_comment(revision: Revision) -> str:
     return _("Restored the revision of %(date)s.") % {
-        "date": timezone.localtime(revision.date_created).strftime("%Y-%m-%d %H:%M")
+        "date": formats.date_format(timezone.localtime(revision.date_created), "DATETIME_FORMAT")
     }

@@ -59,7 +59,8 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
         return render(request, "lessons/search.html#live", {"query": query, "results": results})
     page = _page_number(request.GET.get("page", "1"))
     results = _found(request, query, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE, count=True)
-    context = {"query": query, "results": results, "page": page}
+    # The header's box keeps the query: the page has no box of its own.
+    context = {"query": query, "results": results, "page": page, "site_search_text": query.text}
     if page == 1:
         context["panels"] = panels_for("search", request, query=query)
     if query and not results.hits and page == 1:

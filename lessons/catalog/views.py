@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from lessons.catalog.category_page import category_page
-from lessons.catalog.home_page import home_page
+from lessons.catalog.home_page import NextStep, home_page
 from lessons.catalog.lesson_page import lesson_page, visible_lesson
 from lessons.content.access import get_visible_lesson
 from lessons.exams import readiness
@@ -17,9 +17,11 @@ from lessons.exams import views as views_exam
 from lessons.kernel import charts, web
 from lessons.kernel.headings import beside_headings
 from lessons.kernel.panels import actions_for, panels_for
+from lessons.kernel.particles import resolve_particles
 from lessons.kernel.web import HtmxHttpRequest, login_then_back_to
 from lessons.models import Category
 from lessons.progress import tracking as progress
+from lessons.progress.next_lesson import next_lesson
 
 # The home page lists the first lessons of each category; the category page has them all.
 HOME_LESSONS_PER_CATEGORY = 10
@@ -94,7 +96,7 @@ def completion(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         return HttpResponseBadRequest("done must be 1 or 0")
     if done == "1":
         progress.record_completion(request.user, lesson)
-        said = _("Marked “%(title)s” done.") % {"title": lesson.title}
+        said = resolve_particles(_("Marked “%(title)s” done.") % {"title": lesson.title})
     else:
         progress.undo_completion(request.user, lesson)
         said = _("“%(title)s” is no longer marked done.") % {"title": lesson.title}
@@ -107,6 +109,13 @@ def completion(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "overall": overall,
             "swapped": True,
         }
+        if done == "1":
+            # A next step: the group's lesson due soonest when a group plans one, else the
+            # next lesson not done yet.
+            following = next_lesson(request.user, lesson)
+            step = NextStep(following, None) if following else None
+            context |= {"next_lesson": following, "next": None}
+            context["next_panels"] = panels_for("next_step", request, next_step=step)[:1]
         response = render(request, "lessons/_completion_response.html", context)
         return trigger_client_event(response, "portal:announce", {"message": said})
     messages.success(request, said, extra_tags="completion")

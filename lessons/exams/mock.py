@@ -1,5 +1,11 @@
-"""Timed mock exams: drawing a sitting's questions by domain weight, saving answers as the
-learner goes, enforcing the deadline on the server, and scoring a finished sitting.
+"""Timed mock exams: drawing a sitting's questions and hands-on tasks by domain weight,
+saving answers as the learner goes, enforcing the deadline on the server, and scoring a
+finished sitting.
+
+A task is one item like a question: each domain's seats go a quarter (at least one) to
+its tasks, the rest to its questions; a task earns the share of its checks that pass, so
+a sitting's score can be a fraction (kept to hundredths; the pass mark is compared with
+the exact sum).
 
 The clock is `django.utils.timezone.now`; every rule about time reads it here. Only
 questions of lessons learners may read now (published, their time come) are drawn, and a
@@ -9,17 +15,32 @@ shows its key until the sitting ends."""
 import random
 from dataclasses import dataclass
 from datetime import timedelta
+from fractions import Fraction
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lessons.exams.tasks import checker
 from lessons.kernel import numbers
 from lessons.kernel.signals import questions_answered
-from lessons.models import Domain, Exam, MockSitting, Question, SittingQuestion, visible_now
+from lessons.models import (
+    Domain,
+    Exam,
+    MockSitting,
+    Question,
+    SittingQuestion,
+    Task,
+    TaskAttempt,
+    visible_now,
+)
 from lessons.models.exams import GRACE, weight_problem
 from lessons.quizzes import scoring
+
+# The share of a domain's seats that go to its hands-on tasks (at least one seat when
+# the domain has a task and two seats or more): tasks take longer than questions.
+TASK_SHARE = Fraction(1, 4)
 
 
 def apportion(total: int, weights: dict[int, int], capacity: dict[int, int]) -> dict[int, int]:
@@ -52,48 +73,81 @@ def apportion(total: int, weights: dict[int, int], capacity: dict[int, int]) -> 
 
 def drawable_questions(exam: Exam) -> dict[int, list[int]]:
     """Question ids per domain of `exam`, from lessons learners may read now only."""
+    return _by_domain(Question.objects.filter(visible_now("quiz__lesson__"), domain__exam=exam))
+
+
+def drawable_tasks(exam: Exam) -> dict[int, list[int]]:
+    """Hands-on task ids per domain of `exam`, from lessons learners may read now only."""
+    return _by_domain(Task.objects.filter(visible_now("lesson__"), domain__exam=exam))
+
+
+def _by_domain(items) -> dict[int, list[int]]:
     pool: dict[int, list[int]] = {}
-    rows = Question.objects.filter(visible_now("quiz__lesson__"), domain__exam=exam).values_list(
-        "domain_id", "id"
-    )
-    for domain_id, question_id in rows:
-        pool.setdefault(domain_id, []).append(question_id)
+    for domain_id, item_id in items.order_by("id").values_list("domain_id", "id"):
+        pool.setdefault(domain_id, []).append(item_id)
     return pool
+
+
+def task_seats(seats: int, questions: int, tasks: int) -> int:
+    """How many of a domain's `seats` go to hands-on tasks: a quarter, rounded half up and
+    at least one from two seats on; more when its questions run short."""
+    wanted = max(1, numbers.rounded(seats * TASK_SHARE)) if seats >= 2 else 0
+    return min(tasks, seats, max(wanted, seats - questions))
 
 
 @dataclass(frozen=True)
 class Plan:
-    """What a sitting of `exam` would be now: its domains' seats and the total."""
+    """What a sitting of `exam` would be now: its domains' seats (items, and of them
+    tasks) and the total."""
 
     domains: list[Domain]
     seats: dict[int, int]
+    tasks: dict[int, int]
     pool: dict[int, list[int]]
+    task_pool: dict[int, list[int]]
     problem: str | None
 
     @property
     def size(self) -> int:
         return sum(self.seats.values())
 
+    @property
+    def task_count(self) -> int:
+        return sum(self.tasks.values())
+
 
 def plan(exam: Exam) -> Plan:
     domains = list(exam.domains.all())
     pool = drawable_questions(exam)
+    task_pool = drawable_tasks(exam)
     problem = weight_problem([d.weight for d in domains])
     weights = {d.id: d.weight for d in domains}
-    capacity = {d: len(ids) for d, ids in pool.items()}
+    capacity = {d.id: len(pool.get(d.id, [])) + len(task_pool.get(d.id, [])) for d in domains}
     seats = apportion(exam.questions_per_sitting, weights, capacity)
+    tasks = {
+        d: task_seats(n, len(pool.get(d, [])), len(task_pool.get(d, []))) for d, n in seats.items()
+    }
     if problem is None and not sum(seats.values()):
         problem = _("No published lesson has questions for this exam yet.")
-    return Plan(domains, seats, pool, problem)
+    return Plan(domains, seats, tasks, pool, task_pool, problem)
 
 
-def draw(the_plan: Plan, rng: random.Random) -> list[tuple[int, int]]:
-    """(domain id, question id) pairs for one sitting, no question twice, shuffled."""
-    drawn = [
-        (domain_id, question_id)
-        for domain_id, count in the_plan.seats.items()
-        for question_id in rng.sample(the_plan.pool.get(domain_id, []), count)
-    ]
+@dataclass(frozen=True)
+class Drawn:
+    domain_id: int
+    question_id: int | None = None
+    task_id: int | None = None
+
+
+def draw(the_plan: Plan, rng: random.Random) -> list[Drawn]:
+    """The items of one sitting, no question or task twice, shuffled."""
+    drawn = []
+    for domain_id, count in the_plan.seats.items():
+        tasks = the_plan.tasks.get(domain_id, 0)
+        questions = rng.sample(the_plan.pool.get(domain_id, []), count - tasks)
+        drawn += [Drawn(domain_id, question_id=q) for q in questions]
+        chosen = rng.sample(the_plan.task_pool.get(domain_id, []), tasks)
+        drawn += [Drawn(domain_id, task_id=t) for t in chosen]
     rng.shuffle(drawn)
     return drawn
 
@@ -150,8 +204,14 @@ def start(user, exam: Exam, rng: random.Random | None = None) -> MockSitting:
                 max_score=len(drawn),
             )
             SittingQuestion.objects.bulk_create(
-                SittingQuestion(sitting=sitting, domain_id=d, question_id=q, position=n)
-                for n, (d, q) in enumerate(drawn, start=1)
+                SittingQuestion(
+                    sitting=sitting,
+                    domain_id=item.domain_id,
+                    question_id=item.question_id,
+                    task_id=item.task_id,
+                    position=n,
+                )
+                for n, item in enumerate(drawn, start=1)
             )
     except IntegrityError:
         existing = MockSitting.objects.filter(user=user, finished_at__isnull=True).first()
@@ -195,16 +255,12 @@ class TimeIsUp(Exception):
 
 
 def save_answer(sitting: MockSitting, item: SittingQuestion, data) -> SittingQuestion:
-    """Store the learner's answer to one question of an open sitting, replacing an
-    earlier one; an empty answer clears it. Choices are posted as tokens."""
-    posted = data.copy()
-    posted["form_token"] = sitting_token(sitting)
-    question = item.question
-    try:
-        answers = scoring.parse_submission([question], posted, require_all=False)
-    except scoring.InvalidSubmission as invalid:
-        raise AnswerRefused("; ".join(invalid.errors)) from None
-    scoring.grade(answers)
+    """Store the learner's answer to one item of an open sitting, replacing an earlier
+    one; an empty answer clears it. Choices are posted as tokens; a task's manifest is
+    checked here (outside the lock: the check takes a while)."""
+    store = (
+        _task_answer(sitting, item, data) if item.task_id else _question_answer(sitting, item, data)
+    )
     now = timezone.now()
     late = False
     with transaction.atomic():
@@ -213,12 +269,56 @@ def save_answer(sitting: MockSitting, item: SittingQuestion, data) -> SittingQue
             raise SittingOver
         late = not accepts_answers(locked, now)
         if not late:
-            _store(item, answers, now, flagged=data.get("flag") == "on")
+            store(now, flagged=data.get("flag") == "on")
     if late:
         # Finished in its own transaction, so the refusal does not undo it.
         finish(sitting, timed_out=True)
         raise TimeIsUp
     return item
+
+
+def _question_answer(sitting: MockSitting, item: SittingQuestion, data):
+    posted = data.copy()
+    posted["form_token"] = sitting_token(sitting)
+    try:
+        answers = scoring.parse_submission([item.question], posted, require_all=False)
+    except scoring.InvalidSubmission as invalid:
+        raise AnswerRefused("; ".join(invalid.errors)) from None
+    scoring.grade(answers)
+    return lambda now, flagged: _store(item, answers, now, flagged=flagged)
+
+
+def _task_answer(sitting: MockSitting, item: SittingQuestion, data):
+    """A manifest is the learner's answer once it is more than the starting text; one
+    the checker refuses (broken YAML, another kind) is kept and earns nothing."""
+    text = data.get("manifest", "")
+    if len(text) > checker.MAX_MANIFEST_CHARS:
+        raise AnswerRefused(
+            _("The manifest is too long (at most %(max)d characters).")
+            % {"max": checker.MAX_MANIFEST_CHARS}
+        )
+    task = item.task
+    answered = bool(text.strip()) and text.strip() != task.starting.strip()
+    results, refused = [], ""
+    if answered:
+        try:
+            check = checker.check(text, task.kind, task.rules, sitting.exam.kubernetes_version)
+            results = [r.passed for r in check.results]
+        except checker.ManifestRefused as why:
+            refused = str(why)
+
+    def store(now, flagged: bool) -> None:
+        item.manifest, item.rule_results, item.refused = text, results, refused
+        item.is_correct = (bool(results) and all(results)) if answered else None
+        item.answered_at = now if answered else None
+        item.flagged = flagged
+        item.save(
+            update_fields=[
+                "manifest", "rule_results", "refused", "is_correct", "answered_at", "flagged"
+            ]
+        )  # fmt: skip
+
+    return store
 
 
 def _store(item: SittingQuestion, answers: list, now, *, flagged: bool) -> None:
@@ -243,16 +343,37 @@ def finish(sitting: MockSitting, *, timed_out: bool = False) -> MockSitting:
         locked = MockSitting.objects.select_for_update().get(pk=sitting.pk)
         if locked.is_finished:
             return locked
-        items = list(locked.questions.values_list("question_id", "is_correct"))
-        locked.score = sum(bool(correct) for _, correct in items)
+        items = list(locked.questions.select_related("task"))
+        exact = sum((item.credit for item in items), Fraction(0))
+        locked.score = numbers.hundredths(exact)
         locked.max_score = len(items)
-        locked.passed = locked.exam.passes(locked.score, locked.max_score)
+        locked.passed = locked.exam.passes(exact, locked.max_score)
         locked.timed_out = timed_out
         locked.finished_at = min(timezone.now(), locked.deadline) if timed_out else timezone.now()
         locked.save(update_fields=["score", "max_score", "passed", "timed_out", "finished_at"])
-    results = [(question_id, bool(correct)) for question_id, correct in items]
+        _record_task_attempts(locked, items)
+    results = [
+        (item.question_id, bool(item.is_correct)) for item in items if item.question_id is not None
+    ]
     questions_answered.send(sender=MockSitting, user=locked.user, results=results)
     return locked
+
+
+def _record_task_attempts(sitting: MockSitting, items: list[SittingQuestion]) -> None:
+    """Each task answered in the sitting becomes an attempt at it, as if checked on its
+    page: readiness counts it, and the task's page shows it as the latest."""
+    TaskAttempt.objects.bulk_create(
+        TaskAttempt(
+            user_id=sitting.user_id,
+            task_id=item.task_id,
+            manifest=item.manifest,
+            score=item.checks_passed,
+            max_score=len(item.rule_results) or len(item.task.rules),
+            refused=item.refused,
+        )
+        for item in items
+        if item.task_id is not None and item.is_answered
+    )
 
 
 def finish_expired(user) -> None:
@@ -268,23 +389,28 @@ def finish_expired(user) -> None:
 class DomainResult:
     domain_name: str
     weight: int
-    right: int
+    right: Fraction
     total: int
 
     @property
     def percent(self) -> int:
         return numbers.percent(self.right, self.total)
 
+    @property
+    def points(self) -> str:
+        return numbers.points(self.right)
+
 
 def domain_breakdown(items: list[SittingQuestion]) -> list[DomainResult]:
-    """Right answers per domain of a sitting, heaviest domain first."""
+    """Points per domain of a sitting (a task earning the share of its checks that
+    passed), heaviest domain first."""
     by_domain: dict[int | None, DomainResult] = {}
     for item in items:
         domain = item.domain
         key = domain.id if domain else None
         if key not in by_domain:
             name = domain.name if domain else _("Other")
-            by_domain[key] = DomainResult(name, domain.weight if domain else 0, 0, 0)
+            by_domain[key] = DomainResult(name, domain.weight if domain else 0, Fraction(0), 0)
         by_domain[key].total += 1
-        by_domain[key].right += bool(item.is_correct)
+        by_domain[key].right += item.credit
     return sorted(by_domain.values(), key=lambda r: (-r.weight, r.domain_name))

@@ -16,6 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from lessons.exams import mock as mock_exams
 from lessons.exams import readiness
+from lessons.exams.tasks import checker
 from lessons.kernel import charts, web
 from lessons.kernel.web import HtmxHttpRequest
 from lessons.models import Choice, Exam, MockSitting, SittingQuestion
@@ -89,13 +90,19 @@ def mock_start(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         return redirect(_resume_url(sitting))
     the_plan = mock_exams.plan(exam)
     seats = [
-        (d, the_plan.seats.get(d.id, 0), len(the_plan.pool.get(d.id, []))) for d in the_plan.domains
+        (
+            d,
+            the_plan.seats.get(d.id, 0),
+            len(the_plan.pool.get(d.id, [])) + len(the_plan.task_pool.get(d.id, [])),
+            the_plan.tasks.get(d.id, 0),
+        )
+        for d in the_plan.domains
     ]
     context = {
         "exam": exam,
         "plan": the_plan,
         "seats": seats,
-        "thin": [d for d, taken, pool in seats if pool and taken * 2 > pool],
+        "thin": [d for d, taken, pool, _ in seats if pool and taken * 2 > pool],
         "open_sitting": mock_exams.open_sitting(request.user),
         "started_today": mock_exams.started_today(request.user, exam),
         "short": the_plan.size < exam.questions_per_sitting,
@@ -145,23 +152,35 @@ def _go_to(request: HtmxHttpRequest, url: str) -> HttpResponse:
 
 
 def _item_at(sitting: MockSitting, position: int) -> SittingQuestion:
-    items = SittingQuestion.objects.select_related("question__quiz__lesson").prefetch_related(
+    items = SittingQuestion.objects.select_related(
+        "question__quiz__lesson", "task"
+    ).prefetch_related(
         Prefetch("question__choices", queryset=Choice.objects.order_by("position", "id"))
     )
     return get_object_or_404(items, sitting=sitting, position=position)
 
 
-def _question_context(sitting: MockSitting, item: SittingQuestion, token: str) -> dict:
+def _present(sitting: MockSitting, item: SittingQuestion, token: str) -> dict:
+    """The item as the form shows it: a question's choices in the sitting's order, or a
+    task's prompt and the manifest saved so far (else the one it starts from)."""
+    if item.task_id is not None:
+        manifest = item.manifest if item.answered_at or item.manifest else item.task.starting
+        lines = range(1, max(manifest.count("\n") + 2, 12))
+        return {"task": item.task, "manifest": manifest, "lines": lines}
     posted = {"form_token": [token]}
     if item.is_answered:
         chosen = [scoring.choice_token(token, cid) for cid in item.choice_ids]
         posted[f"q{item.question_id}"] = chosen or [item.text]
-    nav = list(sitting.questions.values_list("position", "is_correct", "flagged"))
     seed = mock_exams.choice_order_seed(sitting)
+    return present_questions([item.question], seed, token, posted)[0]
+
+
+def _question_context(sitting: MockSitting, item: SittingQuestion, token: str) -> dict:
+    nav = list(sitting.questions.values_list("position", "is_correct", "flagged"))
     return {
         "exam": sitting.exam,
         "sitting": sitting,
-        "item": present_questions([item.question], seed, token, posted)[0],
+        "item": _present(sitting, item, token),
         "flagged": item.flagged,
         "position": item.position,
         "nav": [(position, correct is not None, flag) for position, correct, flag in nav],
@@ -268,11 +287,16 @@ def mock_sitting(request: HtmxHttpRequest, slug: str, sitting_id: int) -> HttpRe
             return redirect(_resume_url(sitting))
         sitting = mock_exams.finish(sitting, timed_out=True)
     items = list(
-        sitting.questions.select_related("domain", "question__quiz__lesson").prefetch_related(
+        sitting.questions.select_related(
+            "domain", "question__quiz__lesson", "task__lesson"
+        ).prefetch_related(
             Prefetch("question__choices", queryset=Choice.objects.order_by("position", "id"))
         )
     )
-    missed = [item for item in items if not item.is_correct]
+    tasks = [item for item in items if item.task_id is not None]
+    for item in tasks:
+        item.checks = task_checks(item)
+    missed = [item for item in items if item.question_id is not None and not item.is_correct]
     for item in missed:
         chosen = set(item.choice_ids)
         item.given = [c.text for c in item.question.choices.all() if c.id in chosen]
@@ -283,8 +307,8 @@ def mock_sitting(request: HtmxHttpRequest, slug: str, sitting_id: int) -> HttpRe
         (
             row.domain_name,
             row.percent,
-            _("%(percent)d%% (%(right)d of %(answered)d)")
-            % {"percent": row.percent, "right": row.right, "answered": row.total},
+            _("%(percent)d%% (%(points)s of %(answered)d)")
+            % {"percent": row.percent, "points": row.points, "answered": row.total},
         )
         for row in breakdown
     ]
@@ -298,6 +322,16 @@ def mock_sitting(request: HtmxHttpRequest, slug: str, sitting_id: int) -> HttpRe
             mark_label=_("pass mark %(mark)d%%") % {"mark": sitting.exam.pass_mark},
         ),
         "missed": missed,
+        "tasks": tasks,
         "unanswered": sum(not item.is_answered for item in items),
     }
     return render(request, "lessons/exams/result.html", context)
+
+
+def task_checks(item: SittingQuestion) -> list[checker.RuleResult]:
+    """Each rule of a task answered in a sitting: whether it passed when the manifest was
+    saved, and its feedback in the reader's language."""
+    return [
+        checker.RuleResult(bool(passed), checker.feedback(rule))
+        for passed, rule in zip(item.rule_results, item.task.rules, strict=False)
+    ]

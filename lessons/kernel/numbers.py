@@ -2,6 +2,8 @@
 every percentage on every page, and the SQL that computes a score's percentage."""
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from django.db.models import F, FloatField, Max
 from django.db.models.expressions import CombinedExpression
@@ -22,6 +24,20 @@ def passes(score_percent: float, pass_mark: int | None) -> bool:
     """The pass-mark rule: a score in percent, rounded half up, at or above the pass mark
     (none: every score passes). Its SQL is lessons/sql/rules.py's `passes`."""
     return rounded(score_percent) >= (pass_mark or 0)
+
+
+def hundredths(value: Fraction | float) -> Decimal:
+    """A score kept to hundredths, half up (3 of 4 checks of a task: 0.75; 1 of 3: 0.33)."""
+    exact = Fraction(value)
+    return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
+
+
+def points(value) -> str:
+    """Points as people write them: 14, 14.5, 14.75 (no trailing zeros)."""
+    text = f"{hundredths(Fraction(str(value))):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def average(values: list[float]) -> int | None:

@@ -15,6 +15,7 @@ PostgreSQL's text-search parser, so the result does not depend on the database's
 On SQLite the document is the normalized text, searched with LIKE.
 """
 
+import bisect
 import html
 import re
 import unicodedata
@@ -380,6 +381,67 @@ def excerpt(query: SearchQuery, *texts: str) -> SafeString:
     return mark_safe(escape(prefix) + highlight(window, query) + escape(suffix))  # noqa: S308
 
 
+# The section a result leads to ------------------------------------------------------
+
+# The headings the table of contents lists (levels 2 and 3), and code fences, whose lines
+# ("# a shell comment") are not headings.
+HEADING = re.compile(r"^(#{2,3})[ \t]+(.+?)[ \t#]*$")
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# A heading that names the query is where the reader wants to land.
+HEADING_MATCH_WEIGHT = 5
+
+
+def _headings(markdown_source: str) -> list[tuple[int, str]]:
+    """(offset, text) of each level-2 and level-3 heading outside code fences."""
+    found, fence, offset = [], None, 0
+    for line in markdown_source.splitlines(keepends=True):
+        opened = FENCE.match(line)
+        if fence is None and opened:
+            fence = opened.group(1)[0]
+        elif fence is not None:
+            if opened and opened.group(1)[0] == fence:
+                fence = None
+        elif heading := HEADING.match(line.rstrip("\r\n")):
+            found.append((offset, heading.group(2)))
+        offset += len(line)
+    return found
+
+
+def _sections(markdown_source: str, toc: list[dict]) -> list[tuple[int, dict]]:
+    """(offset, contents entry) of each section of the body that the contents list: by
+    order when the headings and the entries agree in number, else by name."""
+    headings = _headings(markdown_source)
+    if len(headings) == len(toc):
+        return [(offset, entry) for (offset, _), entry in zip(headings, toc, strict=True)]
+    by_name = {entry.get("name"): entry for entry in toc}
+    cleaned = (
+        (offset, " ".join(MARKDOWN_MARKS.sub(" ", text).split())) for offset, text in headings
+    )
+    return [(offset, by_name[name]) for offset, name in cleaned if name in by_name]
+
+
+def best_section(query: SearchQuery, markdown_source: str, toc: list[dict]) -> dict | None:
+    """The contents entry (`id`, `name`) of the section where the query matches best: the
+    most matches, a match in its heading counting more, the first of equals. None when the
+    body matches only before its first listed heading (or not at all)."""
+    pattern = _pattern(query)
+    if pattern is None or not toc or not markdown_source:
+        return None
+    sections = _sections(markdown_source, toc)
+    if not sections:
+        return None
+    starts = [offset for offset, _ in sections]
+    scores = [0] * len(sections)
+    for match in pattern.finditer(markdown_source):
+        index = bisect.bisect_right(starts, match.start()) - 1
+        if index < 0:
+            continue
+        in_heading = markdown_source.find("\n", starts[index]) > match.start()
+        scores[index] += HEADING_MATCH_WEIGHT if in_heading else 1
+    best = max(range(len(scores)), key=lambda i: (scores[i], -i))
+    return sections[best][1] if scores[best] else None
+
+
 # Results -----------------------------------------------------------------------------
 
 
@@ -388,6 +450,12 @@ class Hit:
     lesson: models.Model
     title: SafeString
     excerpt: SafeString
+    section: dict | None = None  # the contents entry of the section that matches best
+
+    @property
+    def url(self) -> str:
+        address = self.lesson.get_absolute_url()
+        return f"{address}#{self.section['id']}" if self.section else address
 
 
 @dataclass(frozen=True)
@@ -417,7 +485,7 @@ def find_lessons(
     matching, ranked = search(visible, query)
     fields = ["title", "slug", "status", "visible_from", "category__name"]
     if excerpts:
-        fields += ["summary", "body"]
+        fields += ["summary", "body", "toc"]
     if count:
         # Counted in the same pass as the ranking, not by a second scan of the matches.
         ranked = ranked.annotate(total=Window(Count("pk")))
@@ -429,6 +497,7 @@ def find_lessons(
             lesson,
             highlight(lesson.title, query),
             excerpt(query, lesson.summary, lesson.body) if excerpts else mark_safe(""),
+            best_section(query, lesson.body, lesson.toc) if excerpts else None,
         )
         for lesson in rows[:limit]
     ]

@@ -2,6 +2,7 @@
 
 import secrets
 from datetime import timedelta
+from fractions import Fraction
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -126,8 +127,10 @@ class MockSitting(models.Model):
     started_at = models.DateTimeField()
     deadline = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
-    # Set once, when the sitting finishes (derived from its answers, never changed after).
-    score = models.PositiveSmallIntegerField(default=0)
+    # Set once, when the sitting finishes (derived from its answers, never changed after):
+    # a point per item, a hands-on task earning the share of its checks that passed, kept
+    # to hundredths (the pass mark is compared with the exact sum).
+    score = models.DecimalField(max_digits=6, decimal_places=2, default=0)
     max_score = models.PositiveSmallIntegerField(default=0)
     passed = models.BooleanField(default=False)
     timed_out = models.BooleanField(default=False)
@@ -156,16 +159,30 @@ class MockSitting(models.Model):
 
     @property
     def percent(self) -> int:
-        return numbers.percent(self.score, self.max_score)
+        return numbers.percent(float(self.score), self.max_score)
+
+    @property
+    def points(self) -> str:
+        """The score as people write it: 14, 14.5, 14.75."""
+        return numbers.points(self.score)
 
 
 class SittingQuestion(models.Model):
-    """A question drawn for a sitting, in its place, with the learner's latest answer
-    (saved as they go; `is_correct` is None while unanswered)."""
+    """An item drawn for a sitting, in its place: a quiz question or a hands-on task, with
+    the learner's latest answer (saved as they go; `is_correct` is None while unanswered).
+    A task's manifest is checked when saved: `rule_results` holds whether each of its
+    rules passed then, `refused` why it could not be checked at all."""
 
     sitting = models.ForeignKey(MockSitting, on_delete=models.CASCADE, related_name="questions")
     question = models.ForeignKey(
-        "lessons.Question", on_delete=models.CASCADE, related_name="sitting_questions"
+        "lessons.Question",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="sitting_questions",
+    )
+    task = models.ForeignKey(
+        "lessons.Task", null=True, blank=True, on_delete=models.CASCADE, related_name="sittings"
     )
     # The domain it was drawn for, so a result reads the same after a question is re-tagged.
     domain = models.ForeignKey(Domain, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -176,12 +193,21 @@ class SittingQuestion(models.Model):
     answered_at = models.DateTimeField(null=True)
     # The learner's own mark, "come back to this" (the real exam has one too).
     flagged = models.BooleanField(default=False)
+    manifest = models.TextField(blank=True)
+    rule_results = models.JSONField(default=list, blank=True)
+    refused = models.TextField(blank=True)
 
     class Meta:
         ordering = ["position"]
         constraints = [
             models.UniqueConstraint(
                 fields=["sitting", "question"], name="question_once_per_sitting"
+            ),
+            models.UniqueConstraint(fields=["sitting", "task"], name="task_once_per_sitting"),
+            models.CheckConstraint(
+                condition=models.Q(question__isnull=False, task__isnull=True)
+                | models.Q(question__isnull=True, task__isnull=False),
+                name="sitting_item_is_a_question_or_a_task",
             ),
             models.UniqueConstraint(
                 fields=["sitting", "position"], name="one_question_per_place_in_sitting"
@@ -193,14 +219,46 @@ class SittingQuestion(models.Model):
     def is_answered(self) -> bool:
         return self.is_correct is not None
 
+    @property
+    def credit(self) -> Fraction:
+        """What the item earns: a question 1 or 0, a task the share of its checks that
+        passed (0 when unanswered or refused)."""
+        if self.task_id is None:
+            return Fraction(bool(self.is_correct))
+        return task_credit(self.rule_results)
+
+    @property
+    def checks_passed(self) -> int:
+        return sum(bool(passed) for passed in self.rule_results)
+
+
+def task_credit(rule_results: list) -> Fraction:
+    return (
+        Fraction(sum(bool(p) for p in rule_results), len(rule_results))
+        if rule_results
+        else Fraction(0)
+    )
+
 
 def held_questions(user) -> models.QuerySet:
     """Ids of the questions drawn into the learner's open mock exam (a subquery): until
     it ends, no quiz, attempt or review takes an answer to them or shows their key."""
     if not user.is_authenticated:
         return SittingQuestion.objects.none().values("question_id")
+    return _held_items(user).filter(question__isnull=False).values("question_id")
+
+
+def held_tasks(user) -> models.QuerySet:
+    """Ids of the hands-on tasks drawn into the learner's open mock exam (a subquery):
+    until it ends, the task's own page checks no manifest and shows no earlier one."""
+    if not user.is_authenticated:
+        return SittingQuestion.objects.none().values("task_id")
+    return _held_items(user).filter(task__isnull=False).values("task_id")
+
+
+def _held_items(user) -> models.QuerySet:
     return SittingQuestion.objects.filter(
         sitting__user=user,
         sitting__finished_at__isnull=True,
         sitting__deadline__gte=timezone.now() - GRACE,
-    ).values("question_id")
+    )

@@ -2,12 +2,14 @@
 
 import random
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import push_url
 
@@ -18,6 +20,7 @@ from lessons.kernel.panels import actions_for
 from lessons.kernel.web import HtmxHttpRequest, login_then_back_to
 from lessons.models import AttemptAnswer, MockSitting, Question, Quiz, QuizAttempt
 from lessons.models.exams import held_questions
+from lessons.progress.next_lesson import next_lesson
 from lessons.quizzes import scoring
 
 
@@ -53,19 +56,24 @@ def present_questions(
     form_token: str,
     posted: dict | None = None,
     errors: list | None = None,
+    kept: dict | None = None,
 ) -> list[dict]:
     """Questions as the form shows them. Choices come in an order that tells nothing:
     shuffled by a keyed hash of `seed` and the question (the server's secret key is in
     it, so nothing in the page replays it), except true/false, which always reads 참
     then 거짓; each posts an opaque token for this form, not its id.
     `posted` (with the form token it was posted with) refills what the learner entered
-    after an error, and each question carries its own error, if any, to show beside it."""
+    after an error, and each question carries its own error, if any, to show beside it.
+    `kept` (question id to choice ids or text, see `keep_answers`) refills the answers a
+    learner gave before logging in."""
     posted = posted or {}
+    kept = kept or {}
     posted_token = (posted.get("form_token") or [""])[0]
     by_anchor = {getattr(error, "anchor", None): error for error in errors or []}
     items = []
     for question in questions:
         given = posted.get(f"q{question.id}", [])
+        was = kept.get(str(question.id), {})
         choices = list(question.choices.all())
         if question.kind != Question.Kind.TRUE_FALSE:
             random.Random(choice_order(seed, question.id)).shuffle(choices)
@@ -76,11 +84,12 @@ def present_questions(
                     {
                         "token": scoring.choice_token(form_token, c.id),
                         "text": c.text,
-                        "checked": scoring.choice_token(posted_token, c.id) in given,
+                        "checked": scoring.choice_token(posted_token, c.id) in given
+                        or c.id in was.get("choices", []),
                     }
                     for c in choices
                 ],
-                "text": given[0] if given and not question.has_choices else "",
+                "text": given[0] if given and not question.has_choices else was.get("text", ""),
                 "error": by_anchor.get(f"question-{question.id}"),
             }
         )
@@ -89,16 +98,48 @@ def present_questions(
 
 def quiz_form_context(request, quiz: Quiz, questions: list[Question], **extra) -> dict:
     posted = extra.pop("posted", {})
+    kept = extra.pop("kept", None)
     token = scoring.new_form_token()
     # A learner keeps their order across reloads; a visitor gets a new one each time.
     seed = f"learner:{request.user.pk}" if request.user.pk else scoring.new_form_token()
+    errors = extra.get("errors")
     return {
         "quiz": quiz,
         "lesson": quiz.lesson,
-        "questions": present_questions(questions, seed, token, posted, extra.get("errors")),
+        "questions": present_questions(questions, seed, token, posted, errors, kept),
         "form_token": token,
+        "kept": bool(kept),
         **extra,
     }
+
+
+def _kept_key(quiz: Quiz) -> str:
+    return f"lessons.quiz-answers:{quiz.id}"
+
+
+def keep_answers(request, quiz: Quiz, questions: list[Question]) -> None:
+    """Hold what a visitor, or a learner whose session expired, posted, in the session
+    that logging in carries over, so the quiz comes back answered as they left it. Only
+    answers that belong to this quiz are held; nothing is scored."""
+    try:
+        answers = scoring.parse_submission(questions, request.POST, require_all=False)
+    except scoring.InvalidSubmission:
+        return
+    if answers:
+        request.session[_kept_key(quiz)] = {
+            str(answer.question.id): {"choices": answer.choice_ids, "text": answer.text}
+            for answer in answers
+        }
+
+
+def _login_to_submit(request, quiz: Quiz, questions: list[Question]) -> HttpResponse:
+    keep_answers(request, quiz, questions)
+    if request.POST.get("signed_in"):
+        said = _("Your session has expired. Log in again to submit: your answers are kept.")
+    else:
+        said = _("Log in to have your answers scored: they are kept for you.")
+    messages.info(request, said)
+    return login_then_back_to(request, request.path)
 
 
 def _attempt_history(request, quiz: Quiz) -> dict:
@@ -135,7 +176,7 @@ def take_quiz(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         return _held(request, quiz, holding, 409 if request.method == "POST" else 200)
     if request.method == "POST":
         if not request.user.is_authenticated:
-            return login_then_back_to(request, request.path)
+            return _login_to_submit(request, quiz, questions)
         try:
             attempt = scoring.submit_attempt(request.user, quiz, questions, request.POST)
         except scoring.InvalidSubmission as invalid:
@@ -148,11 +189,14 @@ def take_quiz(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             )
         attempt_url = reverse("lessons:quiz_attempt", args=[slug, attempt.id])
         if web.is_partial(request):
-            context = _result_context(request, attempt)
+            # The attempts list sits outside the swapped result: it comes along out of band.
+            context = _result_context(request, attempt) | _attempt_history(request, quiz)
             response = render(request, "lessons/quiz_result.html#result-swap", context)
             return push_url(response, attempt_url)
         return redirect(attempt_url)
-    context = quiz_form_context(request, quiz, questions) | _attempt_history(request, quiz)
+    kept = request.session.pop(_kept_key(quiz), None) if request.user.is_authenticated else None
+    context = quiz_form_context(request, quiz, questions, kept=kept)
+    context |= _attempt_history(request, quiz)
     return web.render_page(request, "lessons/quiz.html", "quiz-form", context)
 
 
@@ -183,7 +227,14 @@ def _result_context(request: HtmxHttpRequest, attempt: QuizAttempt) -> dict:
     actions = actions_for("quiz_answer", request, lesson=quiz.lesson, question_ids=wrong)
     for answer in answers:
         answer.actions = actions.get(answer.question_id, [])
-    return {"attempt": attempt, "quiz": quiz, "lesson": quiz.lesson, "answers": answers}
+    following = next_lesson(request.user, quiz.lesson) if attempt.passed else None
+    return {
+        "attempt": attempt,
+        "quiz": quiz,
+        "lesson": quiz.lesson,
+        "answers": answers,
+        "next_lesson": following,
+    }
 
 
 @require_GET

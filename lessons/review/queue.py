@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -26,6 +26,7 @@ from lessons.kernel.signals import questions_answered
 from lessons.models import Lesson, ReviewItem
 from lessons.models.exams import held_questions
 from lessons.models.review import BOX_INTERVAL_DAYS, TOP_BOX
+from lessons.sql import review as review_sql
 
 
 class StaleAnswer(Exception):
@@ -78,15 +79,45 @@ def due_count(user) -> int:
     return due_items(user, timezone.now()).count()
 
 
+@dataclass(frozen=True)
+class Standing:
+    """The learner's queue as one statement read it (lessons/sql/review.py)."""
+
+    rows: list[review_sql.QueueRow]
+
+    def today(self, now: datetime) -> Today:
+        start = start_of_day(now)
+        active = [row for row in self.rows if row.retired_at is None]
+        reviewed = [row.last_reviewed_at for row in self.rows if row.last_reviewed_at]
+        return Today(
+            due=sum(1 for row in active if row.due_at <= now),
+            done=sum(1 for moment in reviewed if moment >= start),
+            next_due_at=min((row.due_at for row in active if row.due_at > now), default=None),
+        )
+
+    def next_id(self, now: datetime) -> int | None:
+        """The due item that has waited longest."""
+        due = ((row.due_at, row.id) for row in self.rows if row.retired_at is None)
+        first = min((key for key in due if key[0] <= now), default=None)
+        return first[1] if first else None
+
+    def holds(self, item_id: int) -> bool:
+        return any(row.id == item_id for row in self.rows)
+
+    def after(self, item: ReviewItem) -> "Standing":
+        """The queue once `item` moved (as `answer` left it)."""
+        moved = review_sql.QueueRow(item.pk, item.due_at, item.retired_at, item.last_reviewed_at)
+        return Standing([moved if row.id == item.pk else row for row in self.rows])
+
+
+def standing(user, now: datetime) -> Standing:
+    """The learner's queue now: one statement, whatever its size."""
+    return Standing(review_sql.queue_rows(user, now))
+
+
 def today(user, now: datetime) -> Today:
     """Due now, done today and the next due time, in one query."""
-    active = Q(retired_at__isnull=True)
-    totals = queue(user).aggregate(
-        due=Count("id", filter=active & Q(due_at__lte=now)),
-        done=Count("id", filter=Q(last_reviewed_at__gte=start_of_day(now))),
-        next_due_at=Min("due_at", filter=active & Q(due_at__gt=now)),
-    )
-    return Today(**totals)
+    return standing(user, now).today(now)
 
 
 def is_due(item: ReviewItem, now: datetime) -> bool:
@@ -115,7 +146,14 @@ def with_question(items: QuerySet[ReviewItem]) -> QuerySet[ReviewItem]:
 
 def next_item(user, now: datetime) -> ReviewItem | None:
     """The due item that has waited longest, with its question."""
-    return with_question(due_items(user, now)).first()
+    return item_with_question(user, standing(user, now).next_id(now))
+
+
+def item_with_question(user, item_id: int | None) -> ReviewItem | None:
+    """The learner's item `item_id` (one their `standing` holds) with its question."""
+    if item_id is None:
+        return None
+    return with_question(ReviewItem.objects.filter(user=user, pk=item_id)).first()
 
 
 def record_misses(user, results, now: datetime | None = None) -> None:

@@ -2,11 +2,12 @@
 
 import re
 from datetime import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,22 +35,35 @@ def review_today(request: HtmxHttpRequest) -> HttpResponse:
     now = timezone.now()
     if request.method == "POST":
         return _answer(request, now)
-    answered = _answered_item(request, now)
-    context = _card_context(request, now, result=answered, swapped=web.is_partial(request))
+    standing = review.standing(request.user, now)
+    answered = _answered_item(request, now, standing)
+    given = _given_from(request, answered) if answered else None
+    context = _card_context(
+        request,
+        now,
+        result=answered,
+        given=given,
+        swapped=web.is_partial(request),
+        standing=standing,
+    )
     return web.render_page(request, TEMPLATE, FRAGMENT, context)
 
 
-def _learners_item(request, raw: str | None) -> ReviewItem:
-    """One of the learner's own items of a published lesson, or 404."""
-    if raw is None or not ID.fullmatch(raw):
+def _learners_item(request, raw: str | None, standing: review.Standing) -> ReviewItem:
+    """One of the learner's own items in their queue (of a published lesson, not held by
+    an open mock exam), or 404."""
+    if raw is None or not ID.fullmatch(raw) or not standing.holds(int(raw)):
         raise Http404("No such review item.")
-    return get_object_or_404(review.with_question(review.queue(request.user)), pk=int(raw))
+    item = review.item_with_question(request.user, int(raw))
+    if item is None:
+        raise Http404("No such review item.")
+    return item
 
 
-def _answered_item(request, now: datetime) -> ReviewItem | None:
+def _answered_item(request, now: datetime, standing: review.Standing) -> ReviewItem | None:
     if "answered" not in request.GET:
         return None
-    item = _learners_item(request, request.GET["answered"])
+    item = _learners_item(request, request.GET["answered"], standing)
     if item.last_reviewed_at is None or review.is_due(item, now):
         return None  # due (again): the question, not an old answer to it
     return item
@@ -59,7 +73,8 @@ def _answer(request, now: datetime) -> HttpResponse:
     raw = request.POST.get("item", "")
     if not ID.fullmatch(raw):
         return HttpResponseBadRequest(_("The form is incomplete. Reload the page and try again."))
-    item = _learners_item(request, raw)
+    standing = review.standing(request.user, now)
+    item = _learners_item(request, raw, standing)
     if request.POST.get("stamp") != item.stamp:
         return _stale(request, now)
     if not review.is_due(item, now):
@@ -72,7 +87,12 @@ def _answer(request, now: datetime) -> HttpResponse:
             raise scoring.InvalidSubmission([error])
     except scoring.InvalidSubmission as invalid:
         context = _card_context(
-            request, now, current=item, errors=invalid.errors, posted=_posted(request)
+            request,
+            now,
+            current=item,
+            errors=invalid.errors,
+            posted=_posted(request),
+            standing=standing,
         )
         return web.invalid_form(request, TEMPLATE, FRAGMENT, context, "#review-card")
     correct = scoring.grade(answers) == 1
@@ -80,13 +100,36 @@ def _answer(request, now: datetime) -> HttpResponse:
         review.answer(request.user, item, correct, now)
     except review.StaleAnswer:
         return _stale(request, now)
+    given = answers[0]
     result_url = f"{reverse('lessons:review_today')}?answered={item.pk}"
     if not web.is_partial(request):
-        return redirect(result_url)
-    context = _card_context(request, now, result=item, swapped=True)
+        # The answer rides along in the address, so the result can show what was chosen.
+        chosen = {"chose": given.choice_ids} if given.choice_ids else {"said": given.text}
+        return redirect(f"{result_url}&{urlencode(chosen, doseq=True)}")
+    shown = _given_labels(question, given.choice_ids, given.text)
+    # Where the review stands now: as read before the answer, with the item moved.
+    context = _card_context(
+        request, now, result=item, given=shown, swapped=True, standing=standing.after(item)
+    )
     response = push_url(render(request, f"{TEMPLATE}#{FRAGMENT}", context), result_url)
     said = _("Right.") if correct else _("Not quite.")
     return trigger_client_event(response, "portal:announce", {"message": said})
+
+
+def _given_labels(question, choice_ids, text: str) -> list[str]:
+    """What the learner answered, as the card shows it: the chosen choices' texts (in the
+    question's order) or the typed text."""
+    if question.has_choices:
+        return [choice.text for choice in question.choices.all() if choice.id in choice_ids]
+    return [text] if text else []
+
+
+def _given_from(request, item: ReviewItem) -> list[str]:
+    """The answer named in the result's address (`chose` ids, or `said` text); ids that
+    are not this question's own are ignored."""
+    chose = {int(raw) for raw in request.GET.getlist("chose") if ID.fullmatch(raw)}
+    said = request.GET.get("said", "")[: scoring.SHORT_ANSWER_MAX_CHARS]
+    return _given_labels(item.question, chose, said)
 
 
 def _stale(request, now: datetime) -> HttpResponse:
@@ -116,20 +159,25 @@ def _card_context(
     now: datetime,
     *,
     result: ReviewItem | None = None,
+    given: list[str] | None = None,
     current: ReviewItem | None = None,
     errors: list | None = None,
     posted: dict | None = None,
     notice: str = "",
     swapped: bool = False,
+    standing: review.Standing | None = None,
 ) -> dict:
     """The card: the answer just given (`result`), else the question to answer (`current`,
-    or the next one due), else the empty state; and where today's review stands."""
-    state = review.today(request.user, now)
+    or the next one due), else the empty state; and where today's review stands
+    (`standing`, read here when not given)."""
+    standing = standing or review.standing(request.user, now)
+    state = standing.today(now)
     if result is None and current is None:
-        current = review.next_item(request.user, now)
+        current = review.item_with_question(request.user, standing.next_id(now))
     context = {
         "today": state,
         "result": result,
+        "given": given,
         "current": current,
         "errors": errors,
         "notice": notice,

@@ -3,6 +3,8 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from lessons.kernel.particles import resolve_particles
+
 register = template.Library()
 
 
@@ -54,3 +56,10 @@ def categories_key(categories) -> str:
             for category in categories
         ]
     )  # fmt: skip
+
+
+@register.filter(is_safe=True)
+def particles(text: str) -> str:
+    """A filled-in message with each Korean particle pair ("을(를)", "와(과)", …) in the
+    form its word takes (lessons/kernel/particles.py)."""
+    return resolve_particles(text)

@@ -12,9 +12,11 @@ from lessons.kernel.web import HtmxHttpRequest
 from lessons.models import Exam
 from portal.groups.access import get_group_for_dashboard
 from portal.groups.scope import learner_memberships
+from portal.scaling.replica import reads_from_replica
 
 
 @require_GET
+@reads_from_replica
 def group_readiness(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
     group = get_group_for_dashboard(request.user, group_id)
     exams = list(Exam.objects.all())

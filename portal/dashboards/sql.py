@@ -13,9 +13,8 @@ written into them; every other value is the inner query's parameter.
 
 from collections.abc import Iterable
 
-from django.db import connection
-
 from lessons.sql import rules
+from portal.scaling.replica import reading_connection
 
 # The newest completion and quiz attempt of the portal (each read from its key): the data
 # mark under which a cohort's figures are kept (figure_cache.py).
@@ -24,7 +23,7 @@ SELECT (SELECT MAX(id) FROM lessons_completion), (SELECT MAX(id) FROM lessons_qu
 
 
 def data_mark() -> tuple:
-    with connection.cursor() as cursor:
+    with reading_connection().cursor() as cursor:
         cursor.execute(DATA_MARK)
         return cursor.fetchone()
 
@@ -67,6 +66,6 @@ WHERE NOT ({rules.passes("b.best", "b.pass_mark")})"""  # noqa: S608 (no value i
 
 
 def rows(sql: str, params) -> list[tuple]:
-    with connection.cursor() as cursor:
+    with reading_connection().cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

@@ -29,6 +29,7 @@ from portal.groups.access import get_group_for_dashboard
 from portal.groups.scope import learner_memberships, scope_queryset
 from portal.models import StudyGroup
 from portal.notifications.nudges import nudges_for
+from portal.scaling.replica import reads_from_replica
 
 
 def _table_context(
@@ -80,6 +81,7 @@ def _table_context(
 
 
 @require_GET
+@reads_from_replica
 def dashboard(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
     """The matrix with its filters; htmx requests (filtering, the minute's refresh) get
     just the results fragment. A cohort (cohort.is_cohort) gets its summary and a page of
@@ -144,6 +146,7 @@ def _activity(
 
 
 @require_GET
+@reads_from_replica
 def dashboard_csv(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
     """Exactly the table the dashboard shows for the same query string."""
     group = get_group_for_dashboard(request.user, group_id)
@@ -153,6 +156,7 @@ def dashboard_csv(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
 
 
 @require_GET
+@reads_from_replica
 def learner(request: HtmxHttpRequest, group_id: int, user_id: int) -> HttpResponse:
     """One learner of the group: progress, scores per quiz, and a timeline."""
     group = get_group_for_dashboard(request.user, group_id)
@@ -180,6 +184,7 @@ def learner(request: HtmxHttpRequest, group_id: int, user_id: int) -> HttpRespon
 
 
 @require_GET
+@reads_from_replica
 def lesson(request: HtmxHttpRequest, group_id: int, lesson_id: int) -> HttpResponse:
     """One lesson of the group: who did it, how it went over time, and its questions."""
     group = get_group_for_dashboard(request.user, group_id)

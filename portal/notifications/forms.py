@@ -1,7 +1,10 @@
 """The mail preferences form of the account page."""
 
+from datetime import time
+
 from django import forms
 from django.conf import settings
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import NotificationPreference
@@ -21,6 +24,11 @@ WEEKDAYS = [
 COMMON_ZONES = ["Asia/Seoul", "Asia/Tokyo", "UTC", "Europe/London", "America/New_York"]
 
 
+def hour_choices() -> list[tuple[str, str]]:
+    """The hours of the day as the UI's language writes a time ("오후 8:00", "8:00 p.m.")."""
+    return [(str(hour), formats.time_format(time(hour), "TIME_FORMAT")) for hour in range(24)]
+
+
 class PreferencesForm(forms.Form):
     reminders = forms.BooleanField(
         label=_("Send me an evening reminder when something is due"), required=False
@@ -28,7 +36,7 @@ class PreferencesForm(forms.Form):
     hour = forms.TypedChoiceField(
         label=_("At"),
         coerce=int,
-        choices=[(str(h), f"{h:02d}:00") for h in range(24)],
+        choices=hour_choices,
         help_text=_("In your time zone. A change applies from the next reminder."),
     )
     days = forms.MultipleChoiceField(

@@ -178,6 +178,25 @@ function focusErrorSummary() {
   if (summary) summary.focus();
 }
 
+// ---- Error summary links: a link names a field or a question's fieldset, which the
+// browser scrolls to but cannot focus (focus would stay on <body>); the field, or the
+// first input of the group, takes the focus, with its question or label in view.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest?.(".error-summary a[href^='#']");
+  if (!link) return;
+  const target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+  if (!target) return;
+  const field = target.matches("input, select, textarea")
+    ? target
+    : target.querySelector("input:not([type=hidden]), select, textarea");
+  if (!field) return;
+  event.preventDefault();
+  const shown = target.closest("fieldset") || target.closest("label") || target;
+  shown.scrollIntoView({ block: "start" });
+  field.focus({ preventScroll: true });
+  history.replaceState(history.state, "", link.hash);
+});
+
 // ---- Reading progress: tells the server the furthest lesson section the reader reached.
 // The form's hx-trigger waits for a pause, so a fast scroll sends one request, not dozens.
 function setUpReadingProgress() {

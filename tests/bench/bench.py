@@ -21,6 +21,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from pooled import pooled_rows  # tests/bench/pooled.py, beside this file
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin"
 PORT = int(os.environ.get("BENCH_PORT", "8311"))
@@ -223,6 +225,33 @@ def exam_endpoints(learner: "Session", env: dict | None = None) -> list[tuple]:
         ("exam readiness", f"/exams/{EXAM}/", learner, "GET", ""),
         ("mock exam answer", path, learner, "POST", body),
     ]
+
+
+# A hands-on task checked on its page (issue 26): a whole manifest parsed, validated
+# against the exam's Kubernetes schema and held to the task's rules, the attempt stored.
+TASK_SCRIPT = """
+from lessons.models import Task
+task = Task.objects.select_related("lesson").get(title="1Gi 볼륨 요청 만들기")
+print(task.get_absolute_url())
+"""
+TASK_MANIFEST = """apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: data
+spec:
+  accessModes: [ReadWriteOnce]
+  storageClassName: local-path
+  resources:
+    requests:
+      storage: 1Gi
+"""
+
+
+def task_endpoints(learner: "Session", env: dict | None = None) -> list[tuple]:
+    """bench1 posts a manifest to the storage lesson's PVC task (htmx, as the page does)."""
+    path = manage("shell", "--no-imports", "-c", TASK_SCRIPT, env=env).split()[-1]
+    body = urllib.parse.urlencode({"manifest": TASK_MANIFEST})
+    return [("check a task", path, learner, "POST", body)]
 
 
 # ---- end of the exam rows -------------------------------------------------------------------
@@ -617,6 +646,7 @@ def rows_of(
         # An instructor's dashboard is opened by one person at a time, not four.
         ("dashboard, one instructor", setup["dashboard"], instructor, "GET", "", 1),
         *exam_endpoints(learner, env),
+        *task_endpoints(learner, env),
         # Spaced review (lessons/review/queue.py): bench1's queue comes from make_bench_data.
         ("today's review (signed in)", "/review/today/", learner, "GET", ""),
         # The home page for a visitor and for a learner mid-course (issue 16).
@@ -688,6 +718,13 @@ def main() -> int:
         evening = evening_ratios(results, rounds | {"home": rounds["home (learner)"]})
         print_evening(evening)
         results |= cohort_rows(setup["dashboard"], instructor)
+        # The same pages through PgBouncer in transaction mode (tests/bench/pooled.py).
+        results |= pooled_rows(
+            ENV, DATABASE, gunicorn(), PORT + 5,
+            [("lesson page (signed in)", lesson, learner, "GET", ""),
+             ("mark done", f"{lesson}done/", learner, "POST", "done=1")],
+            run_wrk, wait_until_ready,
+        )  # fmt: skip
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -703,6 +740,7 @@ def main() -> int:
         "dashboard_one_instructor_p95_ms": results["dashboard, one instructor"]["p95_ms"],
         "exam_readiness_p95_ms": results["exam readiness"]["p95_ms"],
         "mock_exam_answer_p95_ms": results["mock exam answer"]["p95_ms"],
+        "task_check_p95_ms": results["check a task"]["p95_ms"],
         "send_reminders_10000_seconds": reminders["send_reminders 10,000 learners"]["seconds"],
         "send_reminders_10000_queries": reminders["send_reminders 10,000 learners"]["queries"],
         "worker_mails_per_second": reminders["worker mails per second"]["per_second"],

@@ -28,6 +28,8 @@ import httpx
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from lessons.kernel.particles import resolve_particles
+
 USER_AGENT = "study-portal-feeds/1.0 (a study group portal importing lessons)"
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.1"
@@ -44,6 +46,9 @@ _resolver = ThreadPoolExecutor(max_workers=4, thread_name_prefix="feed-dns")
 
 class FetchError(Exception):
     """The feed could not be fetched; the message says why, in a line."""
+
+    def __init__(self, message: str):
+        super().__init__(resolve_particles(message))
 
 
 class DeadlinePassed(Exception):

@@ -23,6 +23,8 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 from feedparser.encodings import RE_XML_PI_ENCODING, convert_to_utf8
 
+from lessons.kernel.particles import resolve_particles
+
 WXR_NAMESPACE = re.compile(r"^https?://wordpress\.org/export/\d+\.\d+/?$")
 # WordPress statuses that become lessons (as drafts unless published and asked to).
 WXR_IMPORTED_STATUSES = {"publish", "draft", "pending", "future"}
@@ -48,6 +50,9 @@ CHARACTER_REFERENCE = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,16})|([0-9]{1,24}));
 
 class FeedError(Exception):
     """The document cannot be read as a feed; the message says why, in a line."""
+
+    def __init__(self, message: str):
+        super().__init__(resolve_particles(message))
 
 
 @dataclass

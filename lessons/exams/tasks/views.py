@@ -1,7 +1,8 @@
 """The hands-on task page: the learner writes a manifest, the server checks it."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404
+from django.db.models import Exists, OuterRef
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -9,7 +10,8 @@ from lessons.content.access import get_visible_lesson
 from lessons.exams.tasks import checker
 from lessons.kernel import web
 from lessons.kernel.web import HtmxHttpRequest
-from lessons.models import Exam, Task, TaskAttempt
+from lessons.models import Exam, MockSitting, Task, TaskAttempt
+from lessons.models.exams import held_tasks
 
 # What a lesson's tasks are checked against when their domain names no exam.
 DEFAULT_VERSION = "1.34"
@@ -43,8 +45,12 @@ def do_check(user, task: Task, text: str) -> tuple[TaskAttempt, checker.Check | 
 @login_required
 def task_page(request: HtmxHttpRequest, slug: str, position: int):
     lesson = get_visible_lesson(request.user, slug)
-    tasks = Task.objects.select_related("domain")
+    # Whether the learner's open mock exam holds the task, asked in the same query.
+    held = Exists(held_tasks(request.user).filter(task_id=OuterRef("pk")))
+    tasks = Task.objects.select_related("domain").annotate(held=held)
     task = get_object_or_404(tasks, lesson=lesson, position=position)
+    if task.held:
+        return _held(request, lesson, task)
     latest = TaskAttempt.objects.filter(user=request.user, task=task).first()
     context = {"lesson": lesson, "task": task, "latest": latest, "result": None}
     status = 200
@@ -64,6 +70,19 @@ def task_page(request: HtmxHttpRequest, slug: str, position: int):
         context["manifest"] = latest.manifest if latest else task.starting
     context["lines"] = range(1, max(context["manifest"].count("\n") + 2, 12))
     return web.render_page(request, "lessons/exams/task.html", "task-form", context, status)
+
+
+def _held(request, lesson, task: Task):
+    """Until the mock exam that drew the task ends, its page checks nothing (a check tells
+    which rules pass) and shows no earlier manifest."""
+    sitting = (
+        MockSitting.objects.filter(user=request.user, finished_at__isnull=True)
+        .select_related("exam")
+        .first()
+    )
+    context = {"lesson": lesson, "task": task, "sitting": sitting}
+    status = 409 if request.method == "POST" else 200
+    return render(request, "lessons/exams/task_held.html", context, status=status)
 
 
 def _too_long() -> str:

@@ -216,7 +216,12 @@ def _sit_mock_exams(user: User, profile: Profile, rng: random.Random) -> None:
             sitting = mock_exams.start(user, exam, rng)
         except mock_exams.SittingRefused:
             continue
-        items = list(sitting.questions.select_related("question").order_by("position"))
+        # Hands-on tasks drawn into the sitting are left unanswered in the demo.
+        items = list(
+            sitting.questions.filter(question__isnull=False)
+            .select_related("question")
+            .order_by("position")
+        )
         questions = Question.objects.prefetch_related("choices").in_bulk(
             [item.question_id for item in items]
         )

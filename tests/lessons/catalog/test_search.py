@@ -121,7 +121,7 @@ def test_it_highlights_matches_in_the_title_and_a_short_excerpt(client, basic):
     )
     make_lesson(basic, "파드 네트워크", slug="pods", body=body)
     html = client.get(reverse("lessons:search"), {"q": "파드"}).content.decode()
-    assert '<a href="/lessons/pods/"><mark>파드</mark> 네트워크</a>' in html
+    assert '<a href="/lessons/pods/#절"><mark>파드</mark> 네트워크</a>' in html
     excerpt = html[html.index('<p class="excerpt">') :].split("</p>")[0]
     assert "여기서 <mark>파드</mark>에서 컨테이너가 돈다." in excerpt
     assert excerpt.count("앞 문장입니다.") < 10
@@ -182,7 +182,8 @@ def test_it_serves_the_whole_page_without_htmx_and_the_results_with_it(client, s
     url = reverse("lessons:search")
     page = client.get(url, {"q": "보안"}).content.decode()
     assert "<html" in page and 'id="search-results"' in page
-    assert '<input type="search" id="search-page-q" name="q" value="보안"' in page
+    assert '<input type="search" id="site-search-q" name="q" value="보안"' in page
+    assert page.count('type="search"') == 1
     results = client.get(url, {"q": "보안"}, headers={"HX-Request": "true"}).content.decode()
     assert "<html" not in results and results.lstrip().startswith('<section id="search-results"')
     live = client.get(url, {"q": "보안"}, headers=LIVE).content.decode()
@@ -284,3 +285,56 @@ def test_it_leaves_no_table_rules_in_an_excerpt(client, basic):
     excerpt = excerpt[: excerpt.index("</p>")]
     assert "<mark>출처</mark>" in excerpt
     assert "---" not in excerpt and "|" not in excerpt
+
+
+SECTIONED = """처음 문단에는 파드가 한 번 나온다.
+
+## 설치
+
+```sh
+## 파드 파드 파드: 코드 안의 줄은 절이 아니다
+kubectl get pods
+```
+
+## 파드 스케줄링
+
+스케줄러가 파드를 노드에 둔다.
+
+### 노드 어피니티
+
+파드와 노드, 그리고 파드.
+"""
+
+
+def test_it_finds_the_section_where_the_query_matches_best(basic):
+    lesson = make_lesson(basic, "스케줄링", slug="scheduling", body=SECTIONED)
+    toc = {entry["name"]: entry for entry in lesson.toc}
+
+    def best(q: str) -> dict | None:
+        return search.best_section(search.parse_query(q), lesson.body, lesson.toc)
+
+    # Named by a heading (a code line that looks like one is not a heading).
+    assert best("파드") == toc["파드 스케줄링"]
+    assert best("어피니티") == toc["노드 어피니티"]
+    assert best("kubectl") == toc["설치"]
+    assert best("처음 문단") is None  # before the first heading: the top of the lesson
+    assert best("없는말") is None
+    assert search.best_section(search.parse_query("파드"), "", []) is None
+
+
+def test_it_links_each_result_to_its_best_section_and_keeps_the_query_in_the_header(
+    client, basic, django_assert_max_num_queries
+):
+    make_lesson(basic, "스케줄링", slug="scheduling", body=SECTIONED)
+    make_lesson(basic, "어피니티 개요", slug="affinity", body="어피니티는 본문 첫머리에만.\n")
+    with django_assert_max_num_queries(1):
+        html = client.get(reverse("lessons:search"), {"q": "어피니티"}).content.decode()
+
+    assert 'href="/lessons/scheduling/#노드-어피니티"' in html
+    assert "§ 노드 어피니티" in html
+    assert 'href="/lessons/affinity/"' in html  # the match is above any section
+    assert 'id="site-search-q" name="q" value="어피니티"' in html
+    assert html.count('type="search"') == 1
+    # The header of every other page stays empty (and shared by everyone).
+    home = client.get(reverse("lessons:home")).content.decode()
+    assert 'id="site-search-q" name="q" maxlength="100"' in home

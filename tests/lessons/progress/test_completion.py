@@ -292,3 +292,15 @@ def test_it_sends_an_expired_htmx_session_to_log_in_as_a_whole_page(client, less
     assert response.status_code == 200
     assert response.headers["HX-Redirect"].startswith(reverse("login"))
     assert "next=/lessons/pods/" in response.headers["HX-Redirect"]
+
+
+def test_it_offers_the_next_lesson_not_done_once_a_lesson_is_done(alice_client, lessons):
+    alice_client.post(completion_url("services"), {"done": "1"})
+
+    response = alice_client.post(completion_url("pods"), {"done": "1"}, HTTP_HX_REQUEST="true")
+
+    html = response.content.decode()
+    step = html[html.index('class="completion-next') :]
+    assert f'href="{lessons[2].get_absolute_url()}"' in step.split("</p>")[0]  # Volumes
+    undone = alice_client.post(completion_url("pods"), {"done": "0"}, HTTP_HX_REQUEST="true")
+    assert "completion-next" not in undone.content.decode()

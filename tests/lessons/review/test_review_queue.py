@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lessons.kernel.signals import questions_answered
-from lessons.models import Lesson, LessonQuerySet, QuizAttempt, ReviewItem
+from lessons.models import Lesson, QuizAttempt, ReviewItem
 from lessons.review import queue as review
 from tests.conftest import make_lesson
 from tests.helpers.quiz_fixtures import (
@@ -214,20 +214,6 @@ def test_it_never_shows_or_counts_questions_of_a_lesson_back_in_draft(alice, bas
     assert list(review.due_items(alice, later)) == []
     with mock.patch("django.utils.timezone.now", return_value=later):
         assert review.due_count(alice) == 0
-
-
-def test_it_follows_the_lessons_own_rule_for_published(alice, basic, monkeypatch):
-    """Whatever makes a lesson published (a status today, maybe a publish time later)
-    decides, because the queue asks Lesson.objects.published()."""
-    lesson = make_lesson(basic, "Scheduled")
-    _quiz, scheduled = make_quiz(lesson, 1)
-    miss(alice, scheduled[0], MONDAY_9PM)
-    published = LessonQuerySet.published
-    monkeypatch.setattr(
-        LessonQuerySet, "published", lambda self: published(self).exclude(pk=lesson.pk)
-    )
-
-    assert review.today(alice, at(2026, 3, 4)).due == 0
 
 
 def test_it_counts_nothing_for_a_visitor(django_assert_num_queries):

@@ -104,6 +104,7 @@ def test_it_scores_an_answer_and_swaps_the_card_for_htmx(learner, quiz):
     assert response.status_code == 200
     assert "<html" not in html
     assert "You got it right" in card.text
+    assert "Your answer kubectl run Correct answer kubectl run" in card.text
     assert "Up to box 2 of 5: it comes back in 3 days." in card.text
     assert question.explanation in card.text
     section = next(e for e in quiz.lesson.toc if e["id"] == question.section)
@@ -119,10 +120,12 @@ def test_it_redirects_a_plain_post_to_the_result_then_the_next_question(learner,
     response = learner.post(URL, answer_fields_for(learner, right=False))
 
     item = item_of(quiz.questions["single"])
+    chosen = quiz.questions["single"].choices.get(text=WRONG["single"][0])
     assert response.status_code == 302
-    assert response.url == f"{URL}?answered={item.pk}"
+    assert response.url == f"{URL}?answered={item.pk}&chose={chosen.pk}"
     result = parse(learner.get(response.url).content).find("section", id="review-card")
     assert "Not quite" in result.text
+    assert "Your answer kubectl make" in result.text
     assert "Back to box 1: it comes back tomorrow." in result.text
     assert "Correct answer kubectl run" in result.text
     assert item.box == 1 and item.due_at > timezone.now()
@@ -396,3 +399,27 @@ def test_it_counts_the_home_page_review_in_one_query_whatever_the_queue(
     with django_assert_max_num_queries(len(empty)):
         response = client.get(reverse("lessons:home"))
     assert "150 questions to review" in response.content.decode()
+
+
+def test_it_shows_only_this_questions_own_choices_from_an_answered_link(learner, quiz):
+    """The answer shown after a plain post rides in the address: a choice of another
+    question, or no number at all, shows nothing."""
+    learner.post(URL, answer_fields_for(learner, right=False))
+    item = item_of(quiz.questions["single"])
+    other = quiz.questions["multiple"].choices.first()
+
+    page = learner.get(f"{URL}?answered={item.pk}&chose={other.pk}&chose=x")
+
+    card = parse(page.content).find("section", id="review-card")
+    assert "Your answer" not in card.text
+    assert "Correct answer kubectl run" in card.text
+
+
+def test_it_shows_a_typed_answer_after_a_plain_post(learner, quiz):
+    for _ in range(3):
+        learner.post(URL, answer_fields_for(learner, right=True))
+    response = learner.post(URL, answer_fields_for(learner, right=False))
+
+    assert "said=kube-dns" in response.url
+    card = parse(learner.get(response.url).content).find("section", id="review-card")
+    assert "Your answer kube-dns Correct answer CoreDNS" in card.text

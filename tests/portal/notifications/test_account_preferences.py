@@ -32,7 +32,7 @@ def test_it_shows_the_defaults_of_a_learner_in_a_paced_group(alice, django_asser
     with django_assert_max_num_queries(6):
         html = client.get(reverse("account")).content.decode()
     assert 'name="reminders" id="id_reminders" checked' in html
-    assert '<option value="20" selected>20:00</option>' in html
+    assert '<option value="20" selected>8 p.m.</option>' in html
     assert 'value="Asia/Seoul"' in html
     assert 'name="digest"' not in html  # only for instructors
 

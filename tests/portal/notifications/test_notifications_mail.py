@@ -86,7 +86,7 @@ def test_it_sends_the_evening_reminder_in_korean(smtp_mail, alice, paced):
     assert message["Subject"] == "쿠버네티스 스터디: 이번 주 할 레슨 1개"
     assert text.startswith("앨리스 님, 안녕하세요.")
     assert "다음 할 일: https://portal.example.com/lessons/lesson-2/" in text
-    assert "- Lesson 2 (마감 2026-12-13)" in text
+    assert "- Lesson 2 (마감 2026년 12월 13일)" in text
     assert "Lesson 1" not in text  # done
     assert "Lesson 3" not in text  # due next week
     assert "1일 연속으로 공부했어요" in text  # yesterday's lesson, nothing yet today
@@ -104,7 +104,7 @@ def test_it_writes_the_reminder_in_the_learners_language(smtp_mail, alice, paced
     text, _ = parts(message)
     assert message["Subject"] == "쿠버네티스 스터디: 2 lessons to do this week"
     assert text.startswith("Hello 앨리스,")
-    assert "쿠버네티스 스터디: 2 lessons due by 2026-12-13" in text
+    assert "쿠버네티스 스터디: 2 lessons due by Dec. 13, 2026" in text
 
 
 def test_it_escapes_hostile_names_in_html_and_keeps_them_plain_in_text(smtp_mail, basic, base_url):

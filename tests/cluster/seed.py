@@ -1,0 +1,65 @@
+"""The cluster's data: the lessons in fixtures/lessons, study groups with a weekly pace
+and their learners (`make_reminder_groups`, password bench-password-1), an instructor
+per group (teacher{n}) with a question asked in it, and an editor who may upload
+images (editor)."""
+
+import subprocess
+
+from tests.cluster.processes import BIN, ROOT
+
+PASSWORD = "bench-password-1"
+LESSON = "kubernetes-orchestration-lab"  # where each group's question is asked
+
+STAFF = """
+from django.contrib.auth.hashers import make_password
+from lessons.models import Lesson
+from portal.models import GroupQuestion, Membership, StudyGroup, User
+password = make_password({password!r})
+groups = list(StudyGroup.objects.order_by("pk"))
+teachers = User.objects.bulk_create(
+    User(username=f"teacher{{n}}", email=f"teacher{{n}}@example.com", password=password)
+    for n in range(len(groups))
+)
+Membership.objects.bulk_create(
+    Membership(group=group, user=teacher, role=Membership.Role.INSTRUCTOR)
+    for group, teacher in zip(groups, teachers)
+)
+User.objects.create_superuser("editor", "editor@example.com", {password!r})
+lesson = Lesson.objects.get(slug={lesson!r})
+questions = [
+    GroupQuestion.objects.create(
+        group=group, lesson=lesson, author=teacher, title="파드가 Pending이에요", body="왜일까요?"
+    )
+    for group, teacher in zip(groups, teachers)
+]
+print(",".join(str(question.pk) for question in questions))
+print(",".join(str(group.pk) for group in groups))
+"""
+
+
+def manage(env: dict, *args: str) -> str:
+    return subprocess.run(
+        [BIN / "python", "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+def seed(env: dict, groups: int, learners_per_group: int) -> tuple[list[int], list[int]]:
+    """The ids of the groups made and of their questions; learner n is remind{n}, in group
+    n // learners_per_group, and teacher{g} teaches group g."""
+    manage(env, "import_lessons", "fixtures/lessons")
+    manage(
+        env,
+        "make_reminder_groups",
+        "--groups",
+        str(groups),
+        "--learners-per-group",
+        str(learners_per_group),
+    )
+    script = STAFF.format(password=PASSWORD, lesson=LESSON)
+    *_, questions, groups_made = manage(env, "shell", "--no-imports", "-c", script).split()
+    return [int(pk) for pk in groups_made.split(",")], [int(pk) for pk in questions.split(",")]
