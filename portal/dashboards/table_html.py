@@ -118,8 +118,9 @@ def _rows(group_id: int, rows: list[Row]) -> SafeString:
 
 def _row(row: Row, url: str, last_active: str) -> str:
     reasons = "".join(
-        f'<span class="chip {_CHIP[reason.kind]} reason-{escape(reason.kind)}">'
-        f"{escape(reason.label)}</span>"
+        # One line in the table: a long reason is cut there, and whole in its title.
+        f'<span class="chip {_CHIP[reason.kind]} reason-{escape(reason.kind)}"'
+        f' title="{escape(reason.label)}">{escape(reason.label)}</span>'
         for reason in row.reasons
     )
     return (

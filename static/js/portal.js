@@ -221,7 +221,107 @@ function setUpReadingProgress() {
   });
 }
 
+// ---- What scrolls sideways says so: a shadow at the edge with more to see (portal.css,
+// .scroll-cue), and a code block that scrolls can be scrolled from the keyboard. Each
+// lesson code block also gets a copy button (static/js/copy.js copies).
+const SCROLLERS = ".lesson-body pre, .lesson-body table, .table-scroll";
+
+function updateScrollCue(scroller) {
+  const cue = scroller.parentElement;
+  const more = scroller.scrollWidth - scroller.clientWidth;
+  cue.toggleAttribute("data-more-start", scroller.scrollLeft > 1);
+  cue.toggleAttribute("data-more-end", more - scroller.scrollLeft > 1);
+  if (scroller.matches(".lesson-body pre")) {
+    // A tab stop only where there is something to scroll to.
+    if (more > 1) scroller.tabIndex = 0;
+    else scroller.removeAttribute("tabindex");
+  }
+}
+
+function setUpScrollers(root) {
+  const body = document.querySelector(".lesson-body");
+  root.querySelectorAll(SCROLLERS).forEach((scroller, index) => {
+    if (scroller.parentElement.classList.contains("scroll-cue")) return;
+    const cue = document.createElement("div");
+    cue.className = "scroll-cue";
+    scroller.replaceWith(cue);
+    cue.append(scroller);
+    scroller.addEventListener("scroll", () => updateScrollCue(scroller), { passive: true });
+    if (scroller.matches(".lesson-body pre") && body) {
+      scroller.id ||= `code-${index + 1}`;
+      scroller.setAttribute("role", "group");
+      scroller.setAttribute("aria-label", body.dataset.codeLabel);
+      const copy = document.createElement("button");
+      copy.type = "button";
+      copy.className = "secondary small copy-code";
+      copy.textContent = body.dataset.copyLabel;
+      copy.dataset.copyTarget = scroller.id;
+      copy.dataset.copyStatus = "announcer";
+      copy.dataset.copied = body.dataset.copied;
+      copy.dataset.copyFailed = body.dataset.copyFailed;
+      cue.classList.add("code-block");
+      cue.append(copy);
+    }
+    updateScrollCue(scroller);
+  });
+}
+window.addEventListener("resize", () => {
+  document.querySelectorAll(".scroll-cue > :first-child").forEach(updateScrollCue);
+});
+document.addEventListener("htmx:load", (event) => setUpScrollers(event.detail.elt));
+
+// ---- Finding one's way in a long lesson: the section being read is marked in the table of
+// contents, a thin bar shows how far the reader is, and "back to top" floats in once the
+// first screen is passed.
+function setUpLessonNavigation() {
+  const body = document.querySelector(".lesson-body");
+  if (!body) return;
+  const headings = Array.from(body.querySelectorAll("h2[id], h3[id]"));
+  const links = new Map();
+  document.querySelectorAll(".toc a[href^='#']").forEach((link) => {
+    const id = decodeURIComponent(link.hash.slice(1));
+    links.set(id, [...(links.get(id) || []), link]);
+  });
+  const bar = document.createElement("div");
+  bar.className = "reading-progress";
+  bar.setAttribute("aria-hidden", "true");
+  document.body.append(bar);
+  const back = document.querySelector(".back-to-top");
+  let current = null;
+  let queued = false;
+
+  const update = () => {
+    queued = false;
+    const line = window.innerHeight * 0.25;
+    let reading = null;
+    for (const heading of headings) {
+      if (heading.getBoundingClientRect().top > line) break;
+      reading = heading.id;
+    }
+    if (reading !== current) {
+      (links.get(current) || []).forEach((link) => link.removeAttribute("aria-current"));
+      (links.get(reading) || []).forEach((link) => link.setAttribute("aria-current", "location"));
+      current = reading;
+    }
+    const box = body.getBoundingClientRect();
+    const span = box.height - window.innerHeight;
+    const done = span > 0 ? Math.min(1, Math.max(0, -box.top / span)) : 1;
+    bar.style.transform = `scaleX(${done})`;
+    if (back) back.classList.toggle("is-shown", window.scrollY > window.innerHeight);
+  };
+  const queue = () => {
+    if (queued) return;
+    queued = true;
+    window.requestAnimationFrame(update);
+  };
+  window.addEventListener("scroll", queue, { passive: true });
+  window.addEventListener("resize", queue);
+  update();
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  setUpScrollers(document);
+  setUpLessonNavigation();
   setUpMenu();
   setUpSearch();
   setUpReadingProgress();

@@ -138,7 +138,7 @@ def test_each_row_links_the_learner_and_says_when_they_were_last_active(hand_mad
     assert f'<a href="{bob_url}">밥</a>' in html
     assert f'<time datetime="{bob_seen.isoformat()}">' in html
     assert "<td>없음</td>" in html  # charlie: never active
-    assert '<span class="chip bad reason-below_pass">' in html
+    assert '<span class="chip bad reason-below_pass" title="' in html  # the whole reason
 
 
 def test_names_and_reasons_in_the_rows_are_escaped(hand_made):
