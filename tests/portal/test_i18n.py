@@ -1,11 +1,14 @@
 """Korean UI by default, English on request."""
 
+import gettext
+import subprocess
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_it_speaks_korean_by_default(client, lessons):
@@ -41,3 +44,18 @@ def test_it_has_a_korean_translation_for_every_message():
             if line.startswith("msgstr"):
                 continued = number + 1 < len(lines) and lines[number + 1].startswith('"')
                 assert not line.endswith(' ""') or continued, entry
+
+
+@pytest.mark.parametrize(
+    "catalogue", sorted(str(p) for p in (ROOT / "locale").glob("*/LC_MESSAGES/*.po"))
+)
+def test_each_compiled_catalogue_holds_what_its_po_file_says(catalogue, tmp_path):
+    # The .mo files are committed; one left behind by a merge shows English to Koreans.
+    compiled = tmp_path / "fresh.mo"
+    subprocess.run(["msgfmt", "-o", str(compiled), catalogue], check=True)
+    with compiled.open("rb") as fresh, open(catalogue[:-3] + ".mo", "rb") as committed:
+        expected = gettext.GNUTranslations(fresh)._catalog
+        found = gettext.GNUTranslations(committed)._catalog
+    stale = sorted(str(key) for key in expected.keys() ^ found.keys())[:5]
+    assert not stale, f"run compilemessages: {catalogue} differs from its .mo at {stale}"
+    assert expected == found
