@@ -30,6 +30,8 @@ SERVER_HTML = """body => {
   for (const heading of copy.querySelectorAll("[data-section-index]")) {
     heading.removeAttribute("data-section-index");
   }
+  for (const button of copy.querySelectorAll(".copy-code")) button.remove();
+  for (const cue of copy.querySelectorAll(".scroll-cue")) cue.replaceWith(...cue.childNodes);
   return copy.innerHTML;
 }"""
 

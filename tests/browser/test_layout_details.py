@@ -81,6 +81,12 @@ def test_a_code_block_that_scrolls_sideways_shows_it_and_scrolls_from_the_keyboa
     block = wide.first
     cue = block.locator("xpath=..")
     shadow = "(el, side) => getComputedStyle(el, side).opacity"
+    # The shadows fade in (a transition): wait for the right one to settle.
+    page.wait_for_function(
+        "el => getComputedStyle(el, '::after').opacity === '1'",
+        arg=cue.element_handle(),
+        timeout=5_000,
+    )
     assert cue.evaluate(shadow, "::after") == "1", "a shadow on the right: more to see"
     assert cue.evaluate(shadow, "::before") == "0"
     assert block.get_attribute("aria-label") == "코드"
