@@ -44,7 +44,7 @@ def reach_out(user, group: StudyGroup, people: attention.AttentionList | None) -
         return None
     can_nudge = instructed_groups_for(user).filter(pk=group.pk).exists()
     ids = [concern.learner.user_id for concern in people.top]
-    nudged = nudged_today(ids, timezone.localdate()) if can_nudge else set()
+    nudged = nudged_today(ids) if can_nudge else set()
     return ReachOut(people, nudged, can_nudge)
 
 

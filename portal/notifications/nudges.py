@@ -1,6 +1,9 @@
 """An instructor's nudge: a short mail to one learner of their group, through the queue,
 at most one per learner a day (the learner's own day), recorded for the drill-down."""
 
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -11,6 +14,7 @@ from lessons.progress import tracking
 from portal.groups.access import instructed_groups_for
 from portal.groups.scope import learner_memberships
 from portal.models import Nudge, SentMail, StudyGroup, User
+from portal.models.notifications import DEFAULT_TIME_ZONE
 from portal.notifications import mail, preferences
 from portal.notifications.reminders import GroupLessons, group_week
 
@@ -66,13 +70,21 @@ def do_nudge(instructor: User, learner: User, group: StudyGroup) -> Nudge:
     return nudge
 
 
-def nudged_today(learner_ids: list[int], day) -> set[int]:
-    """Which of these learners were nudged on `day` (for the buttons of a list)."""
-    return set(
-        Nudge.objects.filter(learner_id__in=learner_ids, day=day).values_list(
-            "learner_id", flat=True
-        )
-    )
+def nudged_today(learner_ids: list[int], now: datetime | None = None) -> set[int]:
+    """Which of these learners were nudged on their own today (for the buttons of a list).
+    A nudge's day is the learner's, in their time zone, as do_nudge counts it: one
+    query for the nudges of the days around `now`, each compared with its learner's day."""
+    now = now or timezone.now()
+    utc_day = now.astimezone(UTC).date()
+    recent = Nudge.objects.filter(
+        learner_id__in=learner_ids,
+        day__range=(utc_day - timedelta(days=1), utc_day + timedelta(days=1)),
+    ).values_list("learner_id", "day", "learner__notification_preference__time_zone")
+    return {
+        learner_id
+        for learner_id, day, zone in recent
+        if day == now.astimezone(ZoneInfo(zone or DEFAULT_TIME_ZONE)).date()
+    }
 
 
 def nudges_for(learner: User, group: StudyGroup) -> QuerySet[Nudge]:

@@ -6,6 +6,8 @@ learner's page."""
 import json
 from datetime import timedelta
 from types import SimpleNamespace
+from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
 from bs4 import BeautifulSoup
@@ -16,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.dashboards import attention
-from portal.models import Membership, Nudge
+from portal.models import Membership, NotificationPreference, Nudge
 from tests.conftest import make_user
 from tests.helpers.groups import logged_in, make_group
 from tests.portal.dashboards.test_dashboard_queries import _bulk_group
@@ -111,6 +113,25 @@ def test_an_instructor_nudges_one_learner_once_a_day(hand_made):
     items = dashboard(client, hand_made.group).select(".reach-out-list > li")
     bob = next(li for li in items if "밥" in li.text)
     assert "Nudged today" in bob.text and bob.find("form") is None
+
+
+def test_the_list_reads_a_nudge_on_the_learners_own_day(hand_made):
+    """At 10:00 in Seoul it is still yesterday evening in New York: a learner there nudged
+    now shows as nudged today (the day the second nudge would be refused), and a nudge of
+    their day before does not."""
+    NotificationPreference.objects.create(user=hand_made.bob, time_zone="America/New_York")
+    morning = timezone.now().astimezone(ZoneInfo("Asia/Seoul")).replace(hour=10, minute=0)
+    client = logged_in(hand_made.teacher)
+    url = reverse("groups:nudge_learner", args=[hand_made.group.pk, hand_made.bob.pk])
+    with mock.patch("django.utils.timezone.now", return_value=morning):
+        client.post(url)
+        items = dashboard(client, hand_made.group).select(".reach-out-list > li")
+    bob = next(li for li in items if "밥" in li.text)
+    assert "Nudged today" in bob.text and bob.find("form") is None
+    with mock.patch("django.utils.timezone.now", return_value=morning + timedelta(days=1)):
+        items = dashboard(client, hand_made.group).select(".reach-out-list > li")
+    bob = next(li for li in items if "밥" in li.text)
+    assert "Nudged today" not in bob.text and bob.find("form") is not None
 
 
 def test_htmx_gets_the_button_swapped_and_the_live_region_told(hand_made):
