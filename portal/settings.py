@@ -144,6 +144,11 @@ if os.getenv("DATABASE_REPLICA_URL"):
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["portal.scaling.replica.ReplicaRouter"]
 REPLICA_PIN_SECONDS = envint("REPLICA_PIN_SECONDS", "10")
+# A replica that cannot be reached, or is more than DATABASE_REPLICA_MAX_LAG seconds behind
+# (0: however far), is passed over for the primary; each web process asks it at most every
+# REPLICA_CHECK_SECONDS (portal/scaling/replica_health.py).
+DATABASE_REPLICA_MAX_LAG = envint("DATABASE_REPLICA_MAX_LAG", "30")
+REPLICA_CHECK_SECONDS = envint("REPLICA_CHECK_SECONDS", "5")
 
 # Rendered page fragments that are the same for everyone who sees them (the site header
 # and footer per language, a lesson's heading and contents, lists of lesson cards). Each

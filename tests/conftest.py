@@ -12,8 +12,19 @@ from hypothesis import settings as hypothesis_settings
 
 from lessons.models import Category, Lesson
 from portal.models import User
+from tests.cluster import shared
 from tests.helpers import seed
 from tests.helpers.mail_fixtures import database_tasks, smtp_mail, smtp_server  # noqa: F401 (fixtures)
+
+
+def pytest_sessionstart(session):
+    shared.worker_started()  # the cluster's builder waits for every worker (tests/cluster)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shared.worker_finished()
+    shared.remove_run_folder()
+
 
 # Property-based tests (tests/**/test_fuzz_*.py): a bounded number of examples in `make test`;
 # HYPOTHESIS_PROFILE=deep searches much longer. Examples share the test's fixtures and

@@ -21,7 +21,7 @@ from lessons.kernel.web import HtmxHttpRequest, login_then_back_to
 from lessons.models import AttemptAnswer, MockSitting, Question, Quiz, QuizAttempt
 from lessons.models.exams import held_questions
 from lessons.progress.next_lesson import next_lesson
-from lessons.quizzes import scoring
+from lessons.quizzes import history, scoring
 
 
 def _get_quiz_for_user(request, slug: str) -> tuple[Quiz, list[Question], bool]:
@@ -143,11 +143,7 @@ def _login_to_submit(request, quiz: Quiz, questions: list[Question]) -> HttpResp
 
 
 def _attempt_history(request, quiz: Quiz) -> dict:
-    if not request.user.is_authenticated:
-        return {"attempts": [], "best": None}
-    attempts = list(QuizAttempt.objects.filter(user=request.user, quiz=quiz))
-    best = max(attempts, key=lambda a: (a.percent, a.score), default=None)
-    return {"attempts": attempts, "best": best}
+    return history.attempt_history(request.user, quiz)
 
 
 def _holding_sitting(request, is_held: bool) -> MockSitting | None:

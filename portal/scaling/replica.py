@@ -15,6 +15,9 @@ primary.
 Who a request is (the session, the user) and the task queue are always read from the
 primary: a person who has just signed in is never signed out by a replica that has not
 seen the session yet, whatever the pin says.
+
+A replica that is unreachable or too far behind is passed over and the primary answers
+(portal/scaling/replica_health.py).
 """
 
 import time
@@ -23,8 +26,10 @@ from contextvars import ContextVar
 from functools import wraps
 
 from django.conf import settings
-from django.db import connection, connections
+from django.db import InterfaceError, OperationalError, connection, connections
 from django.http import HttpRequest, HttpResponse
+
+from portal.scaling import replica_health
 
 REPLICA = "replica"
 PIN_COOKIE = "primary_until"
@@ -33,7 +38,7 @@ PRIMARY_ONLY_APPS = frozenset(
     {"sessions", "auth", "contenttypes", "admin", "axes", "django_tasks_db"}
 )
 
-_on_replica: ContextVar[bool] = ContextVar("reads_on_replica", default=False)
+_reading_replica: ContextVar[bool] = ContextVar("reads_on_replica", default=False)
 _END = object()
 
 
@@ -50,19 +55,25 @@ def pinned(request: HttpRequest) -> bool:
 
 
 def reads_from_replica(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """The view's reads go to the replica, unless the browser is pinned to the primary."""
+    """The view's reads go to the replica, unless the browser is pinned to the primary or
+    the replica may not answer; a replica lost in the middle of the view leaves it to the
+    primary, once."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not configured() or request.method not in READS or pinned(request):
+        if (
+            not configured()
+            or request.method not in READS
+            or pinned(request)
+            or not replica_health.usable()
+        ):
             return view(request, *args, **kwargs)
-        token = _on_replica.set(True)
         try:
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and not response.is_rendered:
-                response.render()  # a TemplateResponse reads while it renders
-        finally:
-            _on_replica.reset(token)
+            response = _run_on_replica(view, request, *args, **kwargs)
+        except (OperationalError, InterfaceError):
+            if replica_health.ask(afresh=True):
+                raise  # the replica answers: it is the primary that failed
+            return view(request, *args, **kwargs)
         if response.streaming:
             response.streaming_content = _read_on_replica(response.streaming_content)
         return response
@@ -70,15 +81,26 @@ def reads_from_replica(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
     return wrapper
 
 
+def _run_on_replica(view: Callable[..., HttpResponse], request: HttpRequest, *args, **kwargs):
+    token = _reading_replica.set(True)
+    try:
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()  # a TemplateResponse reads while it renders
+        return response
+    finally:
+        _reading_replica.reset(token)
+
+
 def _read_on_replica(chunks: Iterable) -> Iterator:
     """A streamed response (the CSV) reads as it is sent, after the view has returned."""
     chunks = iter(chunks)
     while True:
-        token = _on_replica.set(True)
+        token = _reading_replica.set(True)
         try:
             chunk = next(chunks, _END)
         finally:
-            _on_replica.reset(token)
+            _reading_replica.reset(token)
         if chunk is _END:
             return
         yield chunk
@@ -86,14 +108,14 @@ def _read_on_replica(chunks: Iterable) -> Iterator:
 
 def reading_connection():
     """The connection for written-out SQL that reads (portal/dashboards/sql.py)."""
-    return connections[REPLICA] if _on_replica.get() else connection
+    return connections[REPLICA] if _reading_replica.get() else connection
 
 
 class ReplicaRouter:
     """DATABASE_ROUTERS: reads inside a `reads_from_replica` view go to the replica."""
 
     def db_for_read(self, model, **hints) -> str | None:
-        if not _on_replica.get():
+        if not _reading_replica.get():
             return None
         meta = model._meta
         if meta.app_label in PRIMARY_ONLY_APPS or meta.label == settings.AUTH_USER_MODEL:

@@ -21,9 +21,14 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from pooled import pooled_rows  # tests/bench/pooled.py, beside this file
-
 ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # run as a script from tests/bench/
+    sys.path.insert(0, str(ROOT))
+
+from pooled import pooled_rows  # noqa: E402 (tests/bench/pooled.py, beside this file)
+
+from tests.cluster import seed  # noqa: E402 (the cluster's seeding, shared)
+
 BIN = ROOT / ".venv" / "bin"
 PORT = int(os.environ.get("BENCH_PORT", "8311"))
 BASE = f"http://127.0.0.1:{PORT}"
@@ -55,15 +60,7 @@ ENV = {
 
 def manage(*args: str, root: Path = ROOT, env: dict | None = None) -> str:
     """`manage.py args` of the code at `root` (this checkout) on the database of `env`."""
-    result = subprocess.run(
-        [BIN / "python", "manage.py", *args],
-        cwd=root,
-        env=env or ENV,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return result.stdout
+    return seed.manage(env or ENV, *args, root=root)
 
 
 def psql(sql: str, database: str = "postgres") -> None:
@@ -80,7 +77,7 @@ def prepare_database(database: str = DATABASE, root: Path = ROOT, env: dict | No
     on = {"root": root, "env": env or ENV}
     manage("migrate", "--noinput", **on)
     manage("collectstatic", "--noinput", **on)
-    manage("import_lessons", "fixtures/lessons", **on)
+    seed.lessons(on["env"], root=root)
     group = manage(
         "make_synthetic_group", "--learners", "200", "--lessons", "100", "--seed", "1", **on
     )
@@ -283,7 +280,7 @@ def question_endpoints(env: dict | None = None, base: str = BASE) -> list[tuple]
     server at `base`."""
     script = QUESTIONS_SCRIPT % (LESSON, ASKING_LEARNER)
     path = manage("shell", "--no-imports", "-c", script, env=env).split()[-1]
-    asker = Session(ASKING_LEARNER, "bench-password-1", base)
+    asker = Session(ASKING_LEARNER, seed.PASSWORD, base)
     return [
         ("lesson page, 200 group questions", f"/lessons/{LESSON}/", asker, "GET", ""),
         (
@@ -331,7 +328,7 @@ def review_endpoints(base: str, env: dict | None = None, out: Path | None = None
     out = out or ROOT / "bench-results" / f"review-bodies-{PORT}.txt"
     out.parent.mkdir(exist_ok=True)
     out.write_text(manage("shell", "--no-imports", "-c", REVIEW_BODIES_SCRIPT % REVIEWER, env=env))
-    reviewer = Session(REVIEWER, "bench-password-1", base)
+    reviewer = Session(REVIEWER, seed.PASSWORD, base)
     return [("review answer", "/review/today/", reviewer, "POST", "", CONNECTIONS, out)]
 
 
@@ -577,7 +574,7 @@ def reminder_rows() -> dict:
     (composing each task's 100 mails included)."""
     from aiosmtpd.controller import Controller
 
-    manage("make_reminder_groups", "--groups", "200", "--learners-per-group", "50")
+    seed.reminder_groups(ENV, groups=200, learners_per_group=50)
     enqueue = json.loads(manage("shell", "--no-imports", "-c", REMINDER_SCRIPT).splitlines()[-1])
     print(
         f"{'send_reminders, 10,000 learners':30} {enqueue['seconds']:8.2f} s  "
@@ -665,9 +662,9 @@ def main() -> int:
     try:
         wait_until_ready()
         healthz_seconds = healthz_beside_slow_clients()
-        learner = Session("bench1", "bench-password-1")
+        learner = Session("bench1", seed.PASSWORD)
         instructor = Session(*setup["instructor"])
-        mid_course = Session(MID_COURSE_LEARNER, "bench-password-1")
+        mid_course = Session(MID_COURSE_LEARNER, seed.PASSWORD)
         lesson = f"/lessons/{LESSON}/"
         endpoints = rows_of(setup, learner, instructor, mid_course, quiz_bodies())
         results = {}

@@ -83,9 +83,9 @@ def build(side: Side) -> dict:
 def rows_of(side: Side, setup: dict) -> list[tuple]:
     """`make bench`'s rows, signed in on `side`'s server: (name, path, session, method,
     body, connections, bodies, timeout)."""
-    learner = Session("bench1", "bench-password-1", side.base)
+    learner = Session("bench1", bench.seed.PASSWORD, side.base)
     instructor = Session(*setup["instructor"], side.base)
-    mid_course = Session(bench.MID_COURSE_LEARNER, "bench-password-1", side.base)
+    mid_course = Session(bench.MID_COURSE_LEARNER, bench.seed.PASSWORD, side.base)
     bodies = bench.quiz_bodies(out=ROOT / "bench-results" / f"quiz-bodies-{side.name}.txt",
                                env=side.env)  # fmt: skip
     rows = [

@@ -112,9 +112,9 @@ def run() -> int:
 
     try:
         bench.wait_until_ready()
-        sessions = [bench.Session(f"bench{n}", "bench-password-1") for n in range(LEARNERS)]
+        sessions = [bench.Session(f"bench{n}", bench.seed.PASSWORD) for n in range(LEARNERS)]
         readers = [
-            bench.Session(f"bench{n}", "bench-password-1")
+            bench.Session(f"bench{n}", bench.seed.PASSWORD)
             for n in range(LEARNERS, LEARNERS + READERS)
         ]
 

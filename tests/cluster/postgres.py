@@ -78,6 +78,15 @@ class PrimaryAndReplica:
         self.primary = Server(self.folder / "primary", free_port())
         self.replica = Server(self.folder / "replica", free_port())
 
+    @classmethod
+    def at(cls, folder: Path, primary_port: int, replica_port: int) -> "PrimaryAndReplica":
+        """The pair another process started (tests/cluster/shared.py)."""
+        pair = cls.__new__(cls)
+        pair.folder = folder
+        pair.primary = Server(folder / "primary", primary_port)
+        pair.replica = Server(folder / "replica", replica_port)
+        return pair
+
     def start(self) -> "PrimaryAndReplica":
         subprocess.run(
             [

@@ -5,32 +5,34 @@ import subprocess
 
 import boto3
 
-from tests.cluster.processes import BIN, free_port, stop, wait_for_port
+from tests.cluster.processes import BIN
+from tests.cluster.services import Service
 
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "portal-test", "AWS_SECRET_ACCESS_KEY": "portal-test-secret"}
 REGION = "us-east-1"
 
 
-class S3Server:
+class S3Server(Service):
     def __init__(self, bucket: str = "portal-media") -> None:
+        super().__init__()
         self.bucket = bucket
-        self.port = free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen | None = None
 
     @property
     def storage_url(self) -> str:
         """MEDIA_STORAGE_URL for this server's bucket (portal/scaling/storage_url.py)."""
         return f"s3://{self.bucket}?endpoint={self.endpoint}&region={REGION}"
 
-    def start(self) -> "S3Server":
-        self.process = subprocess.Popen(
+    def popen(self) -> subprocess.Popen:
+        return subprocess.Popen(
             [BIN / "moto_server", "-H", "127.0.0.1", "-p", str(self.port)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env={**os.environ, **CREDENTIALS},
         )
-        wait_for_port(self.port, process=self.process)
+
+    def start(self) -> "S3Server":
+        super().start()
         self.client().create_bucket(Bucket=self.bucket)
         return self
 
@@ -51,6 +53,3 @@ class S3Server:
         client = self.client()
         for key in self.keys():
             client.delete_object(Bucket=self.bucket, Key=key)
-
-    def stop(self) -> None:
-        stop(self.process)

@@ -1,13 +1,14 @@
 """The cluster's data: the lessons in fixtures/lessons, study groups with a weekly pace
 and their learners (`make_reminder_groups`, password bench-password-1), an instructor
 per group (teacher{n}) with a question asked in it, and an editor who may upload
-images (editor)."""
+images (editor). `make bench` (tests/bench/bench.py) seeds with the same commands."""
 
 import subprocess
+from pathlib import Path
 
 from tests.cluster.processes import BIN, ROOT
 
-PASSWORD = "bench-password-1"
+PASSWORD = "bench-password-1"  # every seeded account's, the cluster's and the bench's
 LESSON = "kubernetes-orchestration-lab"  # where each group's question is asked
 
 STAFF = """
@@ -37,10 +38,11 @@ print(",".join(str(group.pk) for group in groups))
 """
 
 
-def manage(env: dict, *args: str) -> str:
+def manage(env: dict, *args: str, root: Path = ROOT) -> str:
+    """`manage.py args` of the code at `root` on the database of `env`; what it printed."""
     return subprocess.run(
         [BIN / "python", "manage.py", *args],
-        cwd=ROOT,
+        cwd=root,
         env=env,
         check=True,
         capture_output=True,
@@ -48,10 +50,12 @@ def manage(env: dict, *args: str) -> str:
     ).stdout
 
 
-def seed(env: dict, groups: int, learners_per_group: int) -> tuple[list[int], list[int]]:
-    """The ids of the groups made and of their questions; learner n is remind{n}, in group
-    n // learners_per_group, and teacher{g} teaches group g."""
-    manage(env, "import_lessons", "fixtures/lessons")
+def lessons(env: dict, root: Path = ROOT) -> None:
+    manage(env, "import_lessons", "fixtures/lessons", root=root)
+
+
+def reminder_groups(env: dict, groups: int, learners_per_group: int) -> None:
+    """Groups with a weekly pace and learners remind{n} who are due a reminder tonight."""
     manage(
         env,
         "make_reminder_groups",
@@ -60,6 +64,13 @@ def seed(env: dict, groups: int, learners_per_group: int) -> tuple[list[int], li
         "--learners-per-group",
         str(learners_per_group),
     )
+
+
+def seed(env: dict, groups: int, learners_per_group: int) -> tuple[list[int], list[int]]:
+    """The ids of the groups made and of their questions; learner n is remind{n}, in group
+    n // learners_per_group, and teacher{g} teaches group g."""
+    lessons(env)
+    reminder_groups(env, groups, learners_per_group)
     script = STAFF.format(password=PASSWORD, lesson=LESSON)
     *_, questions, groups_made = manage(env, "shell", "--no-imports", "-c", script).split()
     return [int(pk) for pk in groups_made.split(",")], [int(pk) for pk in questions.split(",")]

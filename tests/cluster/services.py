@@ -1,15 +1,13 @@
 """The cluster's servers other than PostgreSQL and S3, each a child process on a spare port:
 PgBouncer, Redis, HAProxy, the web nodes (gunicorn) and the task workers (db_worker)."""
 
-import asyncio
+import csv
 import shutil
+import socket
 import subprocess
-import threading
 import time
 import urllib.request
 from pathlib import Path
-
-from aiosmtpd.controller import Controller
 
 from tests.cluster.processes import (
     BIN,
@@ -20,6 +18,7 @@ from tests.cluster.processes import (
     stop,
     wait_for_port,
 )
+from tests.helpers.mail_fixtures import LocalSmtp
 
 PGBOUNCER_INI = """\
 [databases]
@@ -42,13 +41,17 @@ logfile = {folder}/pgbouncer.log
 HAPROXY_CFG = """\
 global
     maxconn 4000
+    # The runtime API: a node is taken out of rotation before it is stopped (a deploy).
+    stats socket {admin} mode 600 level admin
 
 defaults
     mode http
     timeout connect 2s
     timeout client 60s
     timeout server 60s
-    # A node that refuses the connection (stopped, restarting) is tried again on another.
+    # A node that refuses the connection (stopped, restarting) is tried again on another;
+    # so is a read it closed without answering. A POST it closed is not (it may have been
+    # carried out): hence `Balancer.drain` before a node is stopped.
     retries 3
     option redispatch
     retry-on conn-failure empty-response
@@ -69,20 +72,49 @@ backend web
 """
 
 
-class PgBouncer:
+class Service:
+    """A server run as a child process on a spare port: `command()` says how; `start()`
+    returns once it accepts connections, `stop()` asks it to finish (SIGTERM)."""
+
+    stop_timeout = 10.0
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    def command(self) -> list:
+        raise NotImplementedError
+
+    def popen(self) -> subprocess.Popen:
+        quiet = subprocess.DEVNULL
+        return subprocess.Popen(self.command(), stdout=quiet, stderr=quiet)
+
+    def start(self):
+        self.process = self.popen()
+        wait_for_port(self.port, timeout=60, process=self.process)
+        return self
+
+    def stop(self) -> None:
+        stop(self.process, timeout=self.stop_timeout)
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+
+class PgBouncer(Service):
     """In transaction mode in front of the primary: a connection is the server's only for
     the length of a transaction."""
 
     def __init__(self, primary_port: int, folder: Path) -> None:
+        super().__init__()
         self.primary_port = primary_port
         self.folder = folder / "pgbouncer"
-        self.port = free_port()
-        self.process: subprocess.Popen | None = None
 
     def url(self, database: str) -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
 
-    def start(self) -> "PgBouncer":
+    def command(self) -> list:
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / "users.txt").write_text('"postgres" ""\n')
         ini = self.folder / "pgbouncer.ini"
@@ -91,72 +123,49 @@ class PgBouncer:
         )
         for path in (self.folder, ini, self.folder / "users.txt"):
             chown_postgres(path)
-        self.process = subprocess.Popen(
-            [*as_postgres(), shutil.which("pgbouncer") or "/usr/sbin/pgbouncer", ini],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_for_port(self.port, process=self.process)
-        return self
-
-    def stop(self) -> None:
-        stop(self.process)
+        return [*as_postgres(), shutil.which("pgbouncer") or "/usr/sbin/pgbouncer", ini]
 
 
-class Redis:
+class Redis(Service):
     def __init__(self) -> None:
-        self.port = free_port()
+        super().__init__()
         self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen | None = None
 
-    def start(self) -> "Redis":
-        self.process = subprocess.Popen(
-            [shutil.which("redis-server") or "/usr/bin/redis-server",
-             "--port", str(self.port), "--bind", "127.0.0.1",
-             "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        wait_for_port(self.port, process=self.process)
-        return self
-
-    def stop(self) -> None:
-        stop(self.process)
+    def command(self) -> list:
+        return [shutil.which("redis-server") or "/usr/bin/redis-server",
+                "--port", str(self.port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no"]  # fmt: skip
 
 
-class WebNode:
+class WebNode(Service):
     """One machine's gunicorn: a few processes of a few threads each."""
 
+    stop_timeout = 30.0  # graceful: requests in flight are answered first
+
     def __init__(self, name: str, env: dict, log: Path, workers: int = 2, threads: int = 4) -> None:
+        super().__init__()
         self.name = name
         self.log = log
         self.env = env
-        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.workers = workers
         self.threads = threads
-        self.process: subprocess.Popen | None = None
+
+    def command(self) -> list:
+        return [BIN / "gunicorn", "portal.wsgi", "--bind", f"127.0.0.1:{self.port}",
+                "--workers", str(self.workers), "--worker-class", "gthread",
+                "--threads", str(self.threads), "--graceful-timeout", "20"]  # fmt: skip
+
+    def popen(self) -> subprocess.Popen:
+        log = self.log.open("a")
+        return subprocess.Popen(
+            self.command(), cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=log
+        )
 
     def start(self) -> "WebNode":
-        self.process = subprocess.Popen(
-            [BIN / "gunicorn", "portal.wsgi", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", str(self.workers), "--worker-class", "gthread",
-             "--threads", str(self.threads), "--graceful-timeout", "20"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=self.log.open("a"),
-        )  # fmt: skip
-        wait_for_port(self.port, timeout=60, process=self.process)
+        super().start()
         wait_for_answer(f"{self.url}/healthz", process=self.process)
         return self
-
-    def stop(self) -> None:
-        """Graceful: requests in flight are answered first."""
-        stop(self.process, timeout=30)
-
-    @property
-    def running(self) -> bool:
-        return self.process is not None and self.process.poll() is None
 
 
 def wait_for_answer(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
@@ -173,35 +182,62 @@ def wait_for_answer(url: str, process: subprocess.Popen, timeout: float = 120) -
     raise TimeoutError(f"{url} did not answer within {timeout} s")
 
 
-class Balancer:
-    """HAProxy: round robin over the web nodes, each checked twice a second."""
+class Balancer(Service):
+    """HAProxy: round robin over the web nodes, each checked every second."""
 
     def __init__(self, nodes: list[WebNode], folder: Path) -> None:
+        super().__init__()
         self.nodes = nodes
         self.config = folder / "haproxy.cfg"
-        self.port = free_port()
+        self.admin = folder / "haproxy.sock"
         self.url = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen | None = None
 
-    def start(self) -> "Balancer":
+    def command(self) -> list:
         servers = "\n".join(
             f"    server {node.name} 127.0.0.1:{node.port} check" for node in self.nodes
         )
-        self.config.write_text(HAPROXY_CFG.format(port=self.port, servers=servers))
-        self.process = subprocess.Popen(
-            [shutil.which("haproxy") or "/usr/sbin/haproxy", "-db", "-f", self.config],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+        self.config.write_text(
+            HAPROXY_CFG.format(port=self.port, servers=servers, admin=self.admin)
         )
-        wait_for_port(self.port, process=self.process)
-        return self
+        return [shutil.which("haproxy") or "/usr/sbin/haproxy", "-db", "-f", self.config]
 
-    def stop(self) -> None:
-        stop(self.process)
+    def ask(self, command: str) -> str:
+        """One command to HAProxy's runtime API."""
+        with socket.socket(socket.AF_UNIX) as admin:
+            admin.connect(str(self.admin))
+            admin.sendall(f"{command}\n".encode())
+            answer = b""
+            while chunk := admin.recv(65536):
+                answer += chunk
+        return answer.decode()
+
+    def drain(self, node: WebNode, timeout: float = 30) -> None:
+        """Sends `node` no new request and waits for those it is answering: stopped after
+        this, it refuses nothing HAProxy has sent it. Without it, a stopping gunicorn's
+        workers keep the port open while they finish, the kernel takes connections no one
+        will answer, and a POST sent on one is a 502 (HAProxy cannot know it was not
+        carried out, so does not send it again)."""
+        self.ask(f"set server web/{node.name} state maint")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.in_flight(node):
+            time.sleep(0.1)
+
+    def ready(self, node: WebNode) -> None:
+        """Back in rotation once its health checks pass."""
+        self.ask(f"set server web/{node.name} state ready")
+
+    def in_flight(self, node: WebNode) -> int:
+        """Requests `node` is answering (HAProxy's `scur`)."""
+        header, *rows = self.ask("show stat").splitlines()
+        columns = header.lstrip("# ").split(",")
+        for row in csv.reader(rows):
+            if row[:2] == ["web", node.name]:
+                return int(row[columns.index("scur")] or 0)
+        return 0
 
 
 class Worker:
-    """`manage.py db_worker`, as the README runs it."""
+    """`manage.py db_worker`, as the README runs it (it listens on no port)."""
 
     def __init__(self, name: str, env: dict) -> None:
         self.name = name
@@ -229,36 +265,13 @@ class Worker:
         stop(self.process)
 
 
-class MailSink:
-    """An SMTP server that keeps every mail's recipient and subject (aiosmtpd). Each
-    recipient takes `delay` seconds to be accepted, as a busy relay does, so that a task of
-    a hundred mails runs for a few seconds (long enough to kill its worker midway)."""
+class MailSink(LocalSmtp):
+    """The mail tests' SMTP server (tests/helpers/mail_fixtures.py). Each recipient takes
+    `delay` seconds to be accepted, as a busy relay does, so that a task of a hundred
+    mails runs for a few seconds (long enough to kill its worker midway)."""
 
-    def __init__(self, delay: float = 0.0) -> None:
-        self.delay = delay
-        self.port = free_port()
-        self.received: list[tuple[str, str]] = []
-        self.lock = threading.Lock()
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        import email
-        import email.policy
-
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        with self.lock:
-            self.received.append((str(message["To"]), str(message["Subject"])))
-        return "250 OK"
-
-    def start(self) -> "MailSink":
-        self.controller.start()
-        return self
-
-    def stop(self) -> None:
-        self.controller.stop()
+    @property
+    def received(self) -> list[tuple[str, str]]:
+        """Each mail's recipient and subject."""
+        with self.inbox.lock:
+            return [(str(m["To"]), str(m["Subject"])) for m in self.inbox.messages]

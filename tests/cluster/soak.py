@@ -160,11 +160,14 @@ def kill_a_worker_mid_task(cluster: Cluster, fault: Fault, until: float) -> None
 
 
 def stop_and_restart_a_node(cluster: Cluster, fault: Fault, down: float) -> None:
+    """As a deploy does: out of HAProxy's rotation, stopped (gracefully), started again."""
     node = cluster.nodes[0]
     fault.start = time.monotonic()
+    cluster.balancer.drain(node)
     node.stop()
     time.sleep(down)
     node.start()
+    cluster.balancer.ready(node)
     fault.end = time.monotonic()
 
 

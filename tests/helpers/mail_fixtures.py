@@ -68,16 +68,32 @@ def parts(message: EmailMessage) -> tuple[str, str]:
     return text, html
 
 
+class LocalSmtp:
+    """aiosmtpd on a free local port, keeping what arrives in `inbox`; each recipient is
+    accepted after `delay` seconds (a busy relay)."""
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.port = free_port()
+        self.inbox = Inbox()
+        self.inbox.delay = delay
+        self.inbox.port = self.port
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+
+    def start(self) -> "LocalSmtp":
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+
 @pytest.fixture
 def smtp_server():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    inbox.port = controller.port
+    server = LocalSmtp().start()
     try:
-        yield inbox
+        yield server.inbox
     finally:
-        controller.stop()
+        server.stop()
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Editors' bulk import in the admin: upload, read the dry run, confirm."""
 
 import io
+import re
 import zipfile
 from html import unescape
 from pathlib import Path
@@ -101,13 +102,23 @@ def test_skip_reasons_are_in_korean_in_the_korean_admin(editor_client, basic, ck
     assert "no category" not in html and "no content" not in html
 
 
+def trail(html: str) -> list[tuple[str, bool]]:
+    """The breadcrumbs as (text, is the current page)."""
+    crumbs = re.search(r'<ol class="breadcrumbs">(.*?)</ol>', html, re.S).group(1)
+    return [
+        (unescape(re.sub(r"<[^>]+>", "", item)).strip(), "aria-current" in attrs)
+        for attrs, item in re.findall(r"<li([^>]*)>(.*?)</li>", crumbs, re.S)
+    ]
+
+
 def test_the_import_pages_have_the_admins_breadcrumbs(editor_client, basic, cka):
-    for html in (
-        editor_client.get(UPLOAD).content.decode(),
-        preview(editor_client, feed_upload()).content.decode(),
-    ):
-        assert '<ol class="breadcrumbs">' in html
+    upload = editor_client.get(UPLOAD).content.decode()
+    dry_run = preview(editor_client, feed_upload()).content.decode()
+    for html in (upload, dry_run):
         assert '<div class="breadcrumbs">' not in html
+    assert trail(upload)[-2:] == [("Lessons", False), ("Import", True)]
+    assert trail(dry_run)[-3:] == [("Lessons", False), ("Import", False), ("Dry run", True)]
+    assert f'<a href="{UPLOAD}">Import</a>' in dry_run
 
 
 def test_it_imports_the_previewed_feed_on_confirmation(editor_client, basic, cka):

@@ -16,6 +16,7 @@ from lessons.authoring import import_admin
 from lessons.authoring.feeds import tasks
 from lessons.models import Category, Lesson
 from tests.conftest import make_user
+from tests.lessons.authoring.test_admin_import import trail
 from tests.helpers import feed_server as local_server
 from tests.helpers.mail_fixtures import free_port, start_worker
 
@@ -73,6 +74,7 @@ def test_it_answers_at_once_and_leaves_the_fetch_to_the_worker(
     assert f"The fetch of {url} is queued" in html
     assert f'hx-get="{fetch_page(task.pk)}"' in html and 'hx-trigger="every 1s"' in html
     assert '<meta http-equiv="refresh" content="2">' in html  # without scripts
+    assert trail(html)[-2:] == [("Import", False), ("Fetching", True)]
     with django_assert_max_num_queries(8):
         fragment = editor_client.get(fetch_page(task.pk), **HTMX).content.decode()
     assert fragment.startswith('<div class="import-fetching"')

@@ -1,6 +1,7 @@
 """The instructors' reports read from a real streaming replica (its replay paused to make
-it fall behind), a person who has just written reads from the primary for a while, and
-two web nodes show a cohort the same figures (tests/portal/scaling/conftest.py)."""
+it fall behind), a person who has just written reads from the primary for a while, a
+replica stopped or too far behind leaves the reports to the primary, and two web nodes
+show a cohort the same figures (tests/portal/scaling/conftest.py)."""
 
 import csv
 import io
@@ -11,10 +12,12 @@ import pytest
 from portal.scaling.replica import PIN_COOKIE
 from tests.cluster.browser import Browser
 from tests.cluster.seed import PASSWORD
-from tests.portal.scaling.conftest import PIN_SECONDS
+from tests.cluster.services import WebNode
+from tests.portal.scaling.conftest import CHECK_SECONDS, PIN_SECONDS
 
 pytestmark = pytest.mark.cluster
 LESSON = "kubernetes-orchestration-lab"
+LAG_LIMIT = 5  # DATABASE_REPLICA_MAX_LAG of the watchful node
 
 
 def signed_in(base: str, username: str) -> Browser:
@@ -119,6 +122,80 @@ def test_two_web_nodes_show_a_cohort_the_same_figures(cluster):
     assert learner.post(f"/lessons/{LESSON}/done/", {"done": "0"})[0] == 302
     undone = figures()
     assert undone[0] == undone[1]  # an undo shows within the minute, the same on both
+
+
+@pytest.fixture(scope="module")
+def watchful(run_cluster):
+    """A third web node that passes the replica over once it is LAG_LIMIT seconds behind
+    (the cluster's own nodes read from it however far behind it is)."""
+    env = run_cluster.web_env | {"DATABASE_REPLICA_MAX_LAG": str(LAG_LIMIT)}
+    node = WebNode("web-watchful", env, run_cluster.folder / "web-watchful.log").start()
+    yield node
+    node.stop()
+
+
+def reports(group: int, member: int) -> list[str]:
+    return [
+        f"/groups/{group}/dashboard/",
+        f"/groups/{group}/dashboard/learners/{member}/",
+        f"/groups/{group}/readiness/",
+    ]
+
+
+def test_a_replica_too_far_behind_leaves_the_reports_to_the_primary(cluster, watchful):
+    [group] = cluster.group_ids
+    teacher = signed_in(cluster.nodes[0].url, "teacher0")
+    learner = signed_in(cluster.nodes[0].url, "remind5")
+    before = csv_row(teacher, group, "학습자 5")
+    cluster.postgres.wait_for_replica("portal")
+    time.sleep(CHECK_SECONDS + 0.2)  # each node asks afresh: the replica has caught up
+    cluster.postgres.pause_replay()
+    try:
+        written = time.monotonic()
+        assert learner.post(f"/lessons/{LESSON}/done/", {"done": "1"})[0] == 302
+        # A moment behind, within the limit: the replica answers, with the past.
+        assert csv_row(teacher, group, "학습자 5", watchful.url) == before
+        time.sleep(max(written + LAG_LIMIT + CHECK_SECONDS + 0.5 - time.monotonic(), 0))
+        # Past the limit: the primary answers on the watchful node, and only there.
+        after = csv_row(teacher, group, "학습자 5", watchful.url)
+        assert after != before
+        assert csv_row(teacher, group, "학습자 5") == before
+        for path in reports(group, user_id(cluster, "remind5")):
+            assert teacher.get(path, watchful.url)[0] == 200
+    finally:
+        cluster.postgres.resume_replay()
+        cluster.postgres.wait_for_replica("portal")
+    assert csv_row(teacher, group, "학습자 5") == after
+
+
+def test_a_stopped_replica_leaves_the_reports_to_the_primary(cluster, watchful):
+    [group] = cluster.group_ids
+    bases = [*(node.url for node in cluster.nodes), watchful.url]
+    teacher = signed_in(bases[0], "teacher0")
+    learner = signed_in(bases[0], "remind6")
+    before = csv_row(teacher, group, "학습자 6")
+    cluster.postgres.replica.stop()
+    try:
+        assert learner.post(f"/lessons/{LESSON}/done/", {"done": "1"})[0] == 302
+        for base in bases:
+            for path in reports(group, user_id(cluster, "remind6")):
+                status, page = teacher.get(path, base)
+                assert status == 200, page[:300]
+            after = csv_row(teacher, group, "학습자 6", base)
+            assert after != before  # the primary's figures, this learner's lesson done
+    finally:
+        cluster.postgres.replica.start()
+        cluster.postgres.wait_for_replica("portal", timeout=60)
+
+    # Back: at the next check the reports read from the replica again (paused, the past).
+    time.sleep(CHECK_SECONDS + 0.5)
+    cluster.postgres.pause_replay()
+    try:
+        assert learner.post(f"/lessons/{LESSON}/done/", {"done": "0"})[0] == 302
+        assert csv_row(teacher, group, "학습자 6") == after
+    finally:
+        cluster.postgres.resume_replay()
+        cluster.postgres.wait_for_replica("portal")
 
 
 def _cookie(name: str, value: str):
