@@ -10,12 +10,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from lessons.authoring import quiz_admin  # noqa: F401  (registers the quiz admins)
 from lessons.authoring.editor import MarkdownEditor
+from lessons.authoring.error_summary import ErrorSummaryAdminMixin
 from lessons.authoring.import_admin import LessonImport
 from lessons.authoring.revision_admin import LessonRevisionAdmin
 from lessons.content import kept
@@ -41,8 +44,25 @@ class LessonForm(forms.ModelForm):
             "category", "title", "slug", "summary", "status", "visible_from", "position",
             "source_url", "published_at", "body",
         ]  # fmt: skip
-        # The source beside the learner's rendering, with image upload (admin_editor.py).
+        # The source beside the learner's rendering, with image upload (lessons/authoring/editor.py).
         widgets = {"body": MarkdownEditor()}
+
+
+# Below the title and body on the lesson's page in the admin.
+LESSON_DETAILS = [
+    "category", "slug", "status", "visible_from", "summary", "position", "source_url",
+    "published_at",
+]  # fmt: skip
+
+
+def details_line(lesson: Lesson) -> str:
+    """The folded details' heading: the values an editor checks at a glance."""
+    values = [str(lesson.category), lesson.get_status_display()]
+    if lesson.visible_from:
+        when = date_format(localtime(lesson.visible_from), "SHORT_DATETIME_FORMAT")
+        values.append(gettext("shown from %(when)s") % {"when": when})
+    values.append(gettext("position %(position)d") % {"position": lesson.position})
+    return gettext("Details: %(values)s") % {"values": " · ".join(values)}
 
 
 # A Markdown image with nothing (or only spaces) for its alt text.
@@ -50,7 +70,9 @@ UNDESCRIBED_IMAGE = re.compile(r"!\[\s*\]\(")
 
 
 @admin.register(Lesson)
-class LessonAdmin(BoundedPrefillAdminMixin, LessonRevisionAdmin, admin.ModelAdmin):
+class LessonAdmin(
+    ErrorSummaryAdminMixin, BoundedPrefillAdminMixin, LessonRevisionAdmin, admin.ModelAdmin
+):
     form = LessonForm
     list_display = [
         "title", "category", "position", "status", "visible_from", "reading_minutes", "updated_at",
@@ -63,6 +85,18 @@ class LessonAdmin(BoundedPrefillAdminMixin, LessonRevisionAdmin, admin.ModelAdmi
     ordering = ["category__position", "position", "id"]
     actions = ["publish", "unpublish"]
     change_form_template = "admin/lessons/lesson/change_form.html"
+
+    def get_fieldsets(self, request: HttpRequest, obj: Lesson | None = None) -> list:
+        """The title and body first, where the editor works; the details after them,
+        folded on a saved lesson under a line that says what they hold (a field with an
+        error is never folded away: the admin opens such a fieldset)."""
+        details = {"fields": LESSON_DETAILS}
+        if obj is None:
+            return [(None, {"fields": ["title", "body"]}), (_("Details"), details)]
+        return [
+            (None, {"fields": ["title", "body"]}),
+            (details_line(obj), details | {"classes": ["collapse", "lesson-details"]}),
+        ]
 
     def get_urls(self):
         preview = self.admin_site.admin_view(require_POST(self.preview))

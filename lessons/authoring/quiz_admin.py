@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 from reversion.models import Revision
 
 from lessons.authoring import revisions
+from lessons.authoring.error_summary import ErrorSummaryAdminMixin
 from lessons.authoring.revision_admin import RevisionAdminMixin
 from lessons.kernel.particles import resolve_particles
 from lessons.kernel.web import BoundedPrefillAdminMixin, parse_id
@@ -206,7 +207,9 @@ def _posted_lesson(request: HttpRequest) -> Lesson | None:
 
 
 @admin.register(Question)
-class QuestionAdmin(BoundedPrefillAdminMixin, nested_admin.NestedModelAdmin):
+class QuestionAdmin(
+    ErrorSummaryAdminMixin, BoundedPrefillAdminMixin, nested_admin.NestedModelAdmin
+):
     form = QuestionForm
     inlines = [ChoiceInline]
     list_display = ["__str__", "quiz", "kind", "position"]
@@ -249,7 +252,12 @@ class QuestionAdmin(BoundedPrefillAdminMixin, nested_admin.NestedModelAdmin):
 
 
 @admin.register(Quiz)
-class QuizAdmin(BoundedPrefillAdminMixin, RevisionAdminMixin, nested_admin.NestedModelAdmin):
+class QuizAdmin(
+    ErrorSummaryAdminMixin,
+    BoundedPrefillAdminMixin,
+    RevisionAdminMixin,
+    nested_admin.NestedModelAdmin,
+):
     inlines = [QuestionInline]
     list_display = ["lesson", "pass_mark", "marks_done", "preview_link"]
     list_select_related = ["lesson"]

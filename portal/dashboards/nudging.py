@@ -1,9 +1,10 @@
 """Nudges from the dashboard: one learner, or everyone behind the pace, with one click.
 
-Each goes through notifications.nudges.do_nudge (a short mail through the queue, at most
-one per learner a day); a second click on the same day says so and sends nothing. The
-forms are plain POSTs (a redirect back to the dashboard with a message) that htmx sends
-in place: the button becomes what happened, and the live region says it.
+Each goes through notifications.nudges (a short mail through the queue, at most one per
+learner a day, written and sent by the worker); a second click on the same day says so
+and sends nothing. The forms are plain POSTs (a redirect back to the dashboard with a
+message) that htmx sends in place: the button becomes what happened, and the live region
+says it.
 """
 
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from portal.groups import pace
 from portal.groups.access import instructed_groups_for
 from portal.groups.scope import learner_memberships, scope_lessons
 from portal.models import StudyGroup, User
-from portal.notifications.nudges import NudgeRefused, do_nudge, nudged_today
+from portal.notifications.nudges import NudgeRefused, do_nudge, nudge_many, nudged_today
 
 
 @dataclass(frozen=True)
@@ -111,14 +112,9 @@ def nudge_behind(request: HtmxHttpRequest, group_id: int) -> HttpResponse:
     """Nudge every learner behind the pace; those nudged today, or who take no nudges,
     are counted and left alone."""
     group = _group_to_nudge_in(request.user, group_id)
-    sent = refused = 0
-    for learner in behind_learners(group):
-        try:
-            do_nudge(request.user, learner, group)
-        except NudgeRefused:
-            refused += 1
-        else:
-            sent += 1
+    behind = behind_learners(group)
+    sent = len(nudge_many(request.user, behind, group))
+    refused = len(behind) - sent
     said = ngettext(
         "Nudged %(n)d learner behind the pace.", "Nudged %(n)d learners behind the pace.", sent
     ) % {"n": sent}

@@ -13,7 +13,9 @@ The public API, for other features of the portal:
 - `nudges.do_nudge(instructor, learner, group)` sends a learner a short nudge from an
   instructor of their group: at most one per learner a day (raises `NudgeRefused` with
   the reason otherwise), recorded as a `Nudge` that `nudges.nudges_for(learner, group)`
-  lists (newest first) for the learner's drill-down.
+  lists (newest first) for the learner's drill-down. `nudges.nudge_many(instructor,
+  learners, group)` nudges many at once (those nudged today or taking no nudges left
+  out) with a fixed number of queries; the worker writes and sends the mails.
 - `preferences.for_user(user)` is a person's effective choices (reminders on or off,
   hour, days, time zone, language, digest), defaults filled in.
 - `schedule.enqueue_due(at)` is what `manage.py send_reminders` runs: it claims one row

@@ -1,5 +1,5 @@
 """The portal's background tasks (run by `manage.py db_worker`): sending queued mails,
-and composing then sending a batch of reminders or digests."""
+and composing then sending a batch of reminders, digests or nudges."""
 
 from django.tasks import task
 from django.utils.dateparse import parse_datetime
@@ -37,4 +37,13 @@ def send_digests(mail_ids: list[int], at: str) -> dict[str, int]:
     from portal.notifications import digest
 
     digest.compose(mail_ids, parse_datetime(at))
+    return _send(mail_ids)
+
+
+@task
+def send_nudges(mail_ids: list[int]) -> dict[str, int]:
+    """Write the instructors' nudges of a batch, then send them."""
+    from portal.notifications import nudges
+
+    nudges.compose(mail_ids)
     return _send(mail_ids)

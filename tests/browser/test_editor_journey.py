@@ -177,3 +177,38 @@ def test_an_image_left_undescribed_is_flagged_when_it_is_added_and_when_saved(
     page.click("input[name=_continue]")
     warning = page.locator(".messagelist .warning")
     assert "이미지 1개에 설명(대체 텍스트)이 없습니다" in warning.inner_text()
+
+
+@pytest.mark.parametrize(("width", "screens"), [(1280, 1), (390, 2)])
+def test_the_body_comes_first_and_a_problem_in_the_details_is_one_link_away(
+    new_page, live_server, width, screens
+):
+    editor = User.objects.create_superuser("editor", "editor@example.com", "x-password-123")
+    category = Category.objects.create(name="클러스터", slug="cluster")
+    lesson = Lesson.objects.create(
+        category=category, title="노드", slug="nodes", body="본문.\n", summary="요약.",
+        status=Lesson.Status.PUBLISHED, position=3,
+    )  # fmt: skip
+    page = new_page(viewport={"width": width, "height": 800})
+    sign_in(page.context, live_server.url, editor)
+    page.goto(f"{live_server.url}/admin/lessons/lesson/{lesson.pk}/change/")
+
+    # The body starts within the first screen (two on a phone): the details fold below it.
+    assert page.locator("textarea[name=body]").bounding_box()["y"] < 800 * screens
+    details = page.locator("details:has(input[name=slug])")
+    assert details.locator("summary").inner_text() == "자세한 내용: 클러스터 · 게시됨 · 순서 3"
+    assert not page.locator("input[name=slug]").is_visible()
+    details.locator("summary").click()
+    page.fill("input[name=slug]", "노드 목록")  # a space: not a valid address
+    page.click("input[name=_continue]")
+
+    summary = page.locator(".error-summary")
+    summary.wait_for()
+    page.wait_for_function("document.activeElement.classList.contains('error-summary')")
+    link = summary.locator("a")
+    assert link.inner_text().startswith("슬러그: ")
+    link.focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.name") == "slug"
+    assert page.locator("input[name=slug]").is_visible()
+    assert Lesson.objects.get(pk=lesson.pk).slug == "nodes"

@@ -115,3 +115,39 @@ def test_the_lesson_and_quiz_editors_have_no_axe_violations(page, live_server, s
             page.goto(f"{live_server.url}{path}")
             found += [f"{path} at {width}px: {v}" for v in axe_violations(page)]
     assert not found, "\n".join(found)
+
+
+def test_the_error_summary_leads_to_a_problem_deep_in_the_quiz(page, live_server, seeded):
+    signed_in_editor(page, live_server)
+    quiz = Lesson.objects.get(slug=LESSON).quiz
+    questions = list(quiz.questions.all())
+    # The last question with choices, its last choice emptied: far down a long page.
+    i = max(n for n, question in enumerate(questions) if question.choices.count() > 1)
+    j = questions[i].choices.count() - 1
+    page.set_default_timeout(30_000)  # the quiz editor is a long page
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{live_server.url}/admin/lessons/quiz/{quiz.pk}/change/")
+    field = f"questions-{i}-choices-{j}-text"
+    page.fill(f"input[name='{field}']", "")
+    page.click("input[name=_continue]")
+
+    summary = page.locator(".error-summary")
+    summary.wait_for()
+    page.wait_for_function("document.activeElement.classList.contains('error-summary')")
+    assert "저장하지 않았습니다" in summary.locator("h2").inner_text()
+    link = summary.locator("a")
+    assert link.count() == 1
+    assert link.inner_text() == f"문제 {i + 1}, 보기 {j + 1}, 내용: 필수 항목입니다."
+    assert axe_violations(page) == []
+
+    link.focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.name") == field
+    box = page.locator(f"input[name='{field}']").bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 800
+    assert page.evaluate("document.documentElement.scrollHeight") > 3 * 800  # a long page
+
+    page.fill(f"input[name='{field}']", "다시 쓴 보기")
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+    assert questions[i].choices.filter(text="다시 쓴 보기").exists()

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from tests.cluster.postgres import PrimaryAndReplica
-from tests.cluster.processes import BIN, ROOT, chown_postgres
+from tests.cluster.processes import BIN, ROOT, chown_postgres, stop_all
 from tests.cluster.s3 import CREDENTIALS, S3Server
 from tests.cluster.seed import seed
 from tests.cluster.services import Balancer, MailSink, PgBouncer, Redis, WebNode, Worker
@@ -162,10 +162,9 @@ class Cluster:
         return "\n".join(lines)
 
     def stop(self) -> None:
-        for part in [*self.workers, self.balancer, *self.nodes, self.pgbouncer]:
-            if part is not None:
-                part.stop()
-        for part in (self.mail, self.s3, self.redis, self.postgres):
+        children = [*self.workers, self.balancer, *self.nodes, self.pgbouncer, self.s3, self.redis]
+        stop_all([part.process for part in children if part is not None])
+        for part in (self.mail, self.postgres):
             try:
                 part.stop()
             except Exception as error:  # stop the rest whatever one did
@@ -175,7 +174,8 @@ class Cluster:
 
 def main() -> int:
     stopping = []
-    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    for name in (signal.SIGTERM, signal.SIGHUP):  # `make cluster-stop`, a closed terminal
+        signal.signal(name, lambda *_: stopping.append(True))
     cluster = Cluster()
     started = time.monotonic()
     try:
@@ -188,6 +188,10 @@ def main() -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        # A second Ctrl+C while stopping would leave PostgreSQL (a daemon of its own, out of
+        # reach of the terminal's signals) running: the stop runs to its end.
+        for name in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(name, signal.SIG_IGN)
         print("Stopping the cluster", flush=True)
         PID_FILE.unlink(missing_ok=True)
         cluster.stop()

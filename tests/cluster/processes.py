@@ -42,6 +42,21 @@ def stop(process: subprocess.Popen | None, timeout: float = 10) -> None:
         process.wait()
 
 
+def stop_all(processes: list[subprocess.Popen | None], timeout: float = 30) -> None:
+    """`stop` for several at once: all are asked, then each is waited for (and killed when
+    the time is up), so that stopping takes as long as the slowest, not the sum."""
+    running = [p for p in processes if p is not None and p.poll() is None]
+    for process in running:
+        process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    for process in running:
+        try:
+            process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def as_postgres() -> list[str]:
     """PostgreSQL's and PgBouncer's programs refuse to run as root: run them as postgres."""
     if os.geteuid() != 0:

@@ -13,12 +13,16 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Permission
 from django.core import mail as django_mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from portal.dashboards import attention
-from portal.models import Membership, NotificationPreference, Nudge
+from portal.models import Membership, NotificationPreference, Nudge, SentMail
+from portal.notifications.tasks import send_nudges
 from tests.conftest import make_user
 from tests.helpers.groups import logged_in, make_group
 from tests.portal.dashboards.test_dashboard_queries import _bulk_group
@@ -158,6 +162,37 @@ def test_an_instructor_nudges_everyone_behind_with_one_click(hand_made):
     response = client.post(reverse("groups:nudge_behind", args=[hand_made.group.pk]), follow=True)
     assert "Nudged 0 learners behind the pace. 2 not nudged" in response.content.decode()
     assert len(django_mail.outbox) == 2
+
+
+def test_nudging_everyone_behind_costs_the_same_queries_for_two_or_thirty_two(
+    hand_made, database_tasks
+):
+    """The request records the nudges and queues them; the worker writes and sends them."""
+    client = logged_in(hand_made.teacher)
+    url = reverse("groups:nudge_behind", args=[hand_made.group.pk])
+
+    def nudge_all() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            client.post(url)
+        return len(captured)
+
+    few = nudge_all()  # bob and charlie
+    assert Nudge.objects.count() == 2
+    Nudge.objects.all().delete()
+    SentMail.objects.all().delete()
+    for n in range(30):
+        Membership.objects.create(group=hand_made.group, user=make_user(f"behind{n}"))
+    Membership.objects.filter(user__username__startswith="behind").update(
+        joined_at=timezone.now() - timedelta(days=15)
+    )
+    many = nudge_all()
+    assert Nudge.objects.count() == 32
+    assert many <= few + 1  # a second task of mails, nothing per learner
+    assert not django_mail.outbox  # nothing written or sent inside the request
+    for queued in DBTaskResult.objects.filter(task_path=send_nudges.module_path):
+        send_nudges.call(*queued.args_kwargs["args"])
+    assert len(django_mail.outbox) == 32
+    assert {m.subject for m in django_mail.outbox} == {"선생님 of 쿠버네티스 스터디 is checking in"}
 
 
 @pytest.mark.parametrize("who", ["alice", "outsider", "other_teacher", "operator", "anonymous"])

@@ -7,7 +7,13 @@ import pytest
 from django.core import mail as django_mail
 
 from portal.models import NotificationPreference, Nudge, SentMail
-from portal.notifications.nudges import NudgeRefused, do_nudge, nudged_today, nudges_for
+from portal.notifications.nudges import (
+    NudgeRefused,
+    do_nudge,
+    nudge_many,
+    nudged_today,
+    nudges_for,
+)
 from tests.conftest import make_lesson, make_user
 from tests.helpers.groups import make_group
 
@@ -71,3 +77,40 @@ def test_it_respects_a_learner_who_turned_nudges_off(teacher, alice, group, engl
         do_nudge(teacher, alice, group)
     assert django_mail.outbox == []
     assert not Nudge.objects.exists()
+
+
+def test_nudging_many_leaves_out_who_takes_none_has_no_address_or_had_one_today(
+    teacher, alice, bob, charlie, group
+):
+    from portal.models import Membership
+
+    for learner in (bob, charlie):
+        Membership.objects.create(group=group, user=learner)
+    NotificationPreference.objects.create(user=bob, nudges=False, language="en")
+    charlie.email = ""
+    charlie.save()
+    quiet = make_user("quiet")
+    Membership.objects.create(group=group, user=quiet)
+    do_nudge(teacher, quiet, group)
+    nudged = nudge_many(teacher, [alice, bob, charlie, quiet], group)
+    assert [nudge.learner_id for nudge in nudged] == [alice.pk]
+    assert sorted(m.to[0] for m in django_mail.outbox) == [
+        "alice@example.com",
+        "quiet@example.com",
+    ]
+    assert Nudge.objects.count() == 2
+
+
+def test_it_escapes_a_hostile_instructor_and_group_in_html_and_keeps_them_plain_in_text(
+    alice, basic
+):
+    mallory = make_user("mallory", display_name='<img src=x onerror="alert(1)">')
+    group = make_group("<script>x</script> & co", instructors=(mallory,), learners=(alice,))
+    do_nudge(mallory, alice, group)
+    [message] = django_mail.outbox
+    html = message.alternatives[0].content
+    assert "<script>" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;x&lt;/script&gt; &amp; co" in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+    assert '<script>x</script> & co의 <img src=x onerror="alert(1)"> 님' in message.body
+    assert message.subject.startswith("<script>x</script> & co의 <img src=x")
