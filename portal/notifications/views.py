@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+from django_htmx.http import trigger_client_event
 
 from lessons.kernel import web
 from lessons.kernel.web import HtmxHttpRequest
@@ -65,6 +66,18 @@ def account(request: HtmxHttpRequest) -> HttpResponse:
                 request, "registration/account.html", "preferences", context, "#preferences"
             )
         form.save(request.user)
-        messages.success(request, _("Your mail preferences are saved."))
+        said = _("Your mail preferences are saved.")
+        if web.is_partial(request):
+            # htmx swaps the answer into the form: the form as saved, saying so (a
+            # redirect would be followed and the whole page put inside the form).
+            chosen = preferences.for_user(request.user)
+            context["form"] = PreferencesForm(
+                initial=PreferencesForm.initial_from(chosen), instructs=chosen.instructs
+            )
+            response = render(
+                request, "registration/account.html#preferences", context | {"saved": said}
+            )
+            return trigger_client_event(response, "portal:announce", {"message": said})
+        messages.success(request, said)
         return redirect("account")
     return render(request, "registration/account.html", context)

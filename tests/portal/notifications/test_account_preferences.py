@@ -1,6 +1,8 @@
 """The account page: mail preferences (reminders, hour, days, time zone, language, the
 digest for instructors, nudges)."""
 
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -105,3 +107,17 @@ def test_it_lets_reminders_be_turned_off_with_no_days(alice):
     )
     assert response.status_code == 302
     assert preferences.for_user(alice).reminders is False
+
+
+def test_it_answers_a_saving_htmx_post_with_the_form_as_saved(alice):
+    """Not a redirect, which htmx would follow and swap the whole page into the form."""
+    response = logged_in(alice).post(reverse("account"), VALID, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<form id="preferences"')
+    assert "<header" not in html and "Your mail preferences are saved." in html
+    assert '<option value="21" selected>' in html
+    assert json.loads(response["HX-Trigger"]) == {
+        "portal:announce": {"message": "Your mail preferences are saved."}
+    }
+    assert NotificationPreference.objects.get(user=alice).hour == 21
