@@ -18,7 +18,7 @@ from lessons.models import Quiz, QuizAttempt
 from lessons.progress.tracking import plain_rows
 from lessons.sql.rules import from_db_datetime
 
-KEPT_SECONDS = 24 * 3600
+KEPT_SECONDS = 3600
 ITEMS = "lessons/_attempt_items.html"
 
 
@@ -60,14 +60,17 @@ def _items(user_id: int, quiz: Quiz, rows: list[tuple]) -> SafeString:
     if found is not None:
         return mark_safe(found)  # noqa: S308 (markup rendered by the portal's template)
     context = {"lesson": quiz.lesson}
-    before = None
+    before, before_key = None, None
     if len(rows) > 1 and rows[0][0] > max(row[0] for row in rows[1:]):
-        before = cache.get(_key(user_id, quiz, len(rows) - 1, rows[1][0]))
+        before_key = _key(user_id, quiz, len(rows) - 1, rows[1][0])
+        before = cache.get(before_key)
     if before is not None:
         items = render_to_string(ITEMS, context | {"attempts": _attempts(rows[:1])}) + before
     else:
         items = render_to_string(ITEMS, context | {"attempts": _attempts(rows)})
     cache.set(key, items, KEPT_SECONDS)
+    if before is not None:
+        cache.delete(before_key)  # never read again: one list per learner and quiz is kept
     return mark_safe(items)  # noqa: S308 (as above)
 
 
