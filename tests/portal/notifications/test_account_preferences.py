@@ -136,3 +136,16 @@ def test_a_box_left_as_shown_keeps_following_the_default(alice, basic):
     assert preferences.for_user(alice).reminders is False
     logged_in(alice).post(reverse("account"), without_reminders | {"hour": "7"})
     assert preferences.for_user(alice).reminders is False
+
+
+def test_the_mails_follow_the_language_the_portal_is_switched_to(alice, client):
+    logged_in(alice).post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert preferences.for_user(alice).language == "en"
+    signed_in = logged_in(alice)
+    response = signed_in.post(reverse("set_language"), {"language": "ko", "next": "/"})
+    assert response.status_code == 302
+    assert preferences.for_user(alice).language == "ko"
+    signed_in.post(reverse("set_language"), {"language": "xx", "next": "/"})
+    assert preferences.for_user(alice).language == "ko"
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})  # signed out
+    assert NotificationPreference.objects.count() == 1
