@@ -5,7 +5,7 @@ A learner who retakes a quiz every evening builds a list of hundreds, and render
 cost more than the rest of the page. Attempts are only ever added, so the rendered list
 is kept per learner and quiz under the number of attempts and the newest one's id, read
 with the page's one query of the rows; a new attempt renders only its own line, in
-front of the list kept before it. The best score is worked out from the rows each time.
+front of the list kept before it. The best attempt is kept with the list.
 """
 
 from django.core.cache import cache
