@@ -11,15 +11,13 @@ from django_htmx.http import trigger_client_event
 from lessons.catalog.category_page import category_page
 from lessons.catalog.home_page import NextStep, home_page
 from lessons.catalog.lesson_page import lesson_page, visible_lesson
+from lessons.catalog.progress_page import progress_page
 from lessons.content.access import get_visible_lesson
-from lessons.exams import readiness
-from lessons.exams import views as views_exam
-from lessons.kernel import charts, web
+from lessons.kernel import web
 from lessons.kernel.headings import beside_headings
 from lessons.kernel.panels import actions_for, panels_for
 from lessons.kernel.particles import resolve_particles
 from lessons.kernel.web import HtmxHttpRequest, login_then_back_to
-from lessons.models import Category
 from lessons.progress import tracking as progress
 from lessons.progress.next_lesson import next_lesson
 
@@ -141,30 +139,6 @@ def reading_position(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @login_required
 def my_progress(request: HtmxHttpRequest) -> HttpResponse:
-    """The learner's own progress: bars per category, lessons done, lessons done per day."""
-    bars, overall = progress.category_bars(request.user)
-    categories = Category.objects.filter(id__in=bars)
-    for category in categories:
-        category.bar = bars[category.id]
-    series = progress.completions_by_day(request.user)
-    exams = [
-        {"readiness": entry, "chart": views_exam.readiness_chart(entry)}
-        for entry in readiness.for_learner(request.user)
-    ]
-    return render(
-        request,
-        "lessons/my_progress.html",
-        {
-            "categories": categories,
-            "overall": overall,
-            "completions": progress.visible_completions(request.user)
-            .select_related("lesson")
-            .only("completed_at", "lesson__title", "lesson__slug")
-            .order_by("-completed_at"),
-            "chart": charts.column_chart(charts.days(series)),
-            "series_total": sum(count for _, count in series),
-            "exams": exams,
-            "sittings": views_exam.sitting_history(request.user) if exams else [],
-            "min_answered": readiness.MIN_ANSWERED,
-        },
-    )
+    """The learner's own progress: bars per category, readiness for each exam, mock
+    exams, lessons done per day and every lesson done."""
+    return render(request, "lessons/my_progress.html", progress_page(request.user))

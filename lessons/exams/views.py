@@ -14,50 +14,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
+from lessons.exams import learner_pages, readiness
 from lessons.exams import mock as mock_exams
-from lessons.exams import readiness
 from lessons.exams.tasks import checker
 from lessons.kernel import charts, web
 from lessons.kernel.web import HtmxHttpRequest
 from lessons.models import Choice, Exam, MockSitting, SittingQuestion
 from lessons.quizzes import scoring
 from lessons.quizzes.views import present_questions
-
-# Sittings listed in a learner's history.
-HISTORY_LENGTH = 20
-
-
-def readiness_chart(entry: readiness.Readiness) -> charts.PercentBars:
-    rows = []
-    for domain in entry.weakest_first:
-        if domain.percent is None:
-            value = _("not enough answers yet")
-        else:
-            value = _("%(percent)d%% (%(right)d of %(answered)d)") % {
-                "percent": domain.percent,
-                "right": domain.right,
-                "answered": domain.answered,
-            }
-        rows.append(
-            (f"{domain.domain.name} · {domain.domain.weight}%", domain.percent, value, domain)
-        )
-    mark = _("pass mark %(mark)d%%") % {"mark": entry.exam.pass_mark}
-    return charts.percent_bars(rows, mark=entry.exam.pass_mark, mark_label=mark)
-
-
-def sitting_history(user, exam: Exam | None = None) -> list[MockSitting]:
-    """The learner's latest sittings, newest first; one whose time ran out while nobody
-    was looking is finished here (the open sitting of an exam is its newest)."""
-    sittings = MockSitting.objects.filter(user=user).select_related("exam")
-    if exam is not None:
-        sittings = sittings.filter(exam=exam)
-    history = list(sittings[:HISTORY_LENGTH])
-    return [
-        sitting
-        if sitting.is_finished or mock_exams.accepts_answers(sitting)
-        else mock_exams.finish(sitting, timed_out=True)
-        for sitting in history
-    ]
+from lessons.sql.footprint import footprint
 
 
 @require_GET
@@ -65,13 +30,11 @@ def sitting_history(user, exam: Exam | None = None) -> list[MockSitting]:
 def exam_readiness(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """How ready the learner is for the exam, domain by domain, and its mock exams."""
     exam = get_object_or_404(Exam, slug=slug)
-    entry = readiness.for_learner(request.user, [exam])[0]
+    mark = footprint(request.user)
     context = {
         "exam": exam,
-        "readiness": entry,
-        "chart": readiness_chart(entry),
-        "sittings": sitting_history(request.user, exam),
-        "min_answered": readiness.MIN_ANSWERED,
+        "summary": learner_pages.readiness_summary(request.user, exam, mark),
+        "sittings_html": learner_pages.sitting_history(request.user, mark, "history-heading", exam),
     }
     return render(request, "lessons/exams/readiness.html", context)
 

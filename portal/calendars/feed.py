@@ -28,10 +28,12 @@ REFRESH = timedelta(hours=6)
 
 
 def access_feed(token: str) -> CalendarFeed | None:
-    """The feed of this secret token, with its owner; None for a wrong or revoked one."""
+    """The feed of this secret token, with its owner; None for a wrong or revoked one, or
+    one whose account was deactivated (it no longer sees the groups)."""
     if not token or len(token) > 64:
         return None
-    return CalendarFeed.objects.select_related("user").filter(token=token).first()
+    feeds = CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True)
+    return feeds.first()
 
 
 def do_regenerate(user: User) -> CalendarFeed:

@@ -8,14 +8,17 @@ cookie and no CSRF token, so the view is exempt from CSRF: the signed token is t
 proof, and a post can only turn the token owner's own mail off.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+from django_htmx.http import trigger_client_event
 
 from lessons.kernel import web
 from lessons.kernel.web import HtmxHttpRequest
@@ -47,6 +50,22 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "notifications/unsubscribe.html", context | {"done": True})
 
 
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch; a signed-in person's mails follow the language they
+    switch the portal to (the account page can set them apart again)."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language")
+    if (
+        request.method == "POST"
+        and request.user.is_authenticated
+        and language in dict(settings.LANGUAGES)
+    ):
+        NotificationPreference.objects.update_or_create(
+            user=request.user, defaults={"language": language}
+        )
+    return response
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def account(request: HtmxHttpRequest) -> HttpResponse:
@@ -65,6 +84,18 @@ def account(request: HtmxHttpRequest) -> HttpResponse:
                 request, "registration/account.html", "preferences", context, "#preferences"
             )
         form.save(request.user)
-        messages.success(request, _("Your mail preferences are saved."))
+        said = _("Your mail preferences are saved.")
+        if web.is_partial(request):
+            # htmx swaps the answer into the form: the form as saved, saying so (a
+            # redirect would be followed and the whole page put inside the form).
+            chosen = preferences.for_user(request.user)
+            context["form"] = PreferencesForm(
+                initial=PreferencesForm.initial_from(chosen), instructs=chosen.instructs
+            )
+            response = render(
+                request, "registration/account.html#preferences", context | {"saved": said}
+            )
+            return trigger_client_event(response, "portal:announce", {"message": said})
+        messages.success(request, said)
         return redirect("account")
     return render(request, "registration/account.html", context)

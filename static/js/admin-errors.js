@@ -1,7 +1,7 @@
 // The editors' error summary (templates/admin/lessons/_error_summary.html): it takes the
 // focus when the page comes back with errors, so that it is read first; each of its links
 // names a field (or an inline row or group), which the browser would scroll to but not
-// focus: the field, or the first field of the row, takes the focus with its label in view.
+// focus: the field, or the first field of the row, takes the focus, with what surrounds it in view.
 (function () {
   "use strict";
   const FIELDS = "input:not([type=hidden]), select, textarea";
@@ -23,8 +23,8 @@
     const field = fieldOf(target);
     if (!field) return;
     event.preventDefault();
-    const shown = field.closest(".form-row, tr, .djn-inline-form") || field;
-    shown.scrollIntoView({ block: "start" });
+    // In the middle of the window: the rows above say which question the field is in.
+    field.scrollIntoView({ block: "center" });
     field.focus({ preventScroll: true });
     history.replaceState(history.state, "", link.hash);
   });

@@ -79,6 +79,7 @@ def pages_for(role: str) -> list[Page]:
             Page("group questions", reverse("groups:questions", args=[group.pk])),
             Page("ask the group", reverse("groups:ask", args=[lesson.slug])),
             Page("account", reverse("account")),
+            Page("calendar", reverse("calendars:page")),
         ]
     learner = User.objects.get(username=LEARNER)
     # A lesson, my progress and 404 look the same to an instructor: axe has seen them.
@@ -89,7 +90,9 @@ def pages_for(role: str) -> list[Page]:
         Page("today's review, nothing due", reverse("lessons:review_today")),
         Page("groups", reverse("groups:list")),
         Page("group", reverse("groups:detail", args=[group.pk])),
+        Page("group questions", reverse("groups:questions", args=[group.pk])),
         Page("account, with the digest", reverse("account")),
+        Page("calendar", reverse("calendars:page")),
         Page("group manage", reverse("groups:manage", args=[group.pk])),
         Page("group pace dates", reverse("groups:pace_dates", args=[group.pk])),
         Page("dashboard", reverse("groups:dashboard", args=[group.pk])),

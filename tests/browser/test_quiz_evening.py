@@ -155,6 +155,38 @@ def test_the_button_waits_while_the_answers_are_sent(new_page, live_server, seed
     assert page.evaluate("window.disabledWhileSending") is True
 
 
+# What a password manager's field icon or a screenshot tool's hidden caret leaves behind: a
+# style set through the DOM and taken off again, an empty `style=""` on every field.
+STYLE_LEFT_ON_FIELDS = """() => {
+  for (const field of document.querySelectorAll("input, textarea")) {
+    field.style.setProperty("caret-color", "transparent", "important");
+    field.style.removeProperty("caret-color");
+  }
+}"""
+
+
+@WIDTHS
+def test_a_style_left_on_a_field_breaks_no_policy_when_the_quiz_comes_back(
+    new_page, live_server, seeded, viewport
+):
+    """Back after a submit brings the quiz page back from the server (htmx's history
+    restore), whose header search box replaces the old one: htmx used to copy the old box's
+    `style` onto it, an inline style the Content-Security-Policy refuses (conftest.py's
+    watch fails the test on it)."""
+    page = open_quiz(new_page, live_server, viewport, make_user("jaewon"))
+    page.evaluate(STYLE_LEFT_ON_FIELDS)
+    assert page.locator("#site-search-q[style]").count() == 1
+    answer_quiz(page, quiz_lesson(), wrong=0)
+    page.dblclick("#quiz-form button[type=submit]")
+    page.wait_for_selector("#quiz-result")
+
+    page.go_back()
+    page.wait_for_selector("#quiz-form")
+    page.wait_for_timeout(300)
+    assert page.url.endswith(f"/lessons/{LESSON}/quiz/")
+    assert page.locator("[style]").count() == 0
+
+
 @WIDTHS
 def test_the_result_leads_on_from_its_first_screen(new_page, live_server, seeded, viewport):
     page = open_quiz(new_page, live_server, viewport, make_user("dahye"))

@@ -22,6 +22,7 @@ def test_a_scheduled_lesson_appears_at_its_time(page, new_page, live_server, see
     page.get_by_role("link", name="쿠버네티스 네트워크").first.click()
 
     tomorrow = (timezone.now().astimezone(SEOUL) + timedelta(days=1)).date()
+    page.click("details:has(input[name=visible_from_0]) summary")  # the folded details
     page.fill("input[name=visible_from_0]", tomorrow.isoformat())
     page.fill("input[name=visible_from_1]", "20:00:00")
     page.click("input[name=_save]")

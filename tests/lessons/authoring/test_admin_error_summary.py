@@ -27,12 +27,15 @@ def page_fields(editor: Client, url: str, form_id: str) -> dict:
 
 
 def summary(response) -> list[tuple[str, str]]:
-    """The summary's entries as (text, link target)."""
-    box = parse(response.content).find("div", class_="error-summary")
+    """The summary's entries as (text, link target), each target on the page."""
+    page = parse(response.content)
+    box = page.find("div", class_="error-summary")
     entries = []
     for item in box.find_all("li"):
         links = item.find_all("a")
-        entries.append((item.text, links[0].attrs["href"] if links else ""))
+        target = links[0].attrs["href"] if links else ""
+        assert not target or page.find(id=target.removeprefix("#"))
+        entries.append((item.text, target))
     return entries
 
 
@@ -141,3 +144,20 @@ def test_the_lesson_editor_shows_the_title_and_body_before_the_details(
     added = editor.get(reverse("admin:lessons_lesson_add"))
     assert field_order(added) == ["title", "body", "slug", "summary"]
     assert "<details>" not in added.content.decode()
+
+
+def test_a_question_s_own_page_lists_its_choices_problems(editor, quiz):
+    single = quiz.questions["single"]
+    url = reverse("admin:lessons_question_change", args=[single.pk])
+    fields = page_fields(editor, url, "question_form") | {
+        "prompt": [""],
+        "choices-0-is_correct": ["on"],
+        "choices-1-is_correct": ["on"],
+    }
+
+    response = editor.post(url, fields)
+
+    assert summary(response) == [
+        ("Prompt (Markdown): This field is required.", "#id_prompt"),
+        ("Choices: This kind of question needs exactly one correct choice.", "#choices-group"),
+    ]

@@ -44,6 +44,15 @@ def test_it_swaps_only_form_errors_among_error_answers(client, lessons):
     assert swapped == ["[23]..", "422"]
 
 
+def test_it_never_writes_an_inline_style_the_policy_refuses(client, lessons):
+    """No indicator <style> element, and no `style` attribute carried from an old element
+    to its replacement while a swap settles (tests/browser/test_quiz_evening.py)."""
+    html = client.get(reverse("lessons:home")).content.decode()
+    config = json.loads(re.search(r'name="htmx-config" content=\'([^\']+)\'', html).group(1))
+    assert config["includeIndicatorStyles"] is False
+    assert "style" not in config["attributesToSettle"]
+
+
 def test_it_varies_every_page_on_hx_request(client, alice_client, lessons):
     for response in (
         client.get(reverse("lessons:home")),

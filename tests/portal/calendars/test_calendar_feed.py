@@ -105,6 +105,13 @@ def test_a_replaced_or_revoked_address_stops_working(alice, planned):
     assert not CalendarFeed.objects.filter(user=alice).exists()
 
 
+def test_a_deactivated_account_s_address_stops_working(alice, planned):
+    url = feed_url(alice)
+    alice.is_active = False
+    alice.save()
+    assert Client().get(url).status_code == 404
+
+
 def test_the_feed_shows_only_its_owners_groups(alice, bob, planned, basic):
     make_group("Bob's group", learners=[bob], categories=[basic], **WEEKLY)
     summaries = [str(e["SUMMARY"]) for e in parse(Client().get(feed_url(bob))).walk("VEVENT")]

@@ -99,3 +99,18 @@ def test_nudging_many_leaves_out_who_takes_none_has_no_address_or_had_one_today(
         "quiet@example.com",
     ]
     assert Nudge.objects.count() == 2
+
+
+def test_it_escapes_a_hostile_instructor_and_group_in_html_and_keeps_them_plain_in_text(
+    alice, basic
+):
+    mallory = make_user("mallory", display_name='<img src=x onerror="alert(1)">')
+    group = make_group("<script>x</script> & co", instructors=(mallory,), learners=(alice,))
+    do_nudge(mallory, alice, group)
+    [message] = django_mail.outbox
+    html = message.alternatives[0].content
+    assert "<script>" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;x&lt;/script&gt; &amp; co" in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+    assert '<script>x</script> & co의 <img src=x onerror="alert(1)"> 님' in message.body
+    assert message.subject.startswith("<script>x</script> & co의 <img src=x")
