@@ -44,7 +44,8 @@ class LessonForm(forms.ModelForm):
             "category", "title", "slug", "summary", "status", "visible_from", "position",
             "source_url", "published_at", "body",
         ]  # fmt: skip
-        # The source beside the learner's rendering, with image upload (lessons/authoring/editor.py).
+        # The source beside the learner's rendering, with image upload
+        # (lessons/authoring/editor.py).
         widgets = {"body": MarkdownEditor()}
 
 

@@ -13,7 +13,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", notification_views.set_language, name="set_language"),
     path("accounts/", notification_views.account, name="account"),
     path("accounts/", include("portal.accounts.urls")),
     path("calendar/", include("portal.calendars.urls")),

@@ -99,8 +99,14 @@ class PreferencesForm(forms.Form):
     def save(self, user) -> NotificationPreference:
         data = self.cleaned_data
         days = data["days"] or [str(day) for day in range(7)]
+        # A box left as it was shown keeps its earlier choice, or none: a learner who saved
+        # their time zone before joining a group with a pace still gets its reminders.
+        before = NotificationPreference.objects.filter(user=user).values("reminders", "digest")
+        before = before.first() or {"reminders": None, "digest": None}
         values = {
-            "reminders": data["reminders"],
+            "reminders": data["reminders"]
+            if "reminders" in self.changed_data
+            else before["reminders"],
             "hour": data["hour"],
             "weekdays": sum(1 << int(day) for day in days) & EVERY_DAY,
             "time_zone": data["time_zone"],
@@ -109,7 +115,7 @@ class PreferencesForm(forms.Form):
         }
         if data.get("answers"):
             values["answers"] = data["answers"]
-        if "digest" in self.fields:
+        if "digest" in self.changed_data:
             values["digest"] = data["digest"]
         row, _ = NotificationPreference.objects.update_or_create(user=user, defaults=values)
         return row

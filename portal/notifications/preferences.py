@@ -2,8 +2,9 @@
 
 A choice left open (no row, or None) follows the person's place in the portal: evening
 reminders are on for a learner of a group with a pace and off for everyone else; the
-weekly digest is on for anyone who runs a group. Once they save the form, what they saw
-is what they chose.
+weekly digest is on for anyone who runs a group. Saving the form makes a choice of the
+boxes they changed; one left as it was shown stays open (someone who set their time zone
+before joining a group with a pace still gets its reminders).
 """
 
 from dataclasses import dataclass

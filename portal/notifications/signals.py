@@ -1,5 +1,6 @@
-"""The language of a person's mails follows the portal's: set at log-in until they
-choose it on the account page."""
+"""The language of a person's mails follows the portal's: set at their first log-in,
+then each time they switch the portal's language (views.set_language) or choose it on the
+account page."""
 
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver

@@ -8,12 +8,14 @@ cookie and no CSRF token, so the view is exempt from CSRF: the signed token is t
 proof, and a post can only turn the token owner's own mail off.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import trigger_client_event
@@ -46,6 +48,22 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         off = "off" if kind == SentMail.Kind.ANSWERS else False
         NotificationPreference.objects.update_or_create(user=user, defaults={field: off})
     return render(request, "notifications/unsubscribe.html", context | {"done": True})
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch; a signed-in person's mails follow the language they
+    switch the portal to (the account page can set them apart again)."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language")
+    if (
+        request.method == "POST"
+        and request.user.is_authenticated
+        and language in dict(settings.LANGUAGES)
+    ):
+        NotificationPreference.objects.update_or_create(
+            user=request.user, defaults={"language": language}
+        )
+    return response
 
 
 @login_required

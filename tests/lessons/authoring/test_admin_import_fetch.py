@@ -16,9 +16,9 @@ from lessons.authoring import import_admin
 from lessons.authoring.feeds import tasks
 from lessons.models import Category, Lesson
 from tests.conftest import make_user
-from tests.lessons.authoring.test_admin_import import trail
 from tests.helpers import feed_server as local_server
 from tests.helpers.mail_fixtures import free_port, start_worker
+from tests.lessons.authoring.test_admin_import import trail
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english", "database_tasks")]
 feed_server = local_server.feed_server  # the fixture

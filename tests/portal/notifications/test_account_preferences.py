@@ -121,3 +121,31 @@ def test_it_answers_a_saving_htmx_post_with_the_form_as_saved(alice):
         "portal:announce": {"message": "Your mail preferences are saved."}
     }
     assert NotificationPreference.objects.get(user=alice).hour == 21
+
+
+def test_a_box_left_as_shown_keeps_following_the_default(alice, basic):
+    """Saved before joining a group with a pace, reminders untouched: on once they join.
+    A box they changed is their choice, kept whatever their groups."""
+    without_reminders = {k: v for k, v in VALID.items() if k != "reminders"}
+    logged_in(alice).post(reverse("account"), without_reminders)
+    assert NotificationPreference.objects.get(user=alice).time_zone == "America/New_York"
+    assert preferences.for_user(alice).reminders is False
+    make_group(learners=(alice,), pace="weekly", pace_start="2026-12-07", lessons_per_week=1)
+    assert preferences.for_user(alice).reminders is True
+    logged_in(alice).post(reverse("account"), without_reminders)  # now unticked by choice
+    assert preferences.for_user(alice).reminders is False
+    logged_in(alice).post(reverse("account"), without_reminders | {"hour": "7"})
+    assert preferences.for_user(alice).reminders is False
+
+
+def test_the_mails_follow_the_language_the_portal_is_switched_to(alice, client):
+    logged_in(alice).post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert preferences.for_user(alice).language == "en"
+    signed_in = logged_in(alice)
+    response = signed_in.post(reverse("set_language"), {"language": "ko", "next": "/"})
+    assert response.status_code == 302
+    assert preferences.for_user(alice).language == "ko"
+    signed_in.post(reverse("set_language"), {"language": "xx", "next": "/"})
+    assert preferences.for_user(alice).language == "ko"
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})  # signed out
+    assert NotificationPreference.objects.count() == 1
