@@ -11,14 +11,14 @@ front of the list kept before it. The best score is worked out from the rows eac
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 
 from lessons.kernel import numbers
 from lessons.models import Quiz, QuizAttempt
 from lessons.progress.tracking import plain_rows
 from lessons.sql.rules import from_db_datetime
 
-KEPT_SECONDS = 24 * 3600
+KEPT_SECONDS = 3600
 ITEMS = "lessons/_attempt_items.html"
 
 
@@ -52,23 +52,36 @@ def _attempts(rows: list[tuple]) -> list[QuizAttempt]:
     ]
 
 
-def _items(user_id: int, quiz: Quiz, rows: list[tuple]) -> SafeString:
-    """The list's lines for `rows` (newest first), kept; the lines of all but the newest
-    come from what was kept before the newest was added, when that is there."""
+def _ranking(row: tuple) -> tuple[int, int]:
+    """What makes an attempt the best: its percent (as QuizAttempt.percent has it), then
+    its score."""
+    return numbers.percent(row[1], row[2]), row[1]
+
+
+def _kept_list(user_id: int, quiz: Quiz, rows: list[tuple]) -> tuple[str, tuple]:
+    """The list's lines for `rows` (newest first) and the best row, kept; the lines of
+    all but the newest come from what was kept before the newest was added, when that is
+    there."""
     key = _key(user_id, quiz, len(rows), rows[0][0])
     found = cache.get(key)
     if found is not None:
-        return mark_safe(found)  # noqa: S308 (markup rendered by the portal's template)
+        return found
     context = {"lesson": quiz.lesson}
-    before = None
+    before, before_key = None, None
     if len(rows) > 1 and rows[0][0] > max(row[0] for row in rows[1:]):
-        before = cache.get(_key(user_id, quiz, len(rows) - 1, rows[1][0]))
+        before_key = _key(user_id, quiz, len(rows) - 1, rows[1][0])
+        before = cache.get(before_key)
     if before is not None:
-        items = render_to_string(ITEMS, context | {"attempts": _attempts(rows[:1])}) + before
+        items, best = before
+        items = render_to_string(ITEMS, context | {"attempts": _attempts(rows[:1])}) + items
+        best = max(rows[0], best, key=_ranking)  # the newest wins a tie, as max() over all
     else:
         items = render_to_string(ITEMS, context | {"attempts": _attempts(rows)})
-    cache.set(key, items, KEPT_SECONDS)
-    return mark_safe(items)  # noqa: S308 (as above)
+        best = max(rows, key=_ranking)
+    cache.set(key, (str(items), best), KEPT_SECONDS)
+    if before is not None:
+        cache.delete(before_key)  # never read again: one list per learner and quiz is kept
+    return str(items), best
 
 
 def attempt_history(user, quiz: Quiz) -> dict:
@@ -83,10 +96,9 @@ def attempt_history(user, quiz: Quiz) -> dict:
     )
     if not rows:
         return {"attempts": [], "best": None}
-    # As QuizAttempt.percent has it, without making an attempt of every row.
-    best = max(rows, key=lambda row: (numbers.percent(row[1], row[2]), row[1]))
+    items, best = _kept_list(user.pk, quiz, rows)
     return {
         "attempts": rows,
         "best": _attempts([best])[0],
-        "attempt_items": _items(user.pk, quiz, rows),
+        "attempt_items": mark_safe(items),  # noqa: S308 (markup rendered by the portal's template)
     }

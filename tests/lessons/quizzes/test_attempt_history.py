@@ -3,6 +3,7 @@ history is not rendered again on every visit, and never stale after a new attemp
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -81,6 +82,8 @@ def test_a_new_attempt_shows_at_once_and_renders_only_its_own_line(learner, url,
     assert best == "Best score: 4 / 4 (100%)"
     page = learner.get(url)
     assert listed(page) == ["4 / 4 (100%) passed", "2 / 4 (50%) not passed"]
+    # The list kept before the new attempt is let go: one list per learner and quiz.
+    assert sum("lessons:attempt-items" in key for key in cache._cache) == 1
     section = parse(page.content).find("section", class_="attempts")
     links = [a.attrs["href"] for a in section.find("ol").find_all("a")]
     assert links == [
