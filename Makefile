@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PG_URL := postgres://postgres@127.0.0.1:5432/portal
 
-.PHONY: run test test-postgres test-sqlite lint format messages install postgres bench bench-compare faults reload screenshots cluster cluster-stop soak soak-short cluster-packages cluster-capacity
+.PHONY: run test test-postgres test-sqlite lint format messages install postgres bench bench-pooled bench-compare faults reload screenshots cluster cluster-stop soak soak-short cluster-packages cluster-capacity
 
 install: $(VENV)/.installed
 
@@ -46,13 +46,15 @@ postgres:
 # the database `make run` uses (the browser tests drive the same pages whatever the
 # database). Each runs in WORKERS processes (pytest-xdist), each with a test database of
 # its own. PostgreSQL's run prints as it goes, SQLite's (test-artifacts/sqlite.log) when
-# both have ended; `make test` fails when either does. The soak's short form
-# (tests/cluster/test_soak.py) is left to `make soak-short`: beside both suites on two
-# cores it ran past 12 minutes. The slowest tests of each run are listed at its end.
+# both have ended. Then, on its own (a whole cluster beside both suites on two cores ran
+# past 12 minutes), the soak's short form (tests/cluster/test_soak.py, `make soak-short`).
+# `make test` fails when any of the three does. The slowest tests of each suite are
+# listed at its end.
 WORKERS ?= 2
 PARALLEL := -n $(WORKERS) --dist worksteal --durations=15
 POSTGRES_SUITE = DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(BIN)/pytest $(PARALLEL) --ignore=tests/cluster/test_soak.py
 SQLITE_SUITE = DATABASE_URL=sqlite:///$(CURDIR)/test-db.sqlite3 $(BIN)/pytest $(PARALLEL) -m "not browser"
+SOAK_SHORT = DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(BIN)/pytest -q -s tests/cluster/test_soak.py
 
 test: lint postgres cluster-packages
 	@mkdir -p test-artifacts
@@ -60,7 +62,8 @@ test: lint postgres cluster-packages
 	$(POSTGRES_SUITE); postgres_status=$$?; \
 	wait $$sqlite; sqlite_status=$$?; \
 	echo "SQLite (the server-side suite):"; cat test-artifacts/sqlite.log; \
-	test $$postgres_status -eq 0 && test $$sqlite_status -eq 0
+	echo "The soak's short form:"; $(SOAK_SHORT); soak_status=$$?; \
+	test $$postgres_status -eq 0 && test $$sqlite_status -eq 0 && test $$soak_status -eq 0
 
 test-postgres: install postgres
 	$(POSTGRES_SUITE)
@@ -76,6 +79,11 @@ messages: install
 bench: install postgres
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python tests/bench/bench.py
+
+# Only the PgBouncer rows, each beside the same page without it (tests/bench/pooled.py).
+bench-pooled: install postgres cluster-packages
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python tests/bench/pooled.py
 
 # Each bench row, the code at OLD (a commit) against this checkout, served side by side.
 bench-compare: install postgres
@@ -113,9 +121,10 @@ cluster-stop:
 soak: install cluster-packages
 	$(BIN)/python -m tests.cluster.soak
 
-# The soak's 30-second form as a test, on its own (it starts a whole cluster).
+# The soak's short form as a test, on its own (it starts a whole cluster); `make test`
+# runs it after both suites.
 soak-short: install cluster-packages postgres
-	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(BIN)/pytest tests/cluster/test_soak.py
+	$(SOAK_SHORT)
 
 # What one web node of the cluster serves, and two behind HAProxy (wrk).
 cluster-capacity: install cluster-packages

@@ -94,39 +94,46 @@ class Cluster:
 
     def start(self) -> "Cluster":
         self.secret_key = secrets.token_urlsafe(50)
+        self.redis.launch()  # these two boot while PostgreSQL is made
+        self.s3.launch()
         self.postgres.start()
         self.postgres.create_database(DATABASE)
-        self.redis.start()
-        self.s3.start()
+        self.redis.wait_until_ready()
+        self.s3.wait_until_ready()
         self.mail.start()
         direct = self.env(self.postgres.primary.url(DATABASE))
         direct["DB_PREPARED_STATEMENTS"] = "True"
+        # The static files need no database: collected while the tables are made.
+        collecting = subprocess.Popen(
+            [BIN / "python", "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=ROOT,
+            env=direct,
+        )
         subprocess.run(
             [BIN / "python", "manage.py", "migrate", "--noinput", "-v0"],
             cwd=ROOT,
             env=direct,
             check=True,
         )
-        subprocess.run(
-            [BIN / "python", "manage.py", "collectstatic", "--noinput", "-v0"],
-            cwd=ROOT,
-            env=direct,
-            check=True,
-        )
-        self.group_ids, self.question_ids = seed(direct, self.groups, self.learners_per_group)
+        if collecting.wait() != 0:
+            raise RuntimeError("collectstatic failed")
         if self.use_pgbouncer:
             self.pgbouncer = PgBouncer(self.postgres.primary.port, self.folder).start()
             env = self.env(self.pgbouncer.url(DATABASE))
         else:
             env = direct
         self.web_env = env
-        self.postgres.wait_for_replica(DATABASE)
         self.nodes = [
             WebNode(f"web{n + 1}", env, self.folder / f"web{n + 1}.log")
             for n in range(self.web_node_count)
         ]
+        # The web nodes load Django while the data is made (they need it only to answer).
         for node in self.nodes:
-            node.start()
+            node.launch()
+        self.group_ids, self.question_ids = seed(direct, self.groups, self.learners_per_group)
+        self.postgres.wait_for_replica(DATABASE)
+        for node in self.nodes:
+            node.wait_until_ready()
         if self.use_balancer:
             self.balancer = Balancer(self.nodes, self.folder).start()
         self.workers = [Worker(f"worker{n + 1}", env).start() for n in range(self.worker_count)]

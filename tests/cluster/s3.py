@@ -31,10 +31,9 @@ class S3Server(Service):
             env={**os.environ, **CREDENTIALS},
         )
 
-    def start(self) -> "S3Server":
-        super().start()
+    def wait_until_ready(self) -> None:
+        super().wait_until_ready()
         self.client().create_bucket(Bucket=self.bucket)
-        return self
 
     def client(self):
         return boto3.client(

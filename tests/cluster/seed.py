@@ -66,11 +66,18 @@ def reminder_groups(env: dict, groups: int, learners_per_group: int) -> None:
     )
 
 
+SEED = """
+from django.core.management import call_command
+call_command("import_lessons", "fixtures/lessons", verbosity=0)
+call_command("make_reminder_groups", groups={groups}, learners_per_group={learners_per_group})
+"""
+
+
 def seed(env: dict, groups: int, learners_per_group: int) -> tuple[list[int], list[int]]:
     """The ids of the groups made and of their questions; learner n is remind{n}, in group
-    n // learners_per_group, and teacher{g} teaches group g."""
-    lessons(env)
-    reminder_groups(env, groups, learners_per_group)
-    script = STAFF.format(password=PASSWORD, lesson=LESSON)
+    n // learners_per_group, and teacher{g} teaches group g. What `lessons` and
+    `reminder_groups` do, and the staff, in one process (each loads Django anew)."""
+    script = SEED.format(groups=groups, learners_per_group=learners_per_group)
+    script += STAFF.format(password=PASSWORD, lesson=LESSON)
     *_, questions, groups_made = manage(env, "shell", "--no-imports", "-c", script).split()
     return [int(pk) for pk in groups_made.split(",")], [int(pk) for pk in questions.split(",")]

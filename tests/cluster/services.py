@@ -90,9 +90,16 @@ class Service:
         return subprocess.Popen(self.command(), stdout=quiet, stderr=quiet)
 
     def start(self):
-        self.process = self.popen()
-        wait_for_port(self.port, timeout=60, process=self.process)
+        self.launch()
+        self.wait_until_ready()
         return self
+
+    def launch(self) -> None:
+        """Started, not yet waited for (several start side by side)."""
+        self.process = self.popen()
+
+    def wait_until_ready(self) -> None:
+        wait_for_port(self.port, timeout=60, process=self.process)
 
     def stop(self) -> None:
         stop(self.process, timeout=self.stop_timeout)
@@ -162,10 +169,9 @@ class WebNode(Service):
             self.command(), cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=log
         )
 
-    def start(self) -> "WebNode":
-        super().start()
+    def wait_until_ready(self) -> None:
+        super().wait_until_ready()
         wait_for_answer(f"{self.url}/healthz", process=self.process)
-        return self
 
 
 def wait_for_answer(url: str, process: subprocess.Popen, timeout: float = 120) -> None:

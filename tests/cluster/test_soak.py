@@ -1,6 +1,8 @@
-"""The soak's short form (tests/cluster/soak.py, `make soak` for the long one): 30 seconds
-of learners, instructors and an editor through HAProxy while a worker is killed mid-task,
-a web node is stopped and restarted and the replica stops replaying. Nothing the portal
+"""The soak's short form (tests/cluster/soak.py, `make soak` for the long one), run by
+`make test` after both suites: 20 seconds of learners, instructors and an editor through
+HAProxy while a worker is killed mid-task, a web node is stopped and restarted and the
+replica stops replaying, on a smaller cluster (two groups, 60 reminders) whose dead
+worker's task is given back after 5 seconds rather than a minute. Nothing the portal
 acknowledged may be missing at the end, and no reminder may go out twice."""
 
 import shutil
@@ -21,7 +23,15 @@ def test_a_short_soak_loses_no_acknowledged_write_and_sends_no_mail_twice(django
     if missing or not postgres.available():
         pytest.skip(f"needs PostgreSQL 15's programs, HAProxy, PgBouncer and Redis ({missing})")
 
-    report = soak.run(seconds=30, learners=8, instructors=2)
+    report = soak.run(
+        seconds=20,
+        learners=4,
+        instructors=2,
+        groups=2,
+        learners_per_group=30,
+        mail_delay=0.1,  # a task of 30 mails runs for 3 s: long enough to kill its worker
+        stale_seconds=5,
+    )
     soak.print_report(report)
 
     writes = report["writes"]
