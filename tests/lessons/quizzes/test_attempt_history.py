@@ -9,27 +9,12 @@ from django.urls import reverse
 
 from lessons.models import QuizAttempt
 from lessons.quizzes import history
-from tests.helpers.quiz_fixtures import form_token, in_english, make_every_kind_quiz, parse
+from tests.helpers.quiz_fixtures import form_token, in_english, parse
 from tests.helpers.quiz_fixtures import with_token as with_form_token
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def quiz(lessons):
-    return make_every_kind_quiz(lessons[0])
-
-
-@pytest.fixture
-def url(quiz) -> str:
-    return reverse("lessons:quiz", args=[quiz.lesson.slug])
-
-
-@pytest.fixture
-def learner(alice_client):
-    return in_english(alice_client)
 
 
 def take(client, url: str, fields: dict, **headers):
