@@ -90,7 +90,10 @@ def quiz_answer_actions(request, lesson: Lesson, question_ids: list[int], **page
 
 
 def search_panel(request, query: SearchQuery, **page) -> Panel | None:
-    """The questions of the member's own groups that match, under the lessons found."""
+    """The questions of the member's own groups that match, under the lessons found.
+    Someone in no group (the cache knows, as on the lesson page) asks nothing more."""
+    if not query or not request.user.is_authenticated or not kept.member_groups_of(request.user):
+        return None
     questions = reading.search_questions(request.user, query)
     if not questions:
         return None

@@ -240,8 +240,12 @@ def test_it_keeps_to_a_query_budget(client, alice_client, seed, django_assert_ma
         client.get(url, {"q": "파드"}, headers=LIVE)
     with django_assert_max_num_queries(0):
         client.get(url, {"q": ""})
-    # The session, the user, the lessons found, and the questions of the learner's groups.
+    # The session, the user, the lessons found, and the learner's groups (none here).
     with django_assert_max_num_queries(4):
+        alice_client.get(url, {"q": "파드에서"})
+    # The lessons found and the groups are kept: the session and the user, and someone in
+    # no group sends nothing for the questions panel.
+    with django_assert_max_num_queries(2):
         alice_client.get(url, {"q": "파드에서"})
     with django_assert_max_num_queries(2):  # past the last page: no row to count from
         client.get(url, {"q": "파드", "page": "9"})
