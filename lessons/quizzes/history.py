@@ -2,10 +2,11 @@
 attempts"): every attempt, newest first, under the best score.
 
 A learner who retakes a quiz every evening builds a list of hundreds, and rendering it
-cost more than the rest of the page. Attempts are only ever added, so the rendered list
-is kept per learner and quiz under the number of attempts and the newest one's id, read
-with the page's one query of the rows; a new attempt renders only its own line, in
-front of the list kept before it. The best score is worked out from the rows each time.
+cost more than the rest of the page. Attempts are only ever added, so the list is kept
+rendered in blocks of CHUNK attempts counted from the oldest: a full block never
+changes, and a new attempt renders only the newest block again. Each block is kept under
+the ids of its attempts (with its best attempt), so any web process, sharing the cache
+or not, renders a block at most once; the page's one query reads the rows as tuples.
 """
 
 from django.core.cache import cache
@@ -19,12 +20,14 @@ from lessons.progress.tracking import plain_rows
 from lessons.sql.rules import from_db_datetime
 
 KEPT_SECONDS = 3600
+CHUNK = 50
 ITEMS = "lessons/_attempt_items.html"
 
 
-def _key(user_id: int, quiz: Quiz, count: int, newest: int) -> str:
+def _key(user_id: int, quiz: Quiz, block: list[tuple]) -> str:
     # The dates are written in the reader's language and time zone; the links name the
-    # lesson's address.
+    # lesson's address. A tuple of ints hashes the same in every process.
+    ids = tuple(row[0] for row in block)
     return ":".join(
         [
             "lessons:attempt-items",
@@ -33,8 +36,9 @@ def _key(user_id: int, quiz: Quiz, count: int, newest: int) -> str:
             quiz.lesson.slug,
             translation.get_language() or "",
             timezone.get_current_timezone_name(),
-            str(count),
-            str(newest),
+            str(ids[0]),
+            str(len(ids)),
+            str(hash(ids)),
         ]
     )
 
@@ -58,30 +62,20 @@ def _ranking(row: tuple) -> tuple[int, int]:
     return numbers.percent(row[1], row[2]), row[1]
 
 
-def _kept_list(user_id: int, quiz: Quiz, rows: list[tuple]) -> tuple[str, tuple]:
-    """The list's lines for `rows` (newest first) and the best row, kept; the lines of
-    all but the newest come from what was kept before the newest was added, when that is
-    there."""
-    key = _key(user_id, quiz, len(rows), rows[0][0])
+def _block(user_id: int, quiz: Quiz, block: list[tuple], newest: bool) -> tuple[str, tuple]:
+    """The lines of `block` (oldest first), newest first, and its best row, kept. The
+    newest block, rendered again, lets go of what was kept before its newest attempt."""
+    key = _key(user_id, quiz, block)
     found = cache.get(key)
     if found is not None:
         return found
-    context = {"lesson": quiz.lesson}
-    before, before_key = None, None
-    if len(rows) > 1 and rows[0][0] > max(row[0] for row in rows[1:]):
-        before_key = _key(user_id, quiz, len(rows) - 1, rows[1][0])
-        before = cache.get(before_key)
-    if before is not None:
-        items, best = before
-        items = render_to_string(ITEMS, context | {"attempts": _attempts(rows[:1])}) + items
-        best = max(rows[0], best, key=_ranking)  # the newest wins a tie, as max() over all
-    else:
-        items = render_to_string(ITEMS, context | {"attempts": _attempts(rows)})
-        best = max(rows, key=_ranking)
-    cache.set(key, (str(items), best), KEPT_SECONDS)
-    if before is not None:
-        cache.delete(before_key)  # never read again: one list per learner and quiz is kept
-    return str(items), best
+    shown = block[::-1]
+    items = render_to_string(ITEMS, {"lesson": quiz.lesson, "attempts": _attempts(shown)})
+    kept = (str(items), max(shown, key=_ranking))  # the newest wins a tie
+    cache.set(key, kept, KEPT_SECONDS)
+    if newest and len(block) > 1:
+        cache.delete(_key(user_id, quiz, block[:-1]))
+    return kept
 
 
 def attempt_history(user, quiz: Quiz) -> dict:
@@ -96,9 +90,16 @@ def attempt_history(user, quiz: Quiz) -> dict:
     )
     if not rows:
         return {"attempts": [], "best": None}
-    items, best = _kept_list(user.pk, quiz, rows)
+    oldest_first = rows[::-1]
+    parts, best = [], None
+    for start in range(0, len(oldest_first), CHUNK):
+        block = oldest_first[start : start + CHUNK]
+        items, block_best = _block(user.pk, quiz, block, start + CHUNK >= len(oldest_first))
+        parts.append(items)
+        if best is None or _ranking(block_best) >= _ranking(best):
+            best = block_best  # a newer block wins a tie, as max() over the list would
     return {
         "attempts": rows,
         "best": _attempts([best])[0],
-        "attempt_items": mark_safe(items),  # noqa: S308 (markup rendered by the portal's template)
+        "attempt_items": mark_safe("".join(reversed(parts))),  # noqa: S308 (our template)
     }

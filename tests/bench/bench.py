@@ -195,7 +195,7 @@ def quiz_bodies(count: int = 20_000, out: Path = QUIZ_BODIES, env: dict | None =
     return out
 
 
-# ---- Exams (issue 15): the readiness page and a mock-exam answer post --------------------
+# ---- Exams: the readiness page and a mock-exam answer post --------------------
 EXAM = "cka"
 MOCK_ANSWER_SCRIPT = """
 import urllib.parse
@@ -224,7 +224,7 @@ def exam_endpoints(learner: "Session", env: dict | None = None) -> list[tuple]:
     ]
 
 
-# A hands-on task checked on its page (issue 26): a whole manifest parsed, validated
+# A hands-on task checked on its page: a whole manifest parsed, validated
 # against the exam's Kubernetes schema and held to the task's rules, the attempt stored.
 TASK_SCRIPT = """
 from lessons.models import Task
@@ -254,7 +254,7 @@ def task_endpoints(learner: "Session", env: dict | None = None) -> list[tuple]:
 # ---- end of the exam rows -------------------------------------------------------------------
 
 
-# ---- A group's questions (issue 25): a lesson with 200 of them, and posting an answer ----
+# ---- A group's questions: a lesson with 200 of them, and posting an answer ----
 ASKING_LEARNER = "bench3"
 QUESTIONS_SCRIPT = """
 from lessons.models import Lesson
@@ -296,7 +296,7 @@ def question_endpoints(env: dict | None = None, base: str = BASE) -> list[tuple]
 # ---- end of the questions rows ----------------------------------------------------------------
 
 
-# ---- A review answer (issue 29): a learner with every question of the catalog due ---------
+# ---- A review answer: a learner with every question of the catalog due ---------
 REVIEWER = "bench4"
 REVIEW_BODIES_SCRIPT = """
 import urllib.parse
@@ -335,7 +335,7 @@ def review_endpoints(base: str, env: dict | None = None, out: Path | None = None
 # ---- end of the review answer row -----------------------------------------------------------
 
 
-# ---- The learner's evening (issue 29): each page's requests per second over the lean floor's
+# ---- The learner's evening: each page's requests per second over the lean floor's
 # Pages a learner reads each evening and the goal for each: the bench row measuring it, and
 # whether it is read (measured again beside the floor in alternating rounds) or written.
 EVENING = {
@@ -428,7 +428,7 @@ def run_wrk(
     return result
 
 
-# --- A cohort's dashboard (issue 16) ------------------------------------------------------
+# --- A cohort's dashboard ------------------------------------------------------
 # Measured last, so that the rows above run on the data they always had: the 1,000 x 200
 # group is added while the server runs (its lessons would otherwise change the catalog's).
 
@@ -646,7 +646,7 @@ def rows_of(
         *task_endpoints(learner, env),
         # Spaced review (lessons/review/queue.py): bench1's queue comes from make_bench_data.
         ("today's review (signed in)", "/review/today/", learner, "GET", ""),
-        # The home page for a visitor and for a learner mid-course (issue 16).
+        # The home page for a visitor and for a learner mid-course.
         ("home (visitor)", "/", None, "GET", ""),
         ("home (learner)", "/", mid_course, "GET", ""),
         ("category page (signed in)", "/categories/bench/", learner, "GET", ""),
@@ -688,7 +688,7 @@ def main() -> int:
             "lean": (f"/bench/lean/{LESSON}/", learner),
             "lesson": (lesson, learner),
             "home (learner)": ("/", mid_course),
-            # The rest of the learner's evening (issue 29), read beside the same floor.
+            # The rest of the learner's evening, read beside the same floor.
             "quiz page": (f"{lesson}quiz/", learner),
             "today's review": ("/review/today/", learner),
             "search": ("/search/?q=%EB%B0%B0%ED%8F%AC", learner),

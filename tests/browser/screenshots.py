@@ -3,8 +3,9 @@
 Builds a throw-away SQLite database with the seed lessons and `seed_demo` (whose learners
 already have completions and quiz attempts, plus a reading position so home offers to
 continue), serves it with `runserver` on a free local port, and writes
-static/screenshots/<page>-desktop.png (1280 px) and <page>-phone.png (390 px) for home, a
-lesson, a quiz result, my progress and the instructor's dashboard. Stops its server.
+static/screenshots/<page>-desktop.png (1280 px) and <page>-phone.png (390 px, where the
+bottom bar shows) for home, a lesson, a quiz result, today's review, my progress and the
+instructor's dashboard. Stops its server.
 """
 
 import os
@@ -145,6 +146,7 @@ def main() -> None:
                         "home": "/",
                         "lesson": f"/lessons/{LESSON}/",
                         "quiz-result": attempt_url,
+                        "review-today": "/review/today/",
                         "my-progress": "/progress/",
                     },
                 )

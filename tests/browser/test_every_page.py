@@ -3,8 +3,9 @@ Korean and English: zero axe-core violations of any impact at 390 and 1280 px, a
 wider than the screen at 360, 390, 768 and 1280 px (code and wide tables scroll inside
 themselves, never the page).
 
-Each test walks the pages of one role for one check, on the seed lessons and the demo
-group, so that parallel workers (`pytest -n`) share the six walks out."""
+Each test walks the pages of one role once, both checks on each page at each width, on the
+seed lessons and the demo group, so that parallel workers (`pytest -n`) share the three
+walks out."""
 
 import pytest
 
@@ -53,37 +54,26 @@ def walk(browser, url: str, role: str, check) -> list[str]:
     return found
 
 
-def axe_check(page, portal_page: Page, where: str) -> list[str]:
-    if not portal_page.axe:
-        return []
-    found = []
-    for width in AXE_WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        found += [f"{where} at {width}px: {v}" for v in axe_violations(page)]
-    return found
-
-
-def overflow_check(page, portal_page: Page, where: str) -> list[str]:
+def page_check(page, portal_page: Page, where: str) -> list[str]:
+    """Sideways overflow at every width, and axe-core's violations at the axe widths."""
     found = []
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         if problem := overflow(page):
-            found.append(f"{where} at {width}px: {problem}")
+            found.append(f"{where} at {width}px: wider than the screen: {problem}")
+        if portal_page.axe and width in AXE_WIDTHS:
+            found += [f"{where} at {width}px: axe: {v}" for v in axe_violations(page)]
     return found
 
 
-def report(found: list[str], role: str, title: str) -> None:
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_has_no_axe_violations_and_fits_the_screen_width(
+    browser, live_server, demo, role
+):
+    found = walk(browser, live_server.url, role, page_check)
     if found:
-        pytest.fail(f"{title} for the {role}:\n" + "\n".join(found), pytrace=False)
-
-
-@pytest.mark.parametrize("role", ROLES)
-def test_it_has_no_axe_violations_on_any_page(browser, live_server, demo, role):
-    found = walk(browser, live_server.url, role, axe_check)
-    report(found, role, "axe violations (or console errors)")
-
-
-@pytest.mark.parametrize("role", ROLES)
-def test_it_fits_every_page_in_the_screen_width(browser, live_server, demo, role):
-    found = walk(browser, live_server.url, role, overflow_check)
-    report(found, role, "pages wider than the screen (or console errors)")
+        pytest.fail(
+            f"axe violations, pages wider than the screen or console errors for the {role}:\n"
+            + "\n".join(found),
+            pytrace=False,
+        )

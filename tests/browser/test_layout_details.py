@@ -142,6 +142,23 @@ def test_the_dashboard_fits_a_phone_folded_filters_short_rows_and_a_scroll_cue(
     assert lesson_cell.bounding_box()["x"] + lesson_cell.bounding_box()["width"] <= 391
 
 
+def test_the_dashboard_filters_line_up_on_a_laptop(new_page, live_server, group):
+    """The name box, the two lists and the button stand in one row of one height, their
+    labels on one line above them."""
+    page = open_as(new_page, live_server, "teacher", viewport=LAPTOP)
+    page.goto(f"{live_server.url}/groups/{group.pk}/dashboard/")
+    controls = page.locator("#dashboard-filter").locator("#id_q, select, button[type=submit]")
+    boxes = controls.evaluate_all(
+        "all => all.map((el) => { const b = el.getBoundingClientRect(); "
+        "return [el.id || el.tagName, Math.round(b.top), Math.round(b.height)]; })"
+    )
+    assert len(boxes) == 4
+    assert len({(top, height) for _, top, height in boxes}) == 1, boxes
+    labels = page.locator("#dashboard-filter .filter-field:not(.filter-check) > label")
+    tops = labels.evaluate_all("all => all.map((el) => Math.round(el.getBoundingClientRect().top))")
+    assert len(set(tops)) == 1, tops
+
+
 @pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])
 def test_attention_chips_are_one_line_chips(new_page, live_server, group, viewport):
     page = open_as(new_page, live_server, "teacher", viewport=viewport)
@@ -311,6 +328,26 @@ def test_a_long_lesson_marks_the_section_being_read_on_a_laptop(new_page, live_s
     link = page.locator(f".lesson-aside .toc a[href='#{heading.get_attribute('id')}']")
     expect(link).to_have_attribute("aria-current", "location")
     assert page.locator(".lesson-aside .toc a[aria-current]").count() == 1
+
+
+def test_the_way_back_up_covers_nothing_of_the_laptop_sidebar(new_page, live_server, seeded):
+    """Beside a long lesson the sidebar (contents, then the progress bars) stays in view as
+    the learner reads; the floating "back to top" button sits below its end, never over it,
+    also on a short laptop screen and with the sidebar scrolled to its last line."""
+    page = new_page(viewport={"width": 1280, "height": 720})
+    sign_in(page.context, live_server.url, make_user("jiwoo"))
+    page.goto(f"{live_server.url}/lessons/{LAB}/")
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight / 2)")
+    back = page.get_by_role("link", name="↑ 맨 위로")
+    expect(back).to_be_visible()
+    aside = page.locator(".lesson-aside")
+    aside.evaluate("el => { el.scrollTop = el.scrollHeight; }")
+    expect(aside.locator(".bars")).to_be_in_viewport()
+
+    side, button = aside.bounding_box(), back.bounding_box()
+    beside = button["x"] >= side["x"] + side["width"] or side["x"] >= button["x"] + button["width"]
+    below = button["y"] >= side["y"] + side["height"]
+    assert beside or below, f"the button {button} covers the sidebar {side}"
 
 
 def test_a_long_lesson_shows_progress_and_a_way_back_up_on_a_phone(new_page, live_server, seeded):

@@ -48,8 +48,10 @@ def static_root(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture
-def instances(transactional_db, static_root):
+@pytest.fixture(scope="module")
+def servers(django_db_setup, static_root):
+    """Two gunicorn instances on the test database, started once for the module's tests
+    (each test's own rows are flushed between them, as on a real deployment's data)."""
     if connection.vendor != "postgresql":
         pytest.skip("several instances share one PostgreSQL; SQLite is for a single process")
     db = connection.settings_dict
@@ -66,9 +68,10 @@ def instances(transactional_db, static_root):
     }
     gunicorn = Path(sys.executable).with_name("gunicorn")
     ports = [_free_port(), _free_port()]
-    servers = [
+    processes = [
         subprocess.Popen(
-            [gunicorn, "portal.wsgi", "--workers", "1", "--bind", f"127.0.0.1:{port}"],
+            [gunicorn, "portal.wsgi", "--workers", "1", "--graceful-timeout", "2"]
+            + ["--bind", f"127.0.0.1:{port}"],
             cwd=ROOT,
             env=env,
             stderr=subprocess.DEVNULL,
@@ -86,9 +89,14 @@ def instances(transactional_db, static_root):
                     time.sleep(0.1)
         yield urls
     finally:
-        for server in servers:
-            server.terminate()
-            server.wait(timeout=10)
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+@pytest.fixture
+def instances(transactional_db, servers):
+    return servers
 
 
 class Browser:

@@ -1,4 +1,4 @@
-"""The mock exam's integrity, each test a finding of issue 26 (all failed before): lessons
+"""The mock exam's integrity, each test a finding of the exam review (all failed before): lessons
 not visible yet, replayable choice order, a drawn question answerable elsewhere, unlimited
 sittings, unbounded numbers, a save that loses the race with "finish", a late answer
 that left the sitting open, and "finish" that asked nothing."""

@@ -63,7 +63,7 @@ def test_the_latest_answer_counts_across_quizzes_and_mock_exams(alice, exam):
 
 
 def test_one_domain_all_right_reads_as_its_share_of_the_exam_not_100(alice, alice_client, exam):
-    """Issue 26: six right answers in one domain (25% of the exam) showed a green 100%."""
+    """six right answers in one domain (25% of the exam) showed a green 100%."""
     answer_in_quiz(alice, domain_questions(exam, "net")[:2], correct=True)
     answer_in_quiz(alice, domain_questions(exam, "arch"), correct=True)
     entry = readiness.for_learner(alice, [exam])[0]
@@ -99,7 +99,7 @@ def test_a_domain_with_too_few_questions_says_it_cannot_be_measured(alice_client
 
 
 def test_the_estimate_counts_unmeasured_domains_as_not_ready(alice, exam):
-    """Issue 26: 96% while Storage had no answers; an unmeasured domain was skipped."""
+    """96% while Storage had no answers; an unmeasured domain was skipped."""
     for slug in ("trouble", "arch", "net", "work"):
         answer_in_quiz(alice, domain_questions(exam, slug), correct=True)
     entry = readiness.for_learner(alice, [exam])[0]

@@ -9,27 +9,12 @@ from django.urls import reverse
 
 from lessons.models import QuizAttempt
 from lessons.quizzes import history
-from tests.helpers.quiz_fixtures import form_token, in_english, make_every_kind_quiz, parse
+from tests.helpers.quiz_fixtures import form_token, in_english, parse
 from tests.helpers.quiz_fixtures import with_token as with_form_token
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def quiz(lessons):
-    return make_every_kind_quiz(lessons[0])
-
-
-@pytest.fixture
-def url(quiz) -> str:
-    return reverse("lessons:quiz", args=[quiz.lesson.slug])
-
-
-@pytest.fixture
-def learner(alice_client):
-    return in_english(alice_client)
 
 
 def take(client, url: str, fields: dict, **headers):
@@ -50,13 +35,18 @@ def items_rendered(response) -> int:
     )
 
 
-def test_a_second_visit_renders_none_of_the_list_again(learner, url, quiz):
+@pytest.fixture
+def blocks_of_two(monkeypatch):
+    monkeypatch.setattr(history, "CHUNK", 2)
+
+
+def test_a_second_visit_renders_none_of_the_list_again(learner, url, quiz, blocks_of_two):
     for fields in (quiz.wrong("single", "short"), quiz.answers(), quiz.wrong("multiple")):
         take(learner, url, fields)
     first = learner.get(url)
     again = learner.get(url)
 
-    # Each attempt fetched the form first: the list of two was kept then.
+    # Each attempt fetched the form first: the block of the first two was kept then.
     assert items_rendered(first) == 1
     assert items_rendered(again) == 0
     assert (
@@ -70,26 +60,45 @@ def test_a_second_visit_renders_none_of_the_list_again(learner, url, quiz):
     )
 
 
-def test_a_new_attempt_shows_at_once_and_renders_only_its_own_line(learner, url, quiz):
-    take(learner, url, quiz.wrong("single", "short"))
+def test_a_new_attempt_shows_at_once_and_renders_only_the_newest_block(
+    learner, url, quiz, blocks_of_two
+):
+    for fields in (quiz.wrong("single", "short"), quiz.wrong("multiple"), quiz.answers()):
+        take(learner, url, fields)
     learner.get(url)
 
-    result = take(learner, url, quiz.answers(), **HTMX)
+    result = take(learner, url, quiz.wrong("single"), **HTMX)
 
-    assert items_rendered(result) == 1
-    assert listed(result) == ["4 / 4 (100%) passed", "2 / 4 (50%) not passed"]
+    assert items_rendered(result) == 2  # the third and fourth; the first two were kept
+    assert listed(result) == [
+        "3 / 4 (75%) passed",
+        "4 / 4 (100%) passed",
+        "3 / 4 (75%) passed",
+        "2 / 4 (50%) not passed",
+    ]
     best = parse(result.content).find("section", class_="attempts").find("p").text
     assert best == "Best score: 4 / 4 (100%)"
     page = learner.get(url)
-    assert listed(page) == ["4 / 4 (100%) passed", "2 / 4 (50%) not passed"]
-    # The list kept before the new attempt is let go: one list per learner and quiz.
-    assert sum("lessons:attempt-items" in key for key in cache._cache) == 1
+    assert items_rendered(page) == 0
+    assert listed(page) == listed(result)
+    # The newest block kept before the fourth attempt is let go: two blocks are kept.
+    assert sum("lessons:attempt-items" in key for key in cache._cache) == 2
     section = parse(page.content).find("section", class_="attempts")
     links = [a.attrs["href"] for a in section.find("ol").find_all("a")]
     assert links == [
         reverse("lessons:quiz_attempt", args=[quiz.lesson.slug, pk])
         for pk in QuizAttempt.objects.values_list("id", flat=True)
     ]
+
+
+def test_another_process_renders_only_what_it_lacks(learner, url, quiz, blocks_of_two):
+    """Web processes that do not share a cache: one that kept nothing renders every
+    block once, then only the newest block after each new attempt."""
+    for fields in (quiz.answers(), quiz.wrong("multiple"), quiz.answers()):
+        take(learner, url, fields)
+    cache.clear()
+    assert items_rendered(learner.get(url)) == 3
+    assert items_rendered(learner.get(url)) == 0
 
 
 def test_an_attempt_added_elsewhere_shows_on_the_next_visit(learner, alice, url, quiz):

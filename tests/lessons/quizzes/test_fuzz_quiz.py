@@ -18,11 +18,6 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def quiz(lessons):
-    return make_every_kind_quiz(lessons[0])
-
-
-@pytest.fixture
 def other_quiz(lessons):
     return make_every_kind_quiz(lessons[1])
 

@@ -18,11 +18,6 @@ from tests.helpers.quiz_fixtures import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def quiz(lessons):
-    return make_every_kind_quiz(lessons[0])
-
-
 def submit(user, quiz: Quiz, fields: dict[str, list[str]]) -> QuizAttempt:
     data = QueryDict(mutable=True)
     for name, values in with_token(scoring.new_form_token(), fields).items():

@@ -26,21 +26,6 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture
-def quiz(lessons):
-    return make_every_kind_quiz(lessons[0])
-
-
-@pytest.fixture
-def url(quiz) -> str:
-    return reverse("lessons:quiz", args=[quiz.lesson.slug])
-
-
-@pytest.fixture
-def learner(alice_client) -> Client:
-    return in_english(alice_client)
-
-
 def take(client: Client, url: str, fields: dict, **headers):
     """Fetch the form and post `fields` with its token, as a browser does."""
     token = form_token(client.get(url).content)
