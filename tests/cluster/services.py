@@ -50,8 +50,8 @@ defaults
     timeout client 60s
     timeout server 60s
     # A node that refuses the connection (stopped, restarting) is tried again on another;
-    # so is a read it closed without answering. A POST it closed is not (it may have been
-    # carried out): hence `Balancer.drain` before a node is stopped.
+    # so is a read it closed without answering. A POST it closed came back as a 502 in
+    # the soak (it may have been carried out): hence `Balancer.drain` before a stop.
     retries 3
     option redispatch
     retry-on conn-failure empty-response
@@ -221,8 +221,8 @@ class Balancer(Service):
         """Sends `node` no new request and waits for those it is answering: stopped after
         this, it refuses nothing HAProxy has sent it. Without it, a stopping gunicorn's
         workers keep the port open while they finish, the kernel takes connections no one
-        will answer, and a POST sent on one is a 502 (HAProxy cannot know it was not
-        carried out, so does not send it again)."""
+        will answer, and a POST sent on one was a 502 in the soak (a read is retried on
+        the other node; a POST may have been carried out)."""
         self.ask(f"set server web/{node.name} state maint")
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and self.in_flight(node):
