@@ -19,6 +19,11 @@ urlpatterns = [
     path("lessons/<str:slug>/quiz/", quiz_views.take_quiz, name="quiz"),
     path("lessons/<str:slug>/tasks/<id64:position>/", task_views.task_page, name="task"),
     path(
+        "lessons/<str:slug>/quiz/attempts/",
+        quiz_views.quiz_attempts,
+        name="quiz_attempts",
+    ),
+    path(
         "lessons/<str:slug>/quiz/attempts/<id64:attempt_id>/",
         quiz_views.quiz_attempt,
         name="quiz_attempt",

@@ -1,105 +1,70 @@
-"""A learner's attempts at one quiz, as the quiz and result pages list them ("Your
-attempts"): every attempt, newest first, under the best score.
+"""A learner's attempts at one quiz: the short list the quiz and result pages show under
+"Your attempts" (the best score and the newest few), and every attempt, a page at a time,
+on the quiz's attempts page.
 
-A learner who retakes a quiz every evening builds a list of hundreds, and rendering it
-cost more than the rest of the page. Attempts are only ever added, so the list is kept
-rendered in blocks of CHUNK attempts counted from the oldest: a full block never
-changes, and a new attempt renders only the newest block again. Each block is kept under
-the ids of its attempts (with its best attempt), so any web process, sharing the cache
-or not, renders a block at most once; the page's one query reads the rows as tuples.
+A learner who retakes a quiz every evening builds a history of hundreds; the quiz page
+shows the newest RECENT and links to the rest, so its cost does not grow with it. The
+list is numbered from the oldest attempt (1) in both places, whatever part of it shows.
 """
 
 from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
-from lessons.kernel import numbers
 from lessons.models import Quiz, QuizAttempt
-from lessons.progress.tracking import plain_rows
-from lessons.sql.rules import from_db_datetime
+from lessons.sql.attempts import AttemptRow, newest_attempts
 
-KEPT_SECONDS = 3600
-CHUNK = 50
+RECENT = 10
+PER_PAGE = 50
 ITEMS = "lessons/_attempt_items.html"
+KEPT_SECONDS = 3600
 
 
-def _key(user_id: int, quiz: Quiz, block: list[tuple]) -> str:
-    # The dates are written in the reader's language and time zone; the links name the
-    # lesson's address. A tuple of ints hashes the same in every process.
-    ids = tuple(row[0] for row in block)
-    return ":".join(
+def _lines(quiz: Quiz, attempts: list[AttemptRow]) -> str:
+    """The list's lines, kept under the attempts they show: rendering them cost more than
+    reading them, and they change only with a new attempt. Their dates are in the
+    reader's language and time zone; their links name the lesson's address."""
+    key = ":".join(
         [
-            "lessons:attempt-items",
-            str(user_id),
-            str(quiz.pk),
+            "lessons:attempt-lines",
             quiz.lesson.slug,
             translation.get_language() or "",
             timezone.get_current_timezone_name(),
-            str(ids[0]),
-            str(len(ids)),
-            str(hash(ids)),
+            *(str(attempt.id) for attempt in attempts),
         ]
     )
-
-
-def _attempts(rows: list[tuple]) -> list[QuizAttempt]:
-    return [
-        QuizAttempt(
-            id=pk,
-            score=score,
-            max_score=max_score,
-            passed=bool(passed),
-            submitted_at=from_db_datetime(submitted_at),
-        )
-        for pk, score, max_score, passed, submitted_at in rows
-    ]
-
-
-def _ranking(row: tuple) -> tuple[int, int]:
-    """What makes an attempt the best: its percent (as QuizAttempt.percent has it), then
-    its score."""
-    return numbers.percent(row[1], row[2]), row[1]
-
-
-def _block(user_id: int, quiz: Quiz, block: list[tuple], newest: bool) -> tuple[str, tuple]:
-    """The lines of `block` (oldest first), newest first, and its best row, kept. The
-    newest block, rendered again, lets go of what was kept before its newest attempt."""
-    key = _key(user_id, quiz, block)
-    found = cache.get(key)
-    if found is not None:
-        return found
-    shown = block[::-1]
-    items = render_to_string(ITEMS, {"lesson": quiz.lesson, "attempts": _attempts(shown)})
-    kept = (str(items), max(shown, key=_ranking))  # the newest wins a tie
-    cache.set(key, kept, KEPT_SECONDS)
-    if newest and len(block) > 1:
-        cache.delete(_key(user_id, quiz, block[:-1]))
-    return kept
+    lines = cache.get(key)
+    if lines is None:
+        lines = str(render_to_string(ITEMS, {"lesson": quiz.lesson, "attempts": attempts}))
+        cache.set(key, lines, KEPT_SECONDS)
+    return lines
 
 
 def attempt_history(user, quiz: Quiz) -> dict:
-    """What "Your attempts" shows of the learner's attempts at `quiz`: whether there are
-    any, the best one, and the list's lines (`attempt_items`). One query."""
+    """What "Your attempts" shows: the newest RECENT attempts, how many there are in all
+    (`attempt_count`, also the newest's number), the best one, and the list's lines. One
+    query."""
     if not user.is_authenticated:
         return {"attempts": [], "best": None}
-    rows = plain_rows(
-        QuizAttempt.objects.filter(user=user, quiz=quiz).values_list(
-            "id", "score", "max_score", "passed", "submitted_at"
-        )
-    )
-    if not rows:
+    newest = newest_attempts(user.pk, quiz.pk, RECENT)
+    if newest is None:
         return {"attempts": [], "best": None}
-    oldest_first = rows[::-1]
-    parts, best = [], None
-    for start in range(0, len(oldest_first), CHUNK):
-        block = oldest_first[start : start + CHUNK]
-        items, block_best = _block(user.pk, quiz, block, start + CHUNK >= len(oldest_first))
-        parts.append(items)
-        if best is None or _ranking(block_best) >= _ranking(best):
-            best = block_best  # a newer block wins a tie, as max() over the list would
     return {
-        "attempts": rows,
-        "best": _attempts([best])[0],
-        "attempt_items": mark_safe("".join(reversed(parts))),  # noqa: S308 (our template)
+        "attempts": newest.attempts,
+        "attempt_lines": mark_safe(_lines(quiz, newest.attempts)),  # noqa: S308 (our template)
+        "attempt_count": newest.total,
+        "first_number": newest.total,
+        "best": QuizAttempt(score=newest.best_score, max_score=newest.best_max_score),
     }
+
+
+def attempts_page(user, quiz: Quiz, number) -> tuple[Page, int]:
+    """One page of the learner's attempts at `quiz` (PER_PAGE, newest first) and the
+    attempt number of its first line. A page number that is not there gives the nearest
+    page, as the portal's other lists do."""
+    attempts = QuizAttempt.objects.filter(user=user, quiz=quiz).order_by("-submitted_at", "-id")
+    paginator = Paginator(attempts, PER_PAGE)
+    page = paginator.get_page(number)
+    return page, paginator.count - page.start_index() + 1

@@ -24,16 +24,22 @@ from lessons.progress.next_lesson import next_lesson
 from lessons.quizzes import history, scoring
 
 
-def _get_quiz_for_user(request, slug: str) -> tuple[Quiz, list[Question], bool]:
-    """The quiz of a lesson the user may read, with its questions and choices, and
-    whether the learner's open mock exam holds one of them."""
-    # The lesson with its quiz and whether a mock exam holds it, in one query.
+def _get_quiz(request, slug: str) -> tuple[Quiz, bool]:
+    """The quiz of a lesson the user may read, and whether the learner's open mock exam
+    holds one of its questions (the lesson, its quiz and that, in one query)."""
     lesson = get_visible_lesson(request.user, slug, with_held=True)
     try:
         quiz = lesson.quiz
     except Quiz.DoesNotExist:
         raise Http404("This lesson has no quiz.") from None
-    return quiz, quiz_questions(quiz), getattr(lesson, "held", False)
+    return quiz, getattr(lesson, "held", False)
+
+
+def _get_quiz_for_user(request, slug: str) -> tuple[Quiz, list[Question], bool]:
+    """The quiz of a lesson the user may read, with its questions and choices, and
+    whether the learner's open mock exam holds one of them."""
+    quiz, is_held = _get_quiz(request, slug)
+    return quiz, quiz_questions(quiz), is_held
 
 
 def quiz_questions(quiz: Quiz) -> list[Question]:
@@ -250,6 +256,19 @@ def quiz_attempt(request: HtmxHttpRequest, slug: str, attempt_id: int) -> HttpRe
         return _held(request, attempt.quiz, holding, 200)
     context = _result_context(request, attempt) | _attempt_history(request, attempt.quiz)
     return render(request, "lessons/quiz_result.html", context)
+
+
+@require_GET
+@login_required
+def quiz_attempts(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """Every one of the learner's own attempts at a quiz, a page at a time."""
+    quiz, is_held = _get_quiz(request, slug)
+    holding = _holding_sitting(request, is_held)
+    if holding is not None:
+        return _held(request, quiz, holding, 200)
+    page, first_number = history.attempts_page(request.user, quiz, request.GET.get("page"))
+    context = {"quiz": quiz, "lesson": quiz.lesson, "page": page, "first_number": first_number}
+    return render(request, "lessons/quiz_attempts.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -68,6 +68,10 @@ def pages_for(role: str) -> list[Page]:
                 "quiz result",
                 reverse("lessons:quiz_attempt", args=[attempt.quiz.lesson.slug, attempt.pk]),
             ),
+            Page(
+                "quiz attempts",
+                reverse("lessons:quiz_attempts", args=[attempt.quiz.lesson.slug]),
+            ),
             Page("review", reverse("lessons:review")),
             Page("today's review", reverse("lessons:review_today")),
             Page("my progress", reverse("lessons:my_progress")),

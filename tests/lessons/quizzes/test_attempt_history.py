@@ -1,9 +1,8 @@
-"""The "Your attempts" list of a quiz: kept rendered per learner and quiz, so that a long
-history is not rendered again on every visit, and never stale after a new attempt."""
+"""A learner's attempts at a quiz: the quiz page's short list (best score, the newest ten,
+a link to the rest) and the page of every attempt."""
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -15,90 +14,176 @@ from tests.helpers.quiz_fixtures import with_token as with_form_token
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
+# Fifteen scores out of 4, oldest first: the best (4 / 4) is the second, outside the newest ten.
+SCORES = [1, 4, 2, 3, 0, 1, 2, 3, 3, 2, 1, 0, 2, 3, 1]
 
 
 def take(client, url: str, fields: dict, **headers):
     return client.post(url, with_form_token(form_token(client.get(url).content), fields), **headers)
 
 
-def listed(response) -> list[str]:
-    section = parse(response.content).find("section", class_="attempts")
+def add_attempts(user, quiz, scores=SCORES) -> list[int]:
+    """The learner's attempts with these scores out of 4, oldest first; their ids."""
+    return [
+        QuizAttempt.objects.create(
+            user=user,
+            quiz=quiz.quiz,
+            score=score,
+            max_score=4,
+            passed=score >= 3,
+            form_token=f"{user.pk}-{number}",
+        ).pk
+        for number, score in enumerate(scores)
+    ]
+
+
+def attempts_list(response):
+    found = parse(response.content).find_all("section", class_="attempts")
+    return found[0] if found else None
+
+
+def rows(section) -> list[str]:
     return [item.text.split("— ")[1] for item in section.find("ol").find_all("li")]
 
 
-def items_rendered(response) -> int:
-    """How many attempts the list's own template rendered for this response."""
-    return sum(
-        len(context.get("attempts", []))
-        for template, context in zip(response.templates, response.context, strict=True)
-        if template.name == history.ITEMS
-    )
+def linked_ids(section) -> list[int]:
+    return [
+        int(a.attrs["href"].rstrip("/").rsplit("/", 1)[1]) for a in section.find("ol").find_all("a")
+    ]
+
+
+def shown(scores) -> list[str]:
+    return [f"{s} / 4 ({s * 25}%) {'passed' if s >= 3 else 'not passed'}" for s in scores]
 
 
 @pytest.fixture
-def blocks_of_two(monkeypatch):
-    monkeypatch.setattr(history, "CHUNK", 2)
+def all_url(quiz) -> str:
+    return reverse("lessons:quiz_attempts", args=[quiz.lesson.slug])
 
 
-def test_a_second_visit_renders_none_of_the_list_again(learner, url, quiz, blocks_of_two):
-    for fields in (quiz.wrong("single", "short"), quiz.answers(), quiz.wrong("multiple")):
-        take(learner, url, fields)
-    first = learner.get(url)
-    again = learner.get(url)
-
-    # Each attempt fetched the form first: the block of the first two was kept then.
-    assert items_rendered(first) == 1
-    assert items_rendered(again) == 0
-    assert (
-        listed(again)
-        == listed(first)
-        == [
-            "3 / 4 (75%) passed",
-            "4 / 4 (100%) passed",
-            "2 / 4 (50%) not passed",
-        ]
-    )
-
-
-def test_a_new_attempt_shows_at_once_and_renders_only_the_newest_block(
-    learner, url, quiz, blocks_of_two
+def test_the_quiz_page_shows_the_best_and_the_newest_ten_and_links_to_all(
+    learner, alice, url, all_url, quiz
 ):
-    for fields in (quiz.wrong("single", "short"), quiz.wrong("multiple"), quiz.answers()):
-        take(learner, url, fields)
-    learner.get(url)
+    ids = add_attempts(alice, quiz)
 
-    result = take(learner, url, quiz.wrong("single"), **HTMX)
+    section = attempts_list(learner.get(url))
 
-    assert items_rendered(result) == 2  # the third and fourth; the first two were kept
-    assert listed(result) == [
-        "3 / 4 (75%) passed",
-        "4 / 4 (100%) passed",
-        "3 / 4 (75%) passed",
-        "2 / 4 (50%) not passed",
-    ]
-    best = parse(result.content).find("section", class_="attempts").find("p").text
-    assert best == "Best score: 4 / 4 (100%)"
-    page = learner.get(url)
-    assert items_rendered(page) == 0
-    assert listed(page) == listed(result)
-    # The newest block kept before the fourth attempt is let go: two blocks are kept.
-    assert sum("lessons:attempt-items" in key for key in cache._cache) == 2
-    section = parse(page.content).find("section", class_="attempts")
-    links = [a.attrs["href"] for a in section.find("ol").find_all("a")]
-    assert links == [
-        reverse("lessons:quiz_attempt", args=[quiz.lesson.slug, pk])
-        for pk in QuizAttempt.objects.values_list("id", flat=True)
-    ]
+    assert section.find("p").text == "Best score: 4 / 4 (100%)"
+    assert rows(section) == shown(SCORES[::-1][:10])
+    assert linked_ids(section) == ids[::-1][:10]
+    # Numbered as before: the newest is the 15th attempt, not the 10th line.
+    assert section.find("ol").attrs["start"] == "15"
+    link = section.find_all("a")[-1]
+    assert link.attrs["href"] == all_url
+    assert link.text == "See all attempts (15)"
 
 
-def test_another_process_renders_only_what_it_lacks(learner, url, quiz, blocks_of_two):
-    """Web processes that do not share a cache: one that kept nothing renders every
-    block once, then only the newest block after each new attempt."""
-    for fields in (quiz.answers(), quiz.wrong("multiple"), quiz.answers()):
-        take(learner, url, fields)
-    cache.clear()
-    assert items_rendered(learner.get(url)) == 3
-    assert items_rendered(learner.get(url)) == 0
+def test_ten_attempts_or_fewer_need_no_link(learner, alice, url, all_url, quiz):
+    add_attempts(alice, quiz, SCORES[:10])
+
+    section = attempts_list(learner.get(url))
+
+    assert len(rows(section)) == 10
+    assert section.find("ol").attrs["start"] == "10"
+    assert all_url not in [a.attrs["href"] for a in section.find_all("a")]
+
+
+def test_the_link_reads_in_korean(alice_client, alice, url, quiz):
+    add_attempts(alice, quiz)
+    alice_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ko"
+
+    section = attempts_list(alice_client.get(url))
+
+    assert section.find_all("a")[-1].text == "모든 응시 기록 보기 (15개)"
+
+
+def test_the_attempts_page_lists_every_attempt_over_pages(
+    learner, alice, all_url, quiz, monkeypatch
+):
+    monkeypatch.setattr(history, "PER_PAGE", 10)
+    ids = add_attempts(alice, quiz)
+
+    first = learner.get(all_url)
+    second = learner.get(all_url + "?page=2")
+
+    assert first.status_code == second.status_code == 200
+    assert "15 attempts" in parse(first.content).find("p", id="attempts-count").text
+    one, two = attempts_list(first), attempts_list(second)
+    assert rows(one) + rows(two) == shown(SCORES[::-1])
+    assert linked_ids(one) + linked_ids(two) == ids[::-1]
+    assert [one.find("ol").attrs["start"], two.find("ol").attrs["start"]] == ["15", "5"]
+    pager = parse(first.content).find("nav", class_="pagination")
+    assert [a.attrs["href"] for a in pager.find_all("a")] == ["?page=2"]
+    assert "Page 1 of 2" in pager.text
+
+
+def test_the_attempts_page_holds_fifty_a_page(learner, alice, all_url, quiz):
+    add_attempts(alice, quiz, [2] * 51)
+
+    assert len(rows(attempts_list(learner.get(all_url)))) == 50
+    assert len(rows(attempts_list(learner.get(all_url + "?page=2")))) == 1
+
+
+def test_an_htmx_submit_updates_the_short_list_and_the_count(learner, alice, url, all_url, quiz):
+    ids = add_attempts(alice, quiz)
+
+    result = take(learner, url, quiz.answers(), **HTMX)
+
+    box = parse(result.content).find("div", id="attempt-history")
+    assert box.attrs["hx-swap-oob"] == "true"
+    section = box.find("section", class_="attempts")
+    newest = QuizAttempt.objects.latest("id").pk
+    assert linked_ids(section) == [newest, *ids[::-1][:9]]
+    assert rows(section) == shown([4, *SCORES[::-1][:9]])
+    assert section.find("ol").attrs["start"] == "16"
+    assert section.find_all("a")[-1].text == "See all attempts (16)"
+
+
+def test_a_visitor_is_sent_to_log_in(client, all_url, alice, quiz):
+    add_attempts(alice, quiz)
+
+    response = client.get(all_url)
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    assert "See all" not in Client().get(reverse("lessons:quiz", args=[quiz.lesson.slug])).text
+
+
+def test_another_learners_attempts_never_show(learner, alice, bob, url, all_url, quiz):
+    theirs = add_attempts(bob, quiz)
+
+    assert attempts_list(learner.get(url)) is None
+    page = learner.get(all_url)
+    assert page.status_code == 200
+    assert attempts_list(page) is None
+    assert "You have not taken this quiz yet." in parse(page.content).text
+
+    mine = add_attempts(alice, quiz, [3, 2])
+    section = attempts_list(learner.get(all_url))
+    assert linked_ids(section) == mine[::-1]
+    assert not set(linked_ids(section)) & set(theirs)
+    assert attempts_list(learner.get(url)).find_all("a")[-1].attrs["href"] != all_url
+
+
+def test_the_attempts_page_of_a_draft_or_quizless_lesson_is_not_found(learner, quiz, lessons):
+    from lessons.models import Lesson
+
+    draft = Lesson.objects.get(status=Lesson.Status.DRAFT)
+    for lesson in (draft, lessons[1]):
+        assert learner.get(reverse("lessons:quiz_attempts", args=[lesson.slug])).status_code == 404
+
+
+def test_the_attempts_page_within_budget(
+    learner, alice, all_url, quiz, django_assert_max_num_queries
+):
+    add_attempts(alice, quiz, [2] * 120)
+    learner.get(all_url)
+
+    # Session, user, the lesson with its quiz, the count and the page's rows.
+    with django_assert_max_num_queries(5):
+        response = learner.get(all_url + "?page=2")
+
+    assert len(rows(attempts_list(response))) == 50
 
 
 def test_an_attempt_added_elsewhere_shows_on_the_next_visit(learner, alice, url, quiz):
@@ -108,7 +193,10 @@ def test_an_attempt_added_elsewhere_shows_on_the_next_visit(learner, alice, url,
         user=alice, quiz=quiz.quiz, score=1, max_score=4, passed=False, form_token="other"
     )
 
-    assert listed(learner.get(url)) == ["1 / 4 (25%) not passed", "4 / 4 (100%) passed"]
+    assert rows(attempts_list(learner.get(url))) == [
+        "1 / 4 (25%) not passed",
+        "4 / 4 (100%) passed",
+    ]
 
 
 def test_each_learner_and_each_language_has_their_own_list(learner, bob, url, quiz):
@@ -119,5 +207,55 @@ def test_each_learner_and_each_language_has_their_own_list(learner, bob, url, qu
     other.force_login(bob)
     assert b"attempts-heading" not in other.get(url).content
     learner.cookies[settings.LANGUAGE_COOKIE_NAME] = "ko"
-    in_korean = parse(learner.get(url).content).find("section", class_="attempts")
+    in_korean = attempts_list(learner.get(url))
     assert "통과" in in_korean.text and "passed" not in in_korean.text
+
+
+def test_the_best_is_the_highest_percent_then_score(learner, alice, url, quiz):
+    """Percent rounded half up first (5 of 8 is 63%, above 5 of 9's 56% and 1 of 2's 50%),
+    then the score (2 of 4 beats 1 of 2), as the list has always chosen."""
+    for score, max_score in [(5, 9), (5, 8), (0, 0), (1, 2), (3, 5)]:
+        QuizAttempt.objects.create(
+            user=alice,
+            quiz=quiz.quiz,
+            score=score,
+            max_score=max_score,
+            passed=False,
+            form_token=f"t{score}{max_score}",
+        )
+
+    assert attempts_list(learner.get(url)).find("p").text == "Best score: 5 / 8 (63%)"
+    QuizAttempt.objects.filter(score=5).delete()
+    QuizAttempt.objects.filter(score=3).delete()
+    QuizAttempt.objects.create(
+        user=alice, quiz=quiz.quiz, score=2, max_score=4, passed=False, form_token="t24"
+    )
+    QuizAttempt.objects.create(
+        user=alice, quiz=quiz.quiz, score=1, max_score=2, passed=False, form_token="t12b"
+    )
+
+    assert attempts_list(learner.get(url)).find("p").text == "Best score: 2 / 4 (50%)"
+
+
+def lines_rendered(response) -> int:
+    """How many attempts the list's line template rendered for this response."""
+    return sum(
+        len(context.get("attempts", []))
+        for template, context in zip(response.templates, response.context, strict=True)
+        if template.name == history.ITEMS
+    )
+
+
+def test_the_lines_are_rendered_once_until_a_new_attempt(learner, alice, url, quiz):
+    add_attempts(alice, quiz)
+    first = learner.get(url)
+    again = learner.get(url)
+
+    assert lines_rendered(first) == 10
+    assert lines_rendered(again) == 0
+    assert rows(attempts_list(again)) == rows(attempts_list(first))
+
+    result = take(learner, url, quiz.wrong("single"), **HTMX)
+
+    assert lines_rendered(result) == 10
+    assert rows(attempts_list(result))[0] == "3 / 4 (75%) passed"
