@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from lessons.models import QuizAttempt
 from lessons.quizzes import history
+from lessons.sql.attempts import newest_attempts
 from tests.helpers.quiz_fixtures import form_token, in_english, parse
 from tests.helpers.quiz_fixtures import with_token as with_form_token
 
@@ -259,3 +260,25 @@ def test_the_lines_are_rendered_once_until_a_new_attempt(learner, alice, url, qu
 
     assert lines_rendered(result) == 10
     assert rows(attempts_list(result))[0] == "3 / 4 (75%) passed"
+
+
+def test_the_statement_agrees_with_the_orm(alice, bob, quiz):
+    """The newest rows, the count and the best as the ORM and QuizAttempt.percent have
+    them, on both databases, among scores that round alike."""
+    pairs = [(1, 3), (2, 6), (1, 8), (5, 8), (2, 3), (0, 0), (13, 20), (2, 3), (1, 2), (5, 8)]
+    for number, (score, max_score) in enumerate(pairs * 2):
+        QuizAttempt.objects.create(
+            user=alice if number % 3 else bob,
+            quiz=quiz.quiz,
+            score=score,
+            max_score=max_score,
+            passed=False,
+            form_token=f"s{number}",
+        )
+    for user in (alice, bob):
+        newest = newest_attempts(user.pk, quiz.quiz.pk, 10)
+        attempts = list(QuizAttempt.objects.filter(user=user).order_by("-submitted_at", "-id"))
+        best = max(attempts, key=lambda a: (a.percent, a.score))  # the newest of equals
+        assert [a.id for a in newest.attempts] == [a.id for a in attempts[:10]]
+        assert newest.total == len(attempts)
+        assert (newest.best_score, newest.best_max_score) == (best.score, best.max_score)
