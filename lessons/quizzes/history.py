@@ -23,23 +23,30 @@ KEPT_SECONDS = 3600
 
 
 def _lines(quiz: Quiz, attempts: list[AttemptRow]) -> str:
-    """The list's lines, kept under the attempts they show: rendering them cost more than
-    reading them, and they change only with a new attempt. Their dates are in the
-    reader's language and time zone; their links name the lesson's address."""
-    key = ":".join(
+    """The list's lines, each kept under its attempt: rendering them cost more than reading
+    them, and a new attempt adds one line. A line's date is in the reader's language and
+    time zone, and its link names the lesson's address."""
+    scope = ":".join(
         [
-            "lessons:attempt-lines",
+            "lessons:attempt-line",
             quiz.lesson.slug,
             translation.get_language() or "",
             timezone.get_current_timezone_name(),
-            *(str(attempt.id) for attempt in attempts),
         ]
     )
-    lines = cache.get(key)
-    if lines is None:
-        lines = str(render_to_string(ITEMS, {"lesson": quiz.lesson, "attempts": attempts}))
-        cache.set(key, lines, KEPT_SECONDS)
-    return lines
+    keys = {attempt.id: f"{scope}:{attempt.id}" for attempt in attempts}
+    kept = cache.get_many(keys.values())
+    missing = {
+        keys[attempt.id]: str(
+            render_to_string(ITEMS, {"lesson": quiz.lesson, "attempts": [attempt]})
+        )
+        for attempt in attempts
+        if keys[attempt.id] not in kept
+    }
+    if missing:
+        cache.set_many(missing, KEPT_SECONDS)
+    kept |= missing
+    return "".join(kept[keys[attempt.id]] for attempt in attempts)
 
 
 def attempt_history(user, quiz: Quiz) -> dict:
