@@ -22,12 +22,16 @@ from lessons.models import AttemptAnswer, MockSitting, Question, Quiz, QuizAttem
 from lessons.models.exams import held_questions
 from lessons.progress.next_lesson import next_lesson
 from lessons.quizzes import history, scoring
+from lessons.sql.lesson import fetch_lesson
 
 
 def _get_quiz(request, slug: str) -> tuple[Quiz, bool]:
     """The quiz of a lesson the user may read, and whether the learner's open mock exam
-    holds one of its questions (the lesson, its quiz and that, in one query)."""
-    lesson = get_visible_lesson(request.user, slug, with_held=True)
+    holds one of its questions (the lesson, its quiz and that, in one prepared statement:
+    through the ORM, building the query cost more than the rest of the page's reads)."""
+    lesson = fetch_lesson(request.user, slug, with_held=request.user.is_authenticated)
+    if lesson is None:
+        raise Http404("No lesson here.")
     try:
         quiz = lesson.quiz
     except Quiz.DoesNotExist:

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import DateTimeField
+from django.utils import timezone
 
 from lessons.kernel import statements
 from lessons.models import Category, Lesson, Quiz
+from lessons.models.exams import GRACE
 from lessons.sql import bars, rules
 from lessons.sql.rules import from_db_datetime
 
@@ -32,12 +34,25 @@ _COLUMNS = ", ".join(
     + [f"q.{name}" for name in QUIZ_FIELDS]
 )
 LESSON = f"""
-SELECT {_COLUMNS}
+SELECT {_COLUMNS}{{held}}
 FROM lessons_lesson l JOIN lessons_category k ON k.id = l.category_id
   LEFT JOIN lessons_quiz q ON q.lesson_id = l.id
 WHERE l.slug = %(slug)s AND {{visible}}"""  # noqa: S608 (column names; values are parameters)
-LESSON_STATEMENTS = {staff: LESSON.format(visible=rules.EVERYTHING if staff else rules.VISIBLE)
-                     for staff in (False, True)}  # fmt: skip
+# Whether the learner's open mock exam holds a question of the lesson's quiz (the quiz
+# pages ask): lessons.models.exams.held_questions' rule.
+HELD = """,
+  CASE WHEN EXISTS (SELECT 1 FROM lessons_sittingquestion s
+    JOIN lessons_mocksitting m ON m.id = s.sitting_id
+    JOIN lessons_question hq ON hq.id = s.question_id
+    WHERE hq.quiz_id = q.id AND m.user_id = %(user_id)s AND m.finished_at IS NULL
+      AND m.deadline >= %(held_from)s) THEN 1 ELSE 0 END"""
+LESSON_STATEMENTS = {
+    (staff, with_held): LESSON.format(
+        visible=rules.EVERYTHING if staff else rules.VISIBLE, held=HELD if with_held else ""
+    )
+    for staff in (False, True)
+    for with_held in (False, True)
+}
 
 # The date-time columns of the three models (SQLite answers them as text).
 _MOMENTS = {
@@ -48,9 +63,14 @@ _MOMENTS = {
 }
 
 
-def fetch_lesson(user, slug: str):
-    """The lesson at `slug` with its category and quiz, if `user` may see it; else None."""
-    rows = statements.fetch_all(LESSON_STATEMENTS[user.is_staff], rules.params(user, slug=slug))
+def fetch_lesson(user, slug: str, *, with_held: bool = False):
+    """The lesson at `slug` with its category and quiz, if `user` may see it; else None.
+    `with_held`: also whether the learner's open mock exam holds a question of its quiz
+    (`held`), as access.get_visible_lesson's `with_held` has it."""
+    params = rules.params(user, slug=slug)
+    if with_held:
+        params["held_from"] = connection.ops.adapt_datetimefield_value(timezone.now() - GRACE)
+    rows = statements.fetch_all(LESSON_STATEMENTS[user.is_staff, with_held], params)
     if not rows:
         return None
     values = iter(rows[0])
@@ -65,6 +85,8 @@ def fetch_lesson(user, slug: str):
     else:
         quiz["marks_done"] = bool(quiz["marks_done"])  # SQLite answers 0 or 1
         lesson.quiz = _model(Quiz, QUIZ_FIELDS, quiz)
+    if with_held:
+        lesson.held = bool(next(values))
     return lesson
 
 
