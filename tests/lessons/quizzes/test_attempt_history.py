@@ -283,3 +283,30 @@ def test_the_statement_agrees_with_the_orm(alice, bob, quiz):
         assert [a.id for a in newest.attempts] == [a.id for a in attempts[:10]]
         assert newest.total == len(attempts)
         assert (newest.best_score, newest.best_max_score) == (best.score, best.max_score)
+
+
+def test_the_attempts_page_waits_while_an_open_mock_exam_holds_the_quiz(
+    learner, alice, all_url, quiz
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lessons.models import Exam, MockSitting
+
+    add_attempts(alice, quiz, [3])
+    exam = Exam.objects.create(name="CKA", slug="cka-exam", duration_minutes=30, pass_mark=66,
+                               questions_per_sitting=1)  # fmt: skip
+    now = timezone.now()
+    sitting = MockSitting.objects.create(
+        user=alice, exam=exam, started_at=now, deadline=now + timedelta(minutes=30), max_score=1
+    )
+    sitting.questions.create(question=quiz.questions["single"], position=1)
+
+    page = learner.get(all_url)
+
+    assert "Your mock exam of CKA is open" in page.text
+    assert attempts_list(page) is None
+    sitting.finished_at = now
+    sitting.save()
+    assert len(rows(attempts_list(learner.get(all_url)))) == 1
