@@ -130,7 +130,9 @@ def grade(answers: list[Answer]) -> int:
     return sum(answer.is_correct for answer in answers)
 
 
-def _store_answers(answers: list[Answer], **owner) -> None:
+def _store_answers(answers: list[Answer], **owner) -> list[AttemptAnswer]:
+    """Store the graded answers; return the rows, each holding its question and its
+    chosen choices (in the question's order), as a read of them back would give them."""
     rows = AttemptAnswer.objects.bulk_create(
         [
             AttemptAnswer(question=a.question, text=a.text, is_correct=a.is_correct, **owner)
@@ -145,12 +147,25 @@ def _store_answers(answers: list[Answer], **owner) -> None:
             for choice_id in answer.choice_ids
         ]
     )
+    for row, answer in zip(rows, answers, strict=True):
+        chosen = [c for c in answer.question.choices.all() if c.id in answer.choice_ids]
+        _hold_prefetched(row, "choices", chosen)
+    return rows
+
+
+def _hold_prefetched(row, name: str, objects: list) -> None:
+    """Give `row.<name>.all()` these objects, as prefetch_related would, with no query."""
+    held = getattr(row, name).get_queryset()
+    held._result_cache = objects
+    held._prefetch_done = True
+    row._prefetched_objects_cache = {name: held}
 
 
 def submit_attempt(user, quiz: Quiz, questions: list[Question], data) -> QuizAttempt:
     """Score a posted quiz and store the attempt. A repeat of the same form returns the
     attempt it made the first time. Raises InvalidSubmission and stores nothing when the
-    post does not fit the quiz."""
+    post does not fit the quiz. A new attempt carries its stored answers as `graded`
+    (questions' order), so its result needs no read of them."""
     if not questions:
         raise InvalidSubmission([_("This quiz has no questions yet.")])
     token = data.get("form_token", "")
@@ -174,7 +189,7 @@ def submit_attempt(user, quiz: Quiz, questions: list[Question], data) -> QuizAtt
                 passed=quiz.passes(score, max_score),
                 form_token=token,
             )
-            _store_answers(answers, attempt=attempt)
+            attempt.graded = _store_answers(answers, attempt=attempt)
             # In the same transaction: the review queue never lags behind the attempt.
             results = [(a.question.id, a.is_correct) for a in answers]
             questions_answered.send(sender=QuizAttempt, user=user, results=results)

@@ -217,18 +217,10 @@ def _posted(request) -> dict:
 
 def _result_context(request: HtmxHttpRequest, attempt: QuizAttempt) -> dict:
     quiz = attempt.quiz
-    answers = list(
-        AttemptAnswer.objects.filter(attempt=attempt)
-        .prefetch_related("choices")
-        .order_by("question__position", "question__id")
-    )
-    # The questions as kept for the quiz; read with the answers when one is not there.
-    questions = {question.id: question for question in quiz_questions(quiz)}
-    if all(answer.question_id in questions for answer in answers):
-        for answer in answers:
-            answer.question = questions[answer.question_id]
-    else:
-        prefetch_related_objects(answers, "question__choices")
+    # An attempt just made carries its graded answers; any other is read back.
+    answers = getattr(attempt, "graded", None)
+    if answers is None:
+        answers = _stored_answers(attempt)
     wrong = [answer.question_id for answer in answers if not answer.is_correct]
     actions = actions_for("quiz_answer", request, lesson=quiz.lesson, question_ids=wrong)
     for answer in answers:
@@ -241,6 +233,22 @@ def _result_context(request: HtmxHttpRequest, attempt: QuizAttempt) -> dict:
         "answers": answers,
         "next_lesson": following,
     }
+
+
+def _stored_answers(attempt: QuizAttempt) -> list[AttemptAnswer]:
+    answers = list(
+        AttemptAnswer.objects.filter(attempt=attempt)
+        .prefetch_related("choices")
+        .order_by("question__position", "question__id")
+    )
+    # The questions as kept for the quiz; read with the answers when one is not there.
+    questions = {question.id: question for question in quiz_questions(attempt.quiz)}
+    if all(answer.question_id in questions for answer in answers):
+        for answer in answers:
+            answer.question = questions[answer.question_id]
+    else:
+        prefetch_related_objects(answers, "question__choices")
+    return answers
 
 
 @require_GET
