@@ -30,6 +30,7 @@ from lessons.kernel.signals import questions_answered
 from lessons.models import Lesson, ReviewItem
 from lessons.models.exams import held_questions
 from lessons.models.review import BOX_INTERVAL_DAYS, TOP_BOX
+from lessons.sql import misses as misses_sql
 from lessons.sql import review as review_sql
 
 
@@ -185,24 +186,13 @@ def item_with_question(user, item_id: int | None) -> ReviewItem | None:
 
 def record_misses(user, results, now: datetime | None = None) -> None:
     """Put the missed questions of `results` ((question id, correct) pairs) in box 1,
-    due tomorrow, whatever their place before: two queries however many there are."""
+    due tomorrow, whatever their place before: one statement however many there are
+    (lessons/sql/misses.py)."""
     now = now or timezone.now()
     missed = sorted({question_id for question_id, correct in results if not correct})
     if not missed:
         return
-    due_at = due_from(now, BOX_INTERVAL_DAYS[1])
-    with transaction.atomic(savepoint=False):
-        ReviewItem.objects.bulk_create(
-            [ReviewItem(user=user, question_id=q, box=1, due_at=due_at) for q in missed],
-            ignore_conflicts=True,
-        )
-        ReviewItem.objects.filter(user=user, question_id__in=missed).update(
-            box=1,
-            due_at=due_at,
-            retired_at=None,
-            times_missed=F("times_missed") + 1,
-            last_missed_at=now,
-        )
+    misses_sql.record_misses(user.pk, missed, due_from(now, BOX_INTERVAL_DAYS[1]), now)
 
 
 def answer(user, item: ReviewItem, correct: bool, now: datetime) -> ReviewItem:

@@ -502,9 +502,9 @@ def test_it_refuses_a_token_already_used_on_another_quiz(learner, url, quiz, les
 # Whether an open mock exam holds one of the quiz's questions is asked inside a query
 # each page makes anyway (only a held quiz costs one more, to name the mock exam).
 QUIZ_PAGE_QUERIES = 6
-# 2 of them put missed questions in the review queue; after htmx, 1 brings the attempts
+# 1 of them puts missed questions in the review queue; after htmx, 1 brings the attempts
 # list along and, after a pass, 1 finds the next lesson to offer.
-QUIZ_POST_QUERIES = 17
+QUIZ_POST_QUERIES = 16
 ATTEMPT_PAGE_QUERIES = 9  # 1 of them finds the next lesson to offer after a pass
 
 
