@@ -204,10 +204,12 @@ from lessons.quizzes import scoring
 from lessons.models import Exam
 from portal.models import User
 sitting = mock_exams.start(User.objects.get(username="bench1"), Exam.objects.get(slug=%r))
-item = sitting.questions.select_related("question").get(position=1)
+# The first place that holds a quiz question (a sitting also draws hands-on tasks).
+drawn = sitting.questions.select_related("question").filter(question__isnull=False)
+item = drawn.order_by("position").first()
 choices = list(item.question.choices.all())
 value = scoring.choice_token(mock_exams.sitting_token(sitting), choices[0].id) if choices else "x"
-print(f"/exams/{sitting.exam.slug}/mock/{sitting.pk}/1/")
+print(f"/exams/{sitting.exam.slug}/mock/{sitting.pk}/{item.position}/")
 print(urllib.parse.urlencode({f"q{item.question_id}": value}))
 """
 
