@@ -15,8 +15,8 @@ from django.utils import timezone
 from lessons.models import ReviewItem
 
 TABLE = ReviewItem._meta.db_table
-# One row per missed question: user, question, due, last missed, created.
-ROW = "(%s, %s, 1, %s, NULL, 1, 0, %s, NULL, NULL, %s)"
+# One row per missed question (its own `question_N`), named like the room's other statements.
+ROW = "(%(user_id)s, %(question_{n})s, 1, %(due)s, NULL, 1, 0, %(missed)s, NULL, NULL, %(created)s)"
 UPSERT = f"""
 INSERT INTO {TABLE} (user_id, question_id, box, due_at, retired_at, times_missed,
   times_reviewed, last_missed_at, last_reviewed_at, last_review_correct, created_at)
@@ -29,7 +29,12 @@ ON CONFLICT (user_id, question_id) DO UPDATE SET
 def record_misses(user_id: int, question_ids: list[int], due_at: datetime, now: datetime) -> None:
     """Put `question_ids` (at least one) of the learner in box 1, due `due_at`."""
     adapt = connection.ops.adapt_datetimefield_value
-    due, missed, created = adapt(due_at), adapt(now), adapt(timezone.now())
-    params = [v for q in question_ids for v in (user_id, q, due, missed, created)]
+    params = {
+        "user_id": user_id,
+        "due": adapt(due_at),
+        "missed": adapt(now),
+        "created": adapt(timezone.now()),
+    } | {f"question_{n}": question for n, question in enumerate(question_ids)}
+    rows = ", ".join(ROW.format(n=n) for n in range(len(question_ids)))
     with connection.cursor() as cursor:
-        cursor.execute(UPSERT.format(rows=", ".join([ROW] * len(question_ids))), params)
+        cursor.execute(UPSERT.format(rows=rows), params)

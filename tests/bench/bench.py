@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # run as a script from tests/bench/
     sys.path.insert(0, str(ROOT))
 
-from pooled import pooled_rows  # noqa: E402 (tests/bench/pooled.py, beside this file)
+from pooled import pooled_rows, print_row  # noqa: E402 (tests/bench/pooled.py, beside this file)
 
 from tests.cluster import seed  # noqa: E402 (the cluster's seeding, shared)
 
@@ -435,15 +435,6 @@ def run_wrk(
 # group is added while the server runs (its lessons would otherwise change the catalog's).
 
 
-def _print_row(name: str, r: dict) -> None:
-    print(
-        f"{name:28} {r['rps']:8.1f} req/s  p50 {r['p50_ms']:7.1f} ms  "
-        f"p95 {r['p95_ms']:7.1f} ms  p99 {r['p99_ms']:7.1f} ms  "
-        f"errors {r['status_errors'] + r['socket_errors']}",
-        flush=True,
-    )
-
-
 def _page_size(session: Session, path: str) -> int:
     return len(session.get(path).encode())
 
@@ -474,7 +465,7 @@ def cohort_rows(dashboard_200: str, instructor_200: Session) -> dict:
             "path": path,
             "bytes": size,
         }
-        _print_row(name, results[name])
+        print_row(name, results[name])
         print(f"{'':28} {size:,} bytes", flush=True)
     return results
 

@@ -42,6 +42,19 @@ def png_base64() -> str:
     return base64.b64encode(buffer.getvalue()).decode()
 
 
+def open_editor(new_page, live_server, viewport: dict, **lesson_fields):
+    """A superuser's browser on the editor of a one-line lesson "노드" in "클러스터"."""
+    editor = User.objects.create_superuser("editor", "editor@example.com", "x-password-123")
+    category = Category.objects.create(name="클러스터", slug="cluster")
+    lesson = Lesson.objects.create(
+        category=category, title="노드", slug="nodes", body="본문.\n", **lesson_fields
+    )
+    page = new_page(viewport=viewport)
+    sign_in(page.context, live_server.url, editor)
+    page.goto(f"{live_server.url}/admin/lessons/lesson/{lesson.pk}/change/")
+    return page, lesson
+
+
 def test_an_editor_writes_beside_the_preview_and_drops_in_an_image(new_page, live_server):
     editor = User.objects.create_superuser("editor", "editor@example.com", "x-password-123")
     category = Category.objects.create(name="클러스터", slug="cluster")
@@ -121,12 +134,7 @@ def test_an_editor_writes_beside_the_preview_and_drops_in_an_image(new_page, liv
 
 @pytest.mark.allow_console_errors("status of 400")
 def test_on_a_phone_the_preview_sits_below_and_a_refused_image_says_why(new_page, live_server):
-    editor = User.objects.create_superuser("editor", "editor@example.com", "x-password-123")
-    category = Category.objects.create(name="클러스터", slug="cluster")
-    lesson = Lesson.objects.create(category=category, title="노드", slug="nodes", body="본문.\n")
-    page = new_page(viewport={"width": 390, "height": 844})
-    sign_in(page.context, live_server.url, editor)
-    page.goto(f"{live_server.url}/admin/lessons/lesson/{lesson.pk}/change/")
+    page, _ = open_editor(new_page, live_server, {"width": 390, "height": 844})
     page.frame_locator(FRAME).locator(".lesson-body p").wait_for()
 
     source_box = page.locator("textarea[name=body]").bounding_box()
@@ -148,12 +156,7 @@ def test_on_a_phone_the_preview_sits_below_and_a_refused_image_says_why(new_page
 def test_an_image_left_undescribed_is_flagged_when_it_is_added_and_when_saved(
     new_page, live_server
 ):
-    editor = User.objects.create_superuser("editor", "editor@example.com", "x-password-123")
-    category = Category.objects.create(name="클러스터", slug="cluster")
-    lesson = Lesson.objects.create(category=category, title="노드", slug="nodes", body="본문.\n")
-    page = new_page(viewport={"width": 1280, "height": 900})
-    sign_in(page.context, live_server.url, editor)
-    page.goto(f"{live_server.url}/admin/lessons/lesson/{lesson.pk}/change/")
+    page, _ = open_editor(new_page, live_server, {"width": 1280, "height": 900})
     page.frame_locator(FRAME).locator(".lesson-body p").wait_for()
 
     page.once("dialog", lambda dialog: dialog.dismiss())
@@ -183,15 +186,10 @@ def test_an_image_left_undescribed_is_flagged_when_it_is_added_and_when_saved(
 def test_the_body_comes_first_and_a_problem_in_the_details_is_one_link_away(
     new_page, live_server, width, screens
 ):
-    editor = User.objects.create_superuser("editor", "editor@example.com", "x-password-123")
-    category = Category.objects.create(name="클러스터", slug="cluster")
-    lesson = Lesson.objects.create(
-        category=category, title="노드", slug="nodes", body="본문.\n", summary="요약.",
-        status=Lesson.Status.PUBLISHED, position=3,
+    page, lesson = open_editor(
+        new_page, live_server, {"width": width, "height": 800},
+        summary="요약.", status=Lesson.Status.PUBLISHED, position=3,
     )  # fmt: skip
-    page = new_page(viewport={"width": width, "height": 800})
-    sign_in(page.context, live_server.url, editor)
-    page.goto(f"{live_server.url}/admin/lessons/lesson/{lesson.pk}/change/")
 
     # The body starts within the first screen (two on a phone): the details fold below it.
     assert page.locator("textarea[name=body]").bounding_box()["y"] < 800 * screens
