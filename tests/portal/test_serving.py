@@ -41,8 +41,12 @@ def alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    # A worker that has exited but is not yet reaped is a zombie.
-    return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    # A worker that has exited but is not yet reaped is a zombie; one reaped since the
+    # signal above has no /proc entry left.
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
 
 
 def test_a_reload_keeps_serving_while_the_new_workers_load(tmp_path):
