@@ -1,9 +1,10 @@
 """The soak's short form (tests/cluster/soak.py, `make soak` for the long one), run by
 `make test` once the SQLite suite has ended: 20 seconds of learners, instructors and an
-editor through HAProxy while a worker is killed mid-task, a web node is stopped and restarted and the
-replica stops replaying, on a smaller cluster (two groups, 60 reminders) whose dead
-worker's task is given back after 5 seconds rather than a minute. Nothing the portal
-acknowledged may be missing at the end, and no reminder may go out twice."""
+editor through HAProxy while a worker is killed mid-task, a web node is stopped and
+restarted and the replica stops replaying, on a smaller cluster (two groups, 60
+reminders) whose dead worker's task is given back after 5 seconds rather than a minute.
+Nothing the portal acknowledged may be missing at the end, and no reminder may go out
+twice."""
 
 import shutil
 

@@ -77,6 +77,25 @@ def test_it_links_each_toc_entry_to_a_heading_in_the_body():
     assert len(set(heading_ids)) == 3  # two headings with the same name get distinct anchors
 
 
+def test_one_text_leaves_nothing_behind_for_the_next():
+    """The reader is reused between texts: nothing of one may reach the next (its table of
+    contents, its anchors, its code)."""
+    first = render_markdown("## 설치\n\n```yaml\nkind: Pod\n```\n\n## 설치\n")
+    assert [entry["id"] for entry in first.toc] == ["설치", "설치_1"]
+    second = render_markdown("## 설치\n\n본문.\n")
+    assert [entry["id"] for entry in second.toc] == ["설치"]
+    assert "kind" not in second.html and 'id="설치"' in second.html
+    assert render_markdown("본문만.\n").toc == []
+
+
+def test_it_highlights_code_the_same_way_every_time():
+    """Pygments' class table is built once per style and shared: the second lesson's code
+    gets the same classes as the first's."""
+    source = "```python\n# 주석\nname = 'pod'\n```\n"
+    assert render_markdown(source).html == render_markdown(source).html
+    assert 'class="c1"' in render_markdown(source).html
+
+
 def test_it_estimates_more_reading_minutes_for_longer_lessons():
     def minutes(characters: int) -> int:
         return render_markdown("## 절\n\n" + "가나다라 " * (characters // 4)).reading_minutes
