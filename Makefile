@@ -9,13 +9,14 @@ PG_URL := postgres://postgres@127.0.0.1:5432/portal
 
 install: $(VENV)/.installed
 
-# uv installs the pinned set in seconds where pip takes a minute (same index, same pins).
+# uv installs the pinned set (and compiles it, or every process would compile Django as it
+# imports it) in 20 s where pip took a minute: the same index, the same pins.
 UV_VERSION := 0.13.9
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet uv==$(UV_VERSION)
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.txt
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.txt
 	touch $@
 
 # The web server with the task worker beside it (mail goes out through the worker; the
