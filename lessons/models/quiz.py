@@ -141,7 +141,11 @@ class QuizAttempt(models.Model):
                 name="attempt_score_at_most_max",
             ),
         ]
-        indexes = [models.Index(fields=["user", "quiz", "-score"])]
+        indexes = [
+            models.Index(fields=["user", "quiz", "-score"]),
+            # "Your attempts": the newest few of a long history, and how many in all.
+            models.Index(fields=["user", "quiz", "-submitted_at", "-id"], name="attempt_newest"),
+        ]
 
     @property
     def percent(self) -> int:

@@ -171,11 +171,6 @@ def submit_attempt(user, quiz: Quiz, questions: list[Question], data) -> QuizAtt
     token = data.get("form_token", "")
     if not token or len(token) > FORM_TOKEN_MAX_CHARS:
         raise InvalidSubmission([_("The form is incomplete. Reload the quiz and try again.")])
-    existing = QuizAttempt.objects.filter(user=user, form_token=token).first()
-    if existing is not None:
-        if existing.quiz_id != quiz.id:
-            raise InvalidSubmission([_("The form is incomplete. Reload the quiz and try again.")])
-        return existing
     answers = parse_submission(questions, data)
     score = grade(answers)
     max_score = len(questions)
@@ -194,8 +189,17 @@ def submit_attempt(user, quiz: Quiz, questions: list[Question], data) -> QuizAtt
             results = [(a.question.id, a.is_correct) for a in answers]
             questions_answered.send(sender=QuizAttempt, user=user, results=results)
     except IntegrityError:
-        # The same form, posted twice at once: the other request stored it.
-        return QuizAttempt.objects.get(user=user, form_token=token)
+        # The same form posted again (a double click, a reload, two at once): the form's
+        # token is stored once per learner, so the first post's attempt is the answer.
+        # Asked only here, the first post of a form costs no read of it.
+        existing = QuizAttempt.objects.filter(user=user, form_token=token).first()
+        if existing is None:
+            raise
+        if existing.quiz_id != quiz.id:
+            raise InvalidSubmission(
+                [_("The form is incomplete. Reload the quiz and try again.")]
+            ) from None
+        return existing
     if attempt.passed and quiz.marks_done:
         progress.record_completion(user, quiz.lesson)
     return attempt

@@ -1,7 +1,8 @@
 """Each rule of the written-out statements, once in SQL, with the parameters it takes.
 
 The ORM's version of each: `lessons.models.visible_now` (VISIBLE), a `Completion` row
-(`done`), `lessons.kernel.numbers.passes` (PASSES).
+(`done`), `lessons.kernel.numbers.passes` (PASSES), `lessons.kernel.numbers.percent`
+(`percent`).
 """
 
 from datetime import UTC, datetime
@@ -29,6 +30,14 @@ def passes(best: str, mark: str) -> str:
     """A best score in percent (`best`, unrounded), rounded half up, at or above the pass
     mark (`mark`)."""
     return f"FLOOR({best} + 0.5) >= {mark}"
+
+
+def percent(part: str, whole: str) -> str:
+    """`part` of `whole` (whole numbers, neither negative) in percent, rounded half up; 0
+    when there is no whole: `lessons.kernel.numbers.percent`. In whole numbers only,
+    floor((200 part + whole) / (2 whole)) is floor(100 part / whole + 0.5) and costs no
+    decimal arithmetic, on either database."""
+    return f"CASE WHEN {whole} = 0 THEN 0 ELSE ({part} * 200 + {whole}) / ({whole} * 2) END"
 
 
 def params(user, **more) -> dict:

@@ -504,7 +504,7 @@ def test_it_refuses_a_token_already_used_on_another_quiz(learner, url, quiz, les
 QUIZ_PAGE_QUERIES = 6
 # 1 of them puts missed questions in the review queue; after htmx, 1 brings the attempts
 # list along and, after a pass, 1 finds the next lesson to offer.
-QUIZ_POST_QUERIES = 16
+QUIZ_POST_QUERIES = 11
 ATTEMPT_PAGE_QUERIES = 9  # 1 of them finds the next lesson to offer after a pass
 
 
