@@ -62,6 +62,19 @@ def kept[T](name: str, build: Callable[[], tuple[T, datetime | None]], *parts) -
     return value
 
 
+def kept_each[T](name: str, builds: dict[str, Callable[[], T]]) -> dict[str, T]:
+    """`kept` for many values at once, each under its own part, that hold until the catalog
+    changes: those in the cache are read in one round trip, the rest built and kept."""
+    generation = str(_generation())
+    keys = {part: ":".join(["lessons:kept", name, generation, part]) for part in builds}
+    found = cache.get_many(keys.values())
+    missing = {keys[part]: build() for part, build in builds.items() if keys[part] not in found}
+    if missing:
+        cache.set_many(missing, KEPT_SECONDS)
+    found |= missing
+    return {part: found[key] for part, key in keys.items()}
+
+
 def _bump() -> None:
     try:
         cache.incr(GENERATION)

@@ -22,6 +22,7 @@ from lessons.models import AttemptAnswer, MockSitting, Question, Quiz, QuizAttem
 from lessons.models.exams import held_questions
 from lessons.progress.next_lesson import next_lesson
 from lessons.quizzes import history, scoring
+from lessons.quizzes.answer_items import answer_items
 from lessons.sql.lesson import fetch_lesson
 
 
@@ -231,6 +232,7 @@ def _result_context(request: HtmxHttpRequest, attempt: QuizAttempt) -> dict:
         "quiz": quiz,
         "lesson": quiz.lesson,
         "answers": answers,
+        "answer_items": answer_items(quiz.lesson, answers),
         "next_lesson": following,
     }
 

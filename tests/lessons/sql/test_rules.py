@@ -16,9 +16,7 @@ def test_the_percent_rule_rounds_half_up_as_python_does():
     values = ", ".join(f"({part}, {whole})" for part, whole in pairs)
     expression = rules.percent("v.column1", "v.column2")
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT v.column1, v.column2, {expression} FROM (VALUES {values}) v"
-        )
+        cursor.execute(f"SELECT v.column1, v.column2, {expression} FROM (VALUES {values}) v")
         found = {(part, whole): percent for part, whole, percent in cursor.fetchall()}
     assert len(found) == len(set(pairs))
     assert {pair: numbers.percent(*pair) for pair in pairs} == found
