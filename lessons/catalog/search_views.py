@@ -12,7 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from lessons.content import kept
 from lessons.kernel import search as lesson_search
-from lessons.kernel import web
+from lessons.kernel import search_results, web
 from lessons.kernel.panels import panels_for
 from lessons.kernel.web import HtmxHttpRequest
 from lessons.models import Category, Lesson
@@ -30,15 +30,15 @@ def _page_number(value: str) -> int:
         return 1
 
 
-def _found(request, query: lesson_search.SearchQuery, **page) -> lesson_search.Results:
+def _found(request, query: lesson_search.SearchQuery, **page) -> search_results.Results:
     """A page of the lessons the query finds. What learners and visitors find is the same
     for each of them: kept (lessons.content.kept) until the catalog changes or a scheduled
     lesson's time comes; staff, who find drafts too, search every time."""
     if request.user.is_staff or not query:
-        return lesson_search.find_lessons(Lesson.objects.all(), query, **page)
+        return search_results.find_lessons(Lesson.objects.all(), query, **page)
 
-    def search() -> tuple[lesson_search.Results, datetime | None]:
-        found = lesson_search.find_lessons(
+    def search() -> tuple[search_results.Results, datetime | None]:
+        found = search_results.find_lessons(
             Lesson.objects.published(), query, also=kept.next_scheduled(), **page
         )
         # Nothing found read no schedule: not kept (finding nothing is quick).

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from lessons.kernel import search
+from lessons.kernel import search, search_results
 from lessons.models import Lesson
 from tests.conftest import make_lesson
 
@@ -144,7 +144,7 @@ def test_it_keeps_highlighting_safe_against_html_in_the_query_and_the_text(clien
 
 def test_it_escapes_first_and_marks_after():
     query = search.parse_query("amp lt")
-    assert search.highlight("a & b < c amp", query) == "a &amp; b &lt; c <mark>amp</mark>"
+    assert search_results.highlight("a & b < c amp", query) == "a &amp; b &lt; c <mark>amp</mark>"
 
 
 @pytest.mark.parametrize(
@@ -315,7 +315,7 @@ def test_it_finds_the_section_where_the_query_matches_best(basic):
     toc = {entry["name"]: entry for entry in lesson.toc}
 
     def best(q: str) -> dict | None:
-        return search.best_section(search.parse_query(q), lesson.body, lesson.toc)
+        return search_results.best_section(search.parse_query(q), lesson.body, lesson.toc)
 
     # Named by a heading (a code line that looks like one is not a heading).
     assert best("파드") == toc["파드 스케줄링"]
@@ -323,7 +323,7 @@ def test_it_finds_the_section_where_the_query_matches_best(basic):
     assert best("kubectl") == toc["설치"]
     assert best("처음 문단") is None  # before the first heading: the top of the lesson
     assert best("없는말") is None
-    assert search.best_section(search.parse_query("파드"), "", []) is None
+    assert search_results.best_section(search.parse_query("파드"), "", []) is None
 
 
 def test_it_links_each_result_to_its_best_section_and_keeps_the_query_in_the_header(
