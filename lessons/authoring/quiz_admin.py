@@ -24,6 +24,7 @@ from lessons.authoring.revision_admin import RevisionAdminMixin
 from lessons.kernel.particles import resolve_particles
 from lessons.kernel.web import BoundedPrefillAdminMixin, parse_id
 from lessons.models import AttemptAnswer, Choice, Lesson, Question, Quiz
+from lessons.quizzes.fieldsets import fieldsets
 from lessons.quizzes.rules import question_problems
 from lessons.quizzes.views import present_questions
 
@@ -292,10 +293,12 @@ class QuizAdmin(
         if not self.has_view_or_change_permission(request, quiz):
             raise PermissionDenied
         questions = list(quiz.questions.prefetch_related("choices"))
+        items = present_questions(questions, "preview", "preview")
         context = {
             "quiz": quiz,
             "lesson": quiz.lesson,
-            "questions": present_questions(questions, "preview", "preview"),
+            "questions": items,
+            "question_fieldsets": fieldsets(items),
             "form_token": "",
             "preview": True,
             "change_url": reverse("admin:lessons_quiz_change", args=[quiz.pk]),

@@ -1,6 +1,8 @@
 """The parts of the readiness and progress pages that show a learner's exams, kept
 rendered under the learner's footprint (lessons/progress/footprints.py)."""
 
+from datetime import datetime
+
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -9,6 +11,7 @@ from lessons.exams import mock as mock_exams
 from lessons.exams import readiness
 from lessons.kernel import charts
 from lessons.models import Exam, MockSitting
+from lessons.models.exams import GRACE
 from lessons.progress.footprints import kept_for_learner
 from lessons.sql.footprint import Footprint
 
@@ -82,20 +85,22 @@ def exam_panels(user, footprint: Footprint) -> tuple[SafeString, bool]:
 def sitting_history(
     user, footprint: Footprint, heading_id: str, exam: Exam | None = None
 ) -> SafeString:
-    """The learner's latest mock exams as a table. Kept while no sitting is open: an
-    open one may run out of time at any moment, and is finished when the table is read."""
+    """The learner's latest mock exams as a table, kept while it stays true. An open
+    sitting's row changes only when it finishes: by the learner (which moves the
+    footprint) or by its time running out, which reading the table records; so the
+    table is read again from the first moment an open sitting can have run out."""
+    sittings: list[MockSitting] = []
 
     def render() -> SafeString:
-        context = {
-            "sittings": latest_sittings(user, exam),
-            "heading_id": heading_id,
-            "link": True,
-        }
+        sittings.extend(latest_sittings(user, exam))
+        context = {"sittings": sittings, "heading_id": heading_id, "link": True}
         return render_to_string("lessons/exams/_sitting_history.html", context)
 
-    if footprint.open_sitting:
-        return render()
+    def until() -> datetime | None:
+        ends = [s.deadline + GRACE for s in sittings if not s.is_finished]
+        return min(ends, default=None)
+
     mark = "-".join(str(part) for part in (*footprint.sittings, footprint.finished_sittings))
     return kept_for_learner(
-        "sittings", user, footprint, mark, render, heading_id, exam.pk if exam else ""
+        "sittings", user, footprint, mark, render, heading_id, exam.pk if exam else "", until=until
     )

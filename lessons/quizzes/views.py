@@ -23,6 +23,7 @@ from lessons.models.exams import held_questions
 from lessons.progress.next_lesson import next_lesson
 from lessons.quizzes import history, scoring
 from lessons.quizzes.answer_items import answer_items
+from lessons.quizzes.fieldsets import fieldsets
 from lessons.sql.lesson import fetch_lesson
 
 
@@ -93,6 +94,7 @@ def present_questions(
                 "question": question,
                 "choices": [
                     {
+                        "id": c.id,
                         "token": scoring.choice_token(form_token, c.id),
                         "text": c.text,
                         "checked": scoring.choice_token(posted_token, c.id) in given
@@ -114,10 +116,12 @@ def quiz_form_context(request, quiz: Quiz, questions: list[Question], **extra) -
     # A learner keeps their order across reloads; a visitor gets a new one each time.
     seed = f"learner:{request.user.pk}" if request.user.pk else scoring.new_form_token()
     errors = extra.get("errors")
+    items = present_questions(questions, seed, token, posted, errors, kept)
     return {
         "quiz": quiz,
         "lesson": quiz.lesson,
-        "questions": present_questions(questions, seed, token, posted, errors, kept),
+        "questions": items,
+        "question_fieldsets": fieldsets(items),
         "form_token": token,
         "kept": bool(kept),
         **extra,

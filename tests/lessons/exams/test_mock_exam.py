@@ -265,3 +265,33 @@ def test_pages_take_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         url = reverse("lessons:mock_start", args=[exam.slug])
         assert alice_client.get(url).status_code == 200
+
+
+def sitting_tables_rendered(response) -> int:
+    return sum(t.name == "lessons/exams/_sitting_history.html" for t in response.templates)
+
+
+@pytest.mark.parametrize("page", ["lessons:my_progress", "readiness"])
+def test_an_open_sittings_table_is_kept_until_its_time_can_run_out(
+    alice_client, exam, monkeypatch, page
+):
+    url = reverse("lessons:exam", args=[exam.slug]) if page == "readiness" else reverse(page)
+    sitting = start(alice_client, exam)
+    post_answer(alice_client, sitting, 1)
+    first = alice_client.get(url)
+    again = alice_client.get(url)
+    assert sitting_tables_rendered(first) == 1 and "In progress" in first.content.decode()
+    assert sitting_tables_rendered(again) == 0 and "In progress" in again.content.decode()
+
+    # Just within the grace the table still holds; past it, the table is read again and
+    # the sitting that ran out is finished there.
+    monkeypatch.setattr(
+        timezone, "now", lambda: sitting.deadline + mock_exams.GRACE - timedelta(seconds=1)
+    )
+    assert sitting_tables_rendered(alice_client.get(url)) == 0
+    late = sitting.deadline + mock_exams.GRACE + timedelta(seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: late)
+    ran_out = alice_client.get(url).content.decode()
+    assert "Time ran out" in ran_out and "In progress" not in ran_out
+    sitting.refresh_from_db()
+    assert sitting.timed_out and sitting.score == 1

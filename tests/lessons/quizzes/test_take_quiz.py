@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lessons.models import AttemptAnswer, Choice, Lesson, Question, Quiz, QuizAttempt
+from lessons.quizzes import fieldsets
 from lessons.quizzes.scoring import choice_token
 from tests.conftest import make_lesson, make_user
 from tests.helpers.quiz_fixtures import (
@@ -706,3 +707,57 @@ def test_it_offers_the_next_lesson_after_a_pass_at_the_top(learner, url, quiz, l
     # The actions come before the answers, so a phone sees them without scrolling.
     html = take(learner, url, quiz.answers(), **HTMX).content.decode()
     assert html.index("result-actions") < html.index('class="answers"')
+
+
+def fieldsets_rendered(response) -> int:
+    return sum(template.name == fieldsets.FIELDS for template in response.templates)
+
+
+def posted_tokens(html: bytes) -> dict[str, list[str]]:
+    page = parse(html)
+    return {
+        name: [
+            i.attrs.get("value", "") for i in page.find_all("input") if i.attrs.get("name") == name
+        ]
+        for name in {i.attrs.get("name") for i in page.find_all("input")}
+        if name and name[1:].isdigit()
+    }
+
+
+def test_each_question_is_rendered_once_and_each_form_gets_its_own_tokens(learner, url, quiz):
+    first = learner.get(url)
+    again = learner.get(url)
+
+    assert fieldsets_rendered(first) == 4
+    assert fieldsets_rendered(again) == 0
+    mine, theirs = posted_tokens(first.content), posted_tokens(again.content)
+    assert mine.keys() == theirs.keys() and len(mine) == 4
+    assert all(
+        mine[name] != theirs[name] for name in mine if name != f"q{quiz.questions['short'].id}"
+    )
+    assert "\x00" not in again.content.decode()
+    # The kept form scores as a freshly rendered one does.
+    token = form_token(again.content)
+    response = learner.post(url, with_token(token, quiz.answers()), **HTMX)
+    assert "Score: 4 / 4 (100%)" in parse(response.content).text
+
+
+def test_an_edited_question_shows_on_the_next_form(learner, url, quiz):
+    learner.get(url)
+    question = quiz.questions["single"]
+    question.prompt = "바뀐 질문: 파드를 만드는 명령은?"
+    question.save()
+
+    assert "바뀐 질문" in learner.get(url).content.decode()
+
+
+def test_a_refilled_form_renders_the_learners_own_answers(learner, url, quiz):
+    learner.get(url)  # every fieldset kept
+    token = form_token(learner.get(url).content)
+    fields = with_token(token, quiz.answers())
+    fields.pop(f"q{quiz.questions['short'].id}")
+    response = learner.post(url, fields, **HTMX)
+
+    assert response.status_code == 422
+    checked = [i for i in parse(response.content).find_all("input") if "checked" in i.attrs]
+    assert len(checked) == 4  # single 1, multiple 2, true/false 1: as the learner left them
