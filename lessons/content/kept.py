@@ -62,17 +62,23 @@ def kept[T](name: str, build: Callable[[], tuple[T, datetime | None]], *parts) -
     return value
 
 
-def kept_each[T](name: str, builds: dict[str, Callable[[], T]]) -> dict[str, T]:
-    """`kept` for many values at once, each under its own part, that hold until the catalog
-    changes: those in the cache are read in one round trip, the rest built and kept."""
-    generation = str(_generation())
-    keys = {part: ":".join(["lessons:kept", name, generation, part]) for part in builds}
+def cached_each[T](keys: dict[str, str], builds: dict[str, Callable[[], T]], seconds: int):
+    """For each part, the value in the cache under `keys[part]`, else `builds[part]()`,
+    kept for `seconds`: those in the cache are read in one round trip."""
     found = cache.get_many(keys.values())
     missing = {keys[part]: build() for part, build in builds.items() if keys[part] not in found}
     if missing:
-        cache.set_many(missing, KEPT_SECONDS)
+        cache.set_many(missing, seconds)
     found |= missing
     return {part: found[key] for part, key in keys.items()}
+
+
+def kept_each[T](name: str, builds: dict[str, Callable[[], T]]) -> dict[str, T]:
+    """`kept` for many values at once, each under its own part, that hold until the catalog
+    changes."""
+    generation = str(_generation())
+    keys = {part: ":".join(["lessons:kept", name, generation, part]) for part in builds}
+    return cached_each(keys, builds, KEPT_SECONDS)
 
 
 def _bump() -> None:

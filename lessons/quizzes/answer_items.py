@@ -34,20 +34,16 @@ def _part(lesson_url: str, number: int, answer) -> str:
 def answer_items(lesson: Lesson, answers: list) -> SafeString:
     """The list's items, in order; each answer carries its question and its `actions`."""
     lesson_url = lesson.get_absolute_url()
-
-    def build(number: int, answer):
+    parts, builds = [], {}
+    for number, answer in enumerate(answers, start=1):
+        part = _part(lesson_url, number, answer)
         context = {
             "answer": answer,
             "question": answer.question,
             "lesson_url": lesson_url,
             "number": number,
         }
-        return lambda: str(render_to_string(ITEM, context))
-
-    parts = [_part(lesson_url, number, a) for number, a in enumerate(answers, start=1)]
-    builds = {
-        part: build(number, answer)
-        for number, (part, answer) in enumerate(zip(parts, answers, strict=True), start=1)
-    }
+        builds[part] = lambda context=context: str(render_to_string(ITEM, context))
+        parts.append(part)
     items = kept.kept_each("answer-item", builds)
     return mark_safe("".join(items[part] for part in parts))  # noqa: S308 (our template)

@@ -7,12 +7,12 @@ shows the newest RECENT and links to the rest, so its cost does not grow with it
 list is numbered from the oldest attempt (1) in both places, whatever part of it shows.
 """
 
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
+from lessons.content import kept
 from lessons.models import Quiz, QuizAttempt
 from lessons.sql.attempts import AttemptRow, newest_attempts
 
@@ -34,19 +34,15 @@ def _lines(quiz: Quiz, attempts: list[AttemptRow]) -> str:
             timezone.get_current_timezone_name(),
         ]
     )
-    keys = {attempt.id: f"{scope}:{attempt.id}" for attempt in attempts}
-    kept = cache.get_many(keys.values())
-    missing = {
-        keys[attempt.id]: str(
+    keys = {str(attempt.id): f"{scope}:{attempt.id}" for attempt in attempts}
+    builds = {
+        str(attempt.id): lambda attempt=attempt: str(
             render_to_string(ITEMS, {"lesson": quiz.lesson, "attempts": [attempt]})
         )
         for attempt in attempts
-        if keys[attempt.id] not in kept
     }
-    if missing:
-        cache.set_many(missing, KEPT_SECONDS)
-    kept |= missing
-    return "".join(kept[keys[attempt.id]] for attempt in attempts)
+    lines = kept.cached_each(keys, builds, KEPT_SECONDS)
+    return "".join(lines[str(attempt.id)] for attempt in attempts)
 
 
 def attempt_history(user, quiz: Quiz) -> dict:
