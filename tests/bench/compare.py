@@ -109,13 +109,17 @@ def rows_of(side: Side, setup: dict) -> list[tuple]:
     ]  # fmt: skip
 
 
-def measure(side: Side, row: tuple) -> float:
+def measure(side: Side, row: tuple) -> dict:
+    """One round of `row` on `side`: requests per second and the answers that were not
+    successes (HTTP 400 and over, and socket errors), since a page that answers an error
+    fast would otherwise read as a faster page."""
     _name, path, session, method, body, connections, bodies, timeout = row
     result = run_wrk(path, session, method, body, connections, bodies, timeout, side.base)
-    if result["status_errors"] + result["socket_errors"]:
+    errors = result["status_errors"] + result["socket_errors"]
+    if errors:
         print(f"  {side.name}: {result['status_errors']} status and "
               f"{result['socket_errors']} socket errors", flush=True)  # fmt: skip
-    return result["rps"]
+    return {"rps": result["rps"], "errors": errors}
 
 
 def compare(old: str) -> int:
@@ -150,12 +154,15 @@ def compare(old: str) -> int:
         wanted = [w for w in os.environ.get("BENCH_ROWS", "").split(",") if w]
         names = [row[0] for row in new_side.rows if not wanted or any(w in row[0] for w in wanted)]
         rps = {name: {"old": [], "new": []} for name in names}
+        errors = {name: {"old": [], "new": []} for name in names}
         for number in range(ROUNDS):
             for index, name in enumerate(names):
                 order = sides if (number + index) % 2 == 0 else sides[::-1]
                 for side in order:
                     row = next(row for row in side.rows if row[0] == name)
-                    rps[name][side.name].append(measure(side, row))
+                    measured = measure(side, row)
+                    rps[name][side.name].append(measured["rps"])
+                    errors[name][side.name].append(measured["errors"])
                 print(f"round {number + 1}, {name}: old {rps[name]['old'][-1]} req/s, "
                       f"new {rps[name]['new'][-1]} req/s", flush=True)  # fmt: skip
     finally:
@@ -168,8 +175,14 @@ def compare(old: str) -> int:
     for name, measured in rps.items():
         ratios = [round(n / o, 3) if o else 0.0 for o, n in zip(measured["old"], measured["new"],
                                                                 strict=True)]  # fmt: skip
-        results[name] = measured | {"ratios": ratios, "median_ratio": median(ratios)}
+        results[name] = measured | {
+            "ratios": ratios,
+            "median_ratio": median(ratios),
+            "errors": errors[name],
+        }
         verdict = "WORSE" if median(ratios) < WORSE_BELOW else ""
+        failed = {side: sum(counts) for side, counts in errors[name].items() if sum(counts)}
+        verdict += f" errors {failed}" if failed else ""
         print(f"{name:32} {median(measured['old']):10.1f} {median(measured['new']):10.1f}  "
               f"{ratios}  {median(ratios):.3f} {verdict}")  # fmt: skip
     worse = [name for name, r in results.items() if r["median_ratio"] < WORSE_BELOW]
