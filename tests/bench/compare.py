@@ -11,7 +11,7 @@ new schema, as a rolling deploy needs), else built again by the old code. Each r
 old then new in one round and new then old in the next, so that the machine's drift within
 a run falls on both. Prints a table and writes bench-results/compare.json; exits 1 when a
 row is worse. BENCH_ROWS=home,category measures only the rows whose names contain one of
-those.
+those; BENCH_KEEP=1 keeps both databases and the old checkout, to look into a row.
 """
 
 import json
@@ -192,6 +192,9 @@ def compare(old: str) -> int:
         {"old": commit, "rounds": ROUNDS, "seconds": bench.DURATION, "rows": results,
          "worse": worse}, indent=2))  # fmt: skip
     print(f"Rows worse (median new/old below {WORSE_BELOW}): {worse or 'none'}")
+    if os.environ.get("BENCH_KEEP"):  # to look into a row: both databases and the old code
+        print(f"Kept: {old_side.database}, {new_side.database} and {old_side.root}")
+        return 1 if worse else 0
     for side in sides:
         psql(f"DROP DATABASE IF EXISTS {side.database}")
     subprocess.run(["git", "worktree", "remove", "--force", str(old_side.root)], cwd=ROOT)
