@@ -9,9 +9,11 @@ cohort's 1,000 x 200 group up front, since both sides see it) and copied for the
 when the new code's migrations only add to the old's (the old code keeps running on the
 new schema, as a rolling deploy needs), else built again by the old code. Each row is measured
 old then new in one round and new then old in the next, so that the machine's drift within
-a run falls on both. Prints a table and writes bench-results/compare.json; exits 1 when a
-row is worse. BENCH_ROWS=home,category measures only the rows whose names contain one of
-those; BENCH_KEEP=1 keeps both databases and the old checkout, to look into a row.
+a run falls on both; a row whose median is below WORSE_BELOW after its rounds is measured
+for as many rounds again and judged on all of them. Prints a table and writes
+bench-results/compare.json; exits 1 when a row is worse. BENCH_ROWS=home,category measures
+only the rows whose names contain one of those; BENCH_KEEP=1 keeps both databases and the
+old checkout, to look into a row.
 """
 
 import json
@@ -122,6 +124,12 @@ def measure(side: Side, row: tuple) -> dict:
     return {"rps": result["rps"], "errors": errors}
 
 
+def ratios_of(measured: dict) -> list[float]:
+    """new/old per round, from a row's requests per second on each side."""
+    pairs = zip(measured["old"], measured["new"], strict=True)
+    return [round(new / old, 3) if old else 0.0 for old, new in pairs]
+
+
 def compare(old: str) -> int:
     commit = subprocess.run(
         ["git", "rev-parse", old], cwd=ROOT, check=True, capture_output=True, text=True
@@ -155,16 +163,26 @@ def compare(old: str) -> int:
         names = [row[0] for row in new_side.rows if not wanted or any(w in row[0] for w in wanted)]
         rps = {name: {"old": [], "new": []} for name in names}
         errors = {name: {"old": [], "new": []} for name in names}
-        for number in range(ROUNDS):
-            for index, name in enumerate(names):
-                order = sides if (number + index) % 2 == 0 else sides[::-1]
-                for side in order:
-                    row = next(row for row in side.rows if row[0] == name)
-                    measured = measure(side, row)
-                    rps[name][side.name].append(measured["rps"])
-                    errors[name][side.name].append(measured["errors"])
-                print(f"round {number + 1}, {name}: old {rps[name]['old'][-1]} req/s, "
-                      f"new {rps[name]['new'][-1]} req/s", flush=True)  # fmt: skip
+
+        def rounds(names: list[str], first: int) -> None:
+            for number in range(first, first + ROUNDS):
+                for index, name in enumerate(names):
+                    order = sides if (number + index) % 2 == 0 else sides[::-1]
+                    for side in order:
+                        row = next(row for row in side.rows if row[0] == name)
+                        measured = measure(side, row)
+                        rps[name][side.name].append(measured["rps"])
+                        errors[name][side.name].append(measured["errors"])
+                    print(f"round {number + 1}, {name}: old {rps[name]['old'][-1]} req/s, "
+                          f"new {rps[name]['new'][-1]} req/s", flush=True)  # fmt: skip
+
+        rounds(names, 0)
+        # On a shared machine even identical code reads 0.6 or 1.5 in a round: a row that
+        # looks worse after its rounds is measured for as many again, and judged on all.
+        again = [name for name in names if median(ratios_of(rps[name])) < WORSE_BELOW]
+        if again:
+            print(f"Measured again (median below {WORSE_BELOW}): {again}", flush=True)
+            rounds(again, ROUNDS)
     finally:
         for side in sides:
             if side.server is not None:
@@ -173,8 +191,7 @@ def compare(old: str) -> int:
     results = {}
     print(f"\n{'row':32} {'old req/s':>10} {'new req/s':>10}  new/old per round   median")
     for name, measured in rps.items():
-        ratios = [round(n / o, 3) if o else 0.0 for o, n in zip(measured["old"], measured["new"],
-                                                                strict=True)]  # fmt: skip
+        ratios = ratios_of(measured)
         results[name] = measured | {
             "ratios": ratios,
             "median_ratio": median(ratios),
