@@ -143,15 +143,29 @@ def running_tasks(cluster: Cluster) -> list[tuple[int, list]]:
         ).fetchall()
 
 
+# A mail accepted by the SMTP server and committed as sent well within this (a few ms).
+SETTLED = 0.3
+
+
 def kill_a_worker_mid_task(cluster: Cluster, fault: Fault, until: float) -> None:
-    """Wait for a worker to be sending the reminders, then kill it."""
+    """Wait for a worker to be sending the reminders, then kill it with a mail in flight:
+    the server holds every recipient while it dies, so that mail is not yet accepted. (A
+    kill in the instant between the server's "accepted" and the worker's commit would send
+    that one mail again, with its Message-ID, portal/notifications/mail.py: no sender can
+    close that instant, so the soak does not aim at it by chance.)"""
     while time.monotonic() < until:
         for _, worker_ids in running_tasks(cluster):
             victim = next((w for w in cluster.workers if w.name == worker_ids[-1]), None)
             if victim is not None and victim.process.poll() is None:
                 time.sleep(0.5)  # a few mails into its task
                 fault.start = time.monotonic()
-                victim.kill()
+                cluster.mail.inbox.holding.set()
+                try:
+                    time.sleep(SETTLED)
+                    victim.kill()
+                    victim.process.wait(timeout=10)
+                finally:
+                    cluster.mail.inbox.holding.clear()
                 cluster.workers.remove(victim)
                 replacement = Worker(f"{victim.name}-again", cluster.web_env).start()
                 cluster.workers.append(replacement)

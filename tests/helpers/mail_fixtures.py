@@ -29,17 +29,21 @@ def free_port() -> int:
 
 class Inbox:
     """aiosmtpd's handler: keeps every message accepted. `before_rcpt`, when set, is
-    called (in the server's thread) at each RCPT TO, before the message is accepted."""
+    called (in the server's thread) at each RCPT TO, before the message is accepted; while
+    `holding` is set, every RCPT TO waits, so no message in flight is accepted."""
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.lock = threading.Lock()
         self.before_rcpt = None
         self.delay = 0.0
+        self.holding = threading.Event()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.before_rcpt:
             self.before_rcpt(address)
+        while self.holding.is_set():
+            await asyncio.sleep(0.01)
         if self.delay:
             await asyncio.sleep(self.delay)
         envelope.rcpt_tos.append(address)
