@@ -164,9 +164,9 @@ def compare(old: str) -> int:
         rps = {name: {"old": [], "new": []} for name in names}
         errors = {name: {"old": [], "new": []} for name in names}
 
-        def rounds(names: list[str], first: int) -> None:
+        def rounds(these: list[str], first: int) -> None:
             for number in range(first, first + ROUNDS):
-                for index, name in enumerate(names):
+                for index, name in enumerate(these):
                     order = sides if (number + index) % 2 == 0 else sides[::-1]
                     for side in order:
                         row = next(row for row in side.rows if row[0] == name)
@@ -177,8 +177,7 @@ def compare(old: str) -> int:
                           f"new {rps[name]['new'][-1]} req/s", flush=True)  # fmt: skip
 
         rounds(names, 0)
-        # On a shared machine even identical code reads 0.6 or 1.5 in a round: a row that
-        # looks worse after its rounds is measured for as many again, and judged on all.
+        # Identical code can read 0.6 or 1.5 in a round on a shared machine.
         again = [name for name in names if median(ratios_of(rps[name])) < WORSE_BELOW]
         if again:
             print(f"Measured again (median below {WORSE_BELOW}): {again}", flush=True)
