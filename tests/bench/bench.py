@@ -334,7 +334,8 @@ for item in items:
 def review_endpoints(base: str, env: dict | None = None, out: Path | None = None) -> list[tuple]:
     """An htmx answer on today's review card: each body answers another due item once (a
     learner with every published question due), so each request moves an item."""
-    out = out or ROOT / "bench-results" / f"review-bodies-{PORT}.txt"
+    # One file per server: each side of `make bench-compare` answers its own items.
+    out = out or ROOT / "bench-results" / f"review-bodies-{urllib.parse.urlsplit(base).port}.txt"
     out.parent.mkdir(exist_ok=True)
     out.write_text(manage("shell", "--no-imports", "-c", REVIEW_BODIES_SCRIPT % REVIEWER, env=env))
     reviewer = Session(REVIEWER, seed.PASSWORD, base)
@@ -401,6 +402,7 @@ def run_wrk(
     bodies: Path | None = None,
     timeout: str = "2s",
     base: str | None = None,
+    seconds: str | None = None,
 ) -> dict:
     """wrk against `path`; `timeout` is how long one request may take before it counts as
     an error (wrk's default, 2 s, except where a row says otherwise)."""
@@ -419,7 +421,7 @@ def run_wrk(
             "wrk",
             "-t1",
             f"-c{connections or CONNECTIONS}",
-            f"-d{DURATION}s",
+            f"-d{seconds or DURATION}s",
             "--timeout",
             timeout,
             "-s",

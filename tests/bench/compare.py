@@ -7,18 +7,27 @@ The old code is checked out with `git worktree add` under /tmp (sharing this che
 virtualenv). The databases hold the same data: built once by the new code (with the
 cohort's 1,000 x 200 group up front, since both sides see it) and copied for the old side
 when the new code's migrations only add to the old's (the old code keeps running on the
-new schema, as a rolling deploy needs), else built again by the old code. Each row is measured
-old then new in one round and new then old in the next, so that the machine's drift within
-a run falls on both; a row whose median is below WORSE_BELOW after its rounds is measured
-for as many rounds again and judged on all of them. Prints a table and writes
-bench-results/compare.json; exits 1 when a row is worse. BENCH_ROWS=home,category measures
-only the rows whose names contain one of those; BENCH_KEEP=1 keeps both databases and the
-old checkout, to look into a row.
+new schema, as a rolling deploy needs), else built again by the old code.
+
+Each round starts both sides from the same data (a copy of each database as the rows were
+set up, taken again and the servers restarted, then each page asked once per worker), reads
+first and writes last. Each row is measured old then new in one round and new then old in
+the next, so that the machine's drift within a run falls on both, for BENCH_SECONDS (5)
+or long enough for ENOUGH_ANSWERS. A row whose median is below WORSE_BELOW after its
+rounds is measured for AGAIN times as many and judged on all of them. Beside requests per
+second, each measurement reads the CPU time the server spent per request, which the
+scheduling of the two cores moves less.
+
+Prints a table and writes bench-results/compare.json; exits 1 when a row is worse.
+BENCH_ROWS=home,category measures only the rows whose names contain one of those;
+BENCH_KEEP=1 keeps both databases and the old checkout, to look into a row.
 """
 
 import json
+import math
 import os
 import re
+import resource
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +36,19 @@ import bench
 from bench import BIN, ROOT, Session, manage, median, psql, run_wrk
 
 ROUNDS = max(3, int(os.environ.get("BENCH_ROUNDS", "3")))
+# wrk's connections stay with the gunicorn worker that accepted them, and a gthread worker
+# accepts all it can: with make bench's four on one listening socket, one worker often had
+# them all and a core stood idle (a third of the machine, identical code read 0.6 to 1.7).
+# Each worker listens on its own socket (--reuse-port), the kernel spreads the connections,
+# and sixteen of them leave neither worker without work. A row that names its own number
+# (one person's, or a page too heavy for sixteen at once within wrk's timeout) keeps it.
+CONNECTIONS = 16
+# A row below WORSE_BELOW after ROUNDS is measured for AGAIN x ROUNDS more: one round of
+# identical code reads 0.8 to 1.2 here, and fifteen put a median within about 0.03.
+AGAIN = 4
+# Each measurement has at least this many answers: the CSV answers one or two a second,
+# and one answer more or less in five seconds moved its rate by a sixth.
+ENOUGH_ANSWERS = 100
 WORSE_BELOW = 0.95
 if "BENCH_SECONDS" not in os.environ:
     bench.DURATION = "5"  # per row, side and round: about twenty minutes in all
@@ -55,11 +77,36 @@ class Side:
     def serve(self) -> None:
         self.server = subprocess.Popen(
             [BIN / "gunicorn", "portal.wsgi", "--workers", bench.WORKERS,
-             "--bind", f"127.0.0.1:{self.port}", *bench.WORKER_OPTIONS],
+             "--bind", f"127.0.0.1:{self.port}", "--reuse-port", *bench.WORKER_OPTIONS],
             cwd=self.root,
             env=self.env,
         )  # fmt: skip
         bench.wait_until_ready(self.base)
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.terminate()
+            self.server.wait(timeout=30)
+            self.server = None
+
+    def keep_start(self) -> None:
+        """Copy the database as the rounds start from it (signed in, rows set up)."""
+        self.stop()
+        psql(f"DROP DATABASE IF EXISTS {self.database}_start")
+        psql(f"CREATE DATABASE {self.database}_start TEMPLATE {self.database} STRATEGY FILE_COPY")
+        self.serve()
+
+    def restart(self) -> None:
+        """Back to the start: the rows that write (attempts, answers, posts) would otherwise
+        leave more behind on the faster side, for every later row to read through."""
+        self.stop()
+        psql(f"DROP DATABASE {self.database}")
+        psql(f"CREATE DATABASE {self.database} TEMPLATE {self.database}_start STRATEGY FILE_COPY")
+        self.serve()
+        # Each page once per worker before it is timed, as a server that has run a while.
+        for _name, path, session, method, *_ in self.rows * int(bench.WORKERS):
+            if method == "GET":
+                bench.status_of(path, self.base) if session is None else session.get(path)
 
 
 def checkout(commit: str) -> Path:
@@ -111,23 +158,52 @@ def rows_of(side: Side, setup: dict) -> list[tuple]:
     ]  # fmt: skip
 
 
-def measure(side: Side, row: tuple) -> dict:
-    """One round of `row` on `side`: requests per second and the answers that were not
-    successes (HTTP 400 and over, and socket errors), since a page that answers an error
-    fast would otherwise read as a faster page."""
+def busy_seconds() -> float:
+    """CPU time the machine has spent busy, all cores together (/proc/stat)."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:8]
+    user, nice, system, _idle, _iowait, irq, softirq = map(int, fields)
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+def children_seconds() -> float:
+    """CPU time of this process's finished children (each wrk run)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure(side: Side, row: tuple, seconds: str | None = None) -> dict:
+    """One round of `row` on `side`: requests per second, the CPU time the server spent
+    per request (gunicorn and PostgreSQL: the machine's busy time less wrk's own), and the
+    answers that were not successes (HTTP 400 and over, and socket errors), since a page
+    that answers an error fast would otherwise read as a faster page."""
     _name, path, session, method, body, connections, bodies, timeout = row
-    result = run_wrk(path, session, method, body, connections, bodies, timeout, side.base)
+    if connections in (None, bench.CONNECTIONS):  # make bench's own, named beside bodies
+        connections = CONNECTIONS
+    busy, wrk = busy_seconds(), children_seconds()
+    result = run_wrk(path, session, method, body, connections, bodies, timeout, side.base, seconds)
+    server = (busy_seconds() - busy) - (children_seconds() - wrk)
+    cpu_ms = round(1000 * server / max(result["requests"], 1), 3)
     errors = result["status_errors"] + result["socket_errors"]
     if errors:
         print(f"  {side.name}: {result['status_errors']} status and "
               f"{result['socket_errors']} socket errors", flush=True)  # fmt: skip
-    return {"rps": result["rps"], "errors": errors}
+    return {"rps": result["rps"], "cpu_ms": cpu_ms, "errors": errors}
 
 
-def ratios_of(measured: dict) -> list[float]:
-    """new/old per round, from a row's requests per second on each side."""
-    pairs = zip(measured["old"], measured["new"], strict=True)
-    return [round(new / old, 3) if old else 0.0 for old, new in pairs]
+def seconds_for(side: Side, row: tuple) -> str:
+    """wrk's duration for `row`: bench.DURATION, or longer for a row too slow to give
+    ENOUGH_ANSWERS in it (its rate read once, for a second), up to half a minute."""
+    rate = measure(side, row, "1")["rps"]
+    return str(min(30, max(int(bench.DURATION), math.ceil(ENOUGH_ANSWERS / max(rate, 0.1)))))
+
+
+def ratios_of(runs: dict, key: str) -> list[float]:
+    """new/old per round of a row's `key`, turned so that above 1 is better: requests per
+    second as they are, CPU time per request upside down."""
+    pairs = zip(runs["old"], runs["new"], strict=True)
+    if key == "cpu_ms":
+        return [round(old[key] / new[key], 3) if new[key] > 0 else 0.0 for old, new in pairs]
+    return [round(new[key] / old[key], 3) if old[key] else 0.0 for old, new in pairs]
 
 
 def compare(old: str) -> int:
@@ -158,49 +234,58 @@ def compare(old: str) -> int:
         for side, setup in ((old_side, old_setup), (new_side, new_setup)):
             side.serve()
             side.rows = rows_of(side, setup)
+            side.keep_start()
         # BENCH_ROWS: only the rows whose names contain one of these (comma-separated).
         wanted = [w for w in os.environ.get("BENCH_ROWS", "").split(",") if w]
         names = [row[0] for row in new_side.rows if not wanted or any(w in row[0] for w in wanted)]
-        rps = {name: {"old": [], "new": []} for name in names}
-        errors = {name: {"old": [], "new": []} for name in names}
+        # In each round the pages that only read come first, on the data of the start.
+        writes = {row[0] for row in new_side.rows if row[3] == "POST"}
+        names.sort(key=lambda name: name in writes)
+        # Each row's rounds on each side: measure()'s answers, in order.
+        runs = {name: {"old": [], "new": []} for name in names}
+        row_of = {(side.name, row[0]): row for side in sides for row in side.rows}
+        seconds = {name: seconds_for(new_side, row_of["new", name]) for name in names}
 
-        def rounds(these: list[str], first: int) -> None:
-            for number in range(first, first + ROUNDS):
+        def rounds(these: list[str], first: int, count: int) -> None:
+            for number in range(first, first + count):
+                for side in sides:
+                    side.restart()
                 for index, name in enumerate(these):
                     order = sides if (number + index) % 2 == 0 else sides[::-1]
                     for side in order:
-                        row = next(row for row in side.rows if row[0] == name)
-                        measured = measure(side, row)
-                        rps[name][side.name].append(measured["rps"])
-                        errors[name][side.name].append(measured["errors"])
-                    print(f"round {number + 1}, {name}: old {rps[name]['old'][-1]} req/s, "
-                          f"new {rps[name]['new'][-1]} req/s", flush=True)  # fmt: skip
+                        row = row_of[side.name, name]
+                        runs[name][side.name].append(measure(side, row, seconds[name]))
+                    old, new = runs[name]["old"][-1], runs[name]["new"][-1]
+                    print(f"round {number + 1}, {name}: old {old['rps']} req/s "
+                          f"{old['cpu_ms']} ms CPU, new {new['rps']} req/s "
+                          f"{new['cpu_ms']} ms CPU", flush=True)  # fmt: skip
 
-        rounds(names, 0)
-        # Identical code can read 0.6 or 1.5 in a round on a shared machine.
-        again = [name for name in names if median(ratios_of(rps[name])) < WORSE_BELOW]
+        rounds(names, 0, ROUNDS)
+        again = [name for name in names if median(ratios_of(runs[name], "rps")) < WORSE_BELOW]
         if again:
             print(f"Measured again (median below {WORSE_BELOW}): {again}", flush=True)
-            rounds(again, ROUNDS)
+            rounds(again, ROUNDS, AGAIN * ROUNDS)
     finally:
         for side in sides:
-            if side.server is not None:
-                side.server.terminate()
-                side.server.wait(timeout=30)
+            side.stop()
     results = {}
-    print(f"\n{'row':32} {'old req/s':>10} {'new req/s':>10}  new/old per round   median")
-    for name, measured in rps.items():
-        ratios = ratios_of(measured)
-        results[name] = measured | {
-            "ratios": ratios,
-            "median_ratio": median(ratios),
-            "errors": errors[name],
-        }
+    print(f"\n{'row':32} {'old req/s':>10} {'new req/s':>10}  new/old per round   median"
+          f"   CPU ms old  new  old/new median")  # fmt: skip
+    for name, measured in runs.items():
+        ratios = ratios_of(measured, "rps")
+        cpu_ratios = ratios_of(measured, "cpu_ms")
+        results[name] = {
+            side: {key: [run[key] for run in measured[side]] for key in ("rps", "cpu_ms", "errors")}
+            for side in ("old", "new")
+        } | {"ratios": ratios, "median_ratio": median(ratios), "cpu_ratios": cpu_ratios,
+             "median_cpu_ratio": median(cpu_ratios)}  # fmt: skip
         verdict = "WORSE" if median(ratios) < WORSE_BELOW else ""
-        failed = {side: sum(counts) for side, counts in errors[name].items() if sum(counts)}
-        verdict += f" errors {failed}" if failed else ""
-        print(f"{name:32} {median(measured['old']):10.1f} {median(measured['new']):10.1f}  "
-              f"{ratios}  {median(ratios):.3f} {verdict}")  # fmt: skip
+        failed = {side: sum(results[name][side]["errors"]) for side in ("old", "new")}
+        verdict += f" errors {failed}" if any(failed.values()) else ""
+        old, new = results[name]["old"], results[name]["new"]
+        print(f"{name:32} {median(old['rps']):10.1f} {median(new['rps']):10.1f}  "
+              f"{ratios}  {median(ratios):.3f}   {median(old['cpu_ms']):6.2f} "
+              f"{median(new['cpu_ms']):6.2f}  {median(cpu_ratios):.3f} {verdict}")  # fmt: skip
     worse = [name for name, r in results.items() if r["median_ratio"] < WORSE_BELOW]
     out = ROOT / "bench-results"
     out.mkdir(exist_ok=True)
@@ -213,5 +298,6 @@ def compare(old: str) -> int:
         return 1 if worse else 0
     for side in sides:
         psql(f"DROP DATABASE IF EXISTS {side.database}")
+        psql(f"DROP DATABASE IF EXISTS {side.database}_start")
     subprocess.run(["git", "worktree", "remove", "--force", str(old_side.root)], cwd=ROOT)
     return 1 if worse else 0
