@@ -4,6 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 PG_URL := postgres://postgres@127.0.0.1:5432/portal
+# Compiled modules are kept in __pycache__ (ignored by git), also where the environment
+# says not to: then each of `make test`'s processes, and every server and worker its tests
+# start, compiled the portal and pytest rewrote the tests again (9 s to collect the suite
+# in each process, not 3).
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test test-postgres test-sqlite lint format messages install postgres bench bench-pooled bench-compare faults reload screenshots cluster cluster-stop soak soak-short cluster-packages cluster-capacity
 

@@ -9,9 +9,11 @@ into the test's own transaction, so each test still starts from the state the co
 make and rolls its own writes back.
 
 PostgreSQL never hands out a sequence value twice, so the snapshot's keys cannot clash
-with rows a test made first; on SQLite they can, and then `restore` runs the commands
-instead. Datetimes the demo wrote relative to "now" are moved by the time since the
-snapshot was taken, as if `seed_demo` had just run.
+with rows a test made first. SQLite rolls its sequences back with the snapshot's
+transaction, so `take` then moves them past the snapshot's keys, as PostgreSQL's are; a
+clash left (a test that chose its own keys) makes `restore` run the commands instead.
+Datetimes the demo wrote relative to "now" are moved by the time since the snapshot was
+taken, as if `seed_demo` had just run.
 """
 
 from collections.abc import Callable
@@ -104,4 +106,21 @@ def take(build: Callable[[], None], *, relative_to_now: Callable[[], None] | Non
                 snapshot.shifted |= {(model, o.pk) for o in objects if o.pk not in middle[model]}
         transaction.set_rollback(True)
     assert connection.vendor in ("postgresql", "sqlite")
+    if connection.vendor == "sqlite":
+        _move_sqlite_sequences(snapshot)
     return snapshot
+
+
+def _move_sqlite_sequences(snapshot: Snapshot) -> None:
+    """Make each table's next key follow the snapshot's last (AUTOINCREMENT keeps it in
+    sqlite_sequence), outside any test's transaction, so that it holds for every test."""
+    with connection.cursor() as cursor:
+        for model, objects in snapshot.rows:
+            if not isinstance(model._meta.pk, models.AutoField):
+                continue
+            table, last = model._meta.db_table, max(o.pk for o in objects)
+            cursor.execute("UPDATE sqlite_sequence SET seq = MAX(seq, %s) WHERE name = %s",
+                           [last, table])  # fmt: skip
+            if cursor.rowcount == 0:
+                cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)",
+                               [table, last])  # fmt: skip

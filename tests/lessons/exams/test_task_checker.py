@@ -7,7 +7,6 @@ import pytest
 from django.urls import reverse
 
 from lessons.authoring.exporting import lesson_front_matter
-from lessons.authoring.importing import import_folder
 from lessons.exams.tasks import checker
 from lessons.models import Lesson, Task, TaskAttempt
 from tests.conftest import make_lesson
@@ -110,8 +109,8 @@ SOLUTIONS = {
 
 
 @pytest.fixture
-def seeded(db):
-    import_folder(__import__("pathlib").Path("fixtures/lessons"))
+def seeded(seed_lessons):
+    """The seed lessons with their tasks, as `import_lessons fixtures/lessons` leaves them."""
 
 
 def test_the_seed_has_three_tasks_per_domain_and_each_broken_one_can_be_fixed(seeded):
