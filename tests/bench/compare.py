@@ -92,21 +92,29 @@ class Side:
     def keep_start(self) -> None:
         """Copy the database as the rounds start from it (signed in, rows set up)."""
         self.stop()
-        psql(f"DROP DATABASE IF EXISTS {self.database}_start")
-        psql(f"CREATE DATABASE {self.database}_start TEMPLATE {self.database} STRATEGY FILE_COPY")
+        copy_database(self.database, f"{self.database}_start")
         self.serve()
 
     def restart(self) -> None:
         """Back to the start: the rows that write (attempts, answers, posts) would otherwise
         leave more behind on the faster side, for every later row to read through."""
         self.stop()
-        psql(f"DROP DATABASE {self.database}")
-        psql(f"CREATE DATABASE {self.database} TEMPLATE {self.database}_start STRATEGY FILE_COPY")
+        copy_database(f"{self.database}_start", self.database)
         self.serve()
         # Each page once per worker before it is timed, as a server that has run a while.
         for _name, path, session, method, *_ in self.rows * int(bench.WORKERS):
-            if method == "GET":
-                bench.status_of(path, self.base) if session is None else session.get(path)
+            if method != "GET":
+                continue
+            if session is None:
+                bench.status_of(path, self.base)
+            else:
+                session.get(path)
+
+
+def copy_database(source: str, target: str) -> None:
+    """`target` made again as a copy of `source` (no one may be connected to either)."""
+    psql(f"DROP DATABASE IF EXISTS {target}")
+    psql(f"CREATE DATABASE {target} TEMPLATE {source} STRATEGY FILE_COPY")
 
 
 def checkout(commit: str) -> Path:
@@ -223,8 +231,7 @@ def compare(old: str) -> int:
         cwd=ROOT,
     ).returncode
     if only_added:
-        psql(f"DROP DATABASE IF EXISTS {old_side.database}")
-        psql(f"CREATE DATABASE {old_side.database} TEMPLATE {new_side.database}")
+        copy_database(new_side.database, old_side.database)
         old_side.manage("collectstatic", "--noinput")
         old_setup = new_setup
     else:

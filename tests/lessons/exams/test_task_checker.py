@@ -108,12 +108,7 @@ SOLUTIONS = {
 }  # fmt: skip
 
 
-@pytest.fixture
-def seeded(seed_lessons):
-    """The seed lessons with their tasks, as `import_lessons fixtures/lessons` leaves them."""
-
-
-def test_the_seed_has_three_tasks_per_domain_and_each_broken_one_can_be_fixed(seeded):
+def test_the_seed_has_three_tasks_per_domain_and_each_broken_one_can_be_fixed(seed_lessons):
     from collections import Counter
 
     tasks = list(Task.objects.select_related("domain"))
@@ -161,7 +156,7 @@ def test_tasks_of_a_draft_lesson_are_not_found(alice_client, basic):
     assert alice_client.get(reverse("lessons:task", args=[lesson.slug, 1])).status_code == 404
 
 
-def test_tasks_are_exported_as_they_were_imported(seeded):
+def test_tasks_are_exported_as_they_were_imported(seed_lessons):
     lessons = Lesson.objects.filter(tasks__isnull=False).distinct()
     exported = [t for lesson in lessons for t in lesson_front_matter(lesson, []).get("tasks", [])]
     assert len(exported) == Task.objects.count() >= 15
@@ -171,13 +166,13 @@ def test_tasks_are_exported_as_they_were_imported(seeded):
     assert data["rules"] == storage.rules
 
 
-def test_a_lesson_lists_its_tasks_below_its_text(alice_client, seeded):
+def test_a_lesson_lists_its_tasks_below_its_text(alice_client, seed_lessons):
     storage = Task.objects.get(title="1Gi 볼륨 요청 만들기")
     page = alice_client.get(storage.lesson.get_absolute_url()).content.decode()
     assert reverse("lessons:task", args=[storage.lesson.slug, storage.position]) in page
 
 
-def test_a_solved_task_counts_in_its_domains_readiness(alice, alice_client, seeded):
+def test_a_solved_task_counts_in_its_domains_readiness(alice, alice_client, seed_lessons):
     from lessons.exams import readiness
     from lessons.models import Exam
 
