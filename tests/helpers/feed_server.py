@@ -116,7 +116,10 @@ def feed_server(settings) -> Iterator[FeedServer]:
     settings.FEED_FETCH_TIMEOUT = 1
     settings.FEED_FETCH_DEADLINE = 5  # the deadline's own tests set 2
     server = FeedServer()
-    thread = threading.Thread(target=server.httpd.serve_forever, daemon=True)
+    # Polled every 50 ms, not every 500: shutdown() waits for the next poll, after every test.
+    thread = threading.Thread(
+        target=server.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     yield server
     server.httpd.shutdown()
