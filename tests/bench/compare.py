@@ -137,6 +137,15 @@ def build(side: Side) -> dict:
     return setup | {"cohort": made}
 
 
+def connections_of(more: list) -> int | str | None:
+    """A bench row's own number of connections, None where it has none: a row that passes
+    `make bench`'s default (the very object bench.CONNECTIONS) does so only to name its
+    bodies after it, and is measured with this comparison's CONNECTIONS like the rest."""
+    if not more or more[0] is bench.CONNECTIONS:
+        return None
+    return more[0]
+
+
 def rows_of(side: Side, setup: dict) -> list[tuple]:
     """`make bench`'s rows, signed in on `side`'s server: (name, path, session, method,
     body, connections, bodies, timeout)."""
@@ -146,7 +155,7 @@ def rows_of(side: Side, setup: dict) -> list[tuple]:
     bodies = bench.quiz_bodies(out=ROOT / "bench-results" / f"quiz-bodies-{side.name}.txt",
                                env=side.env)  # fmt: skip
     rows = [
-        (name, path, session, method, body, (more + [None])[0], (more[1:] + [None])[0], "2s")
+        (name, path, session, method, body, connections_of(more), (more[1:] + [None])[0], "2s")
         for name, path, session, method, body, *more in bench.rows_of(
             setup, learner, instructor, mid_course, bodies, side.env
         )
@@ -185,8 +194,7 @@ def measure(side: Side, row: tuple, seconds: str | None = None) -> dict:
     answers that were not successes (HTTP 400 and over, and socket errors), since a page
     that answers an error fast would otherwise read as a faster page."""
     _name, path, session, method, body, connections, bodies, timeout = row
-    if connections in (None, bench.CONNECTIONS):  # make bench's own, named beside bodies
-        connections = CONNECTIONS
+    connections = connections or CONNECTIONS
     busy, wrk = busy_seconds(), children_seconds()
     result = run_wrk(path, session, method, body, connections, bodies, timeout, side.base, seconds)
     server = (busy_seconds() - busy) - (children_seconds() - wrk)
